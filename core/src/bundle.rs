@@ -1,0 +1,48 @@
+//! The bundle: every artifact of a spec plus its diagnostics, the one shape all front ends share.
+
+use crate::diagnostic::Diagnostic;
+use serde::Serialize;
+
+/// Artifact kinds. The vocabulary is stable: front ends and users key on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    TrustPolicy,
+    PermissionsPolicy,
+    ServiceAccount,
+    ConfigMap,
+    AwsConfig,
+    WorkloadPatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Artifact {
+    /// Relative path under `--out-dir`; stable so the output can be committed.
+    pub path: String,
+    pub kind: Kind,
+    /// The IAM role an IAM artifact belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub content: String,
+}
+
+/// Artifacts and diagnostics. When any diagnostic is an error there are no artifacts:
+/// a partial bundle is never presented as complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Bundle {
+    pub artifacts: Vec<Artifact>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Bundle {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The bundle as JSON (two-space indentation, final newline).
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+}

@@ -1,0 +1,167 @@
+//! Input rules for names and strings, as IAM, STS, the AWS config file and Kubernetes define them.
+//! Each check returns the rule broken as a message, lower case, ready for a diagnostic.
+
+/// Account ID: exactly 12 digits, kept as text so leading zeros survive.
+pub fn account_id(s: &str) -> Result<(), String> {
+    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!("`{s}` is not an AWS account ID: it must be exactly 12 digits"))
+    }
+}
+
+/// Role name: 1-64 characters of `[A-Za-z0-9+=,.@_-]`.
+pub fn role_name(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 64 {
+        return Err(format!("role name `{s}` must be 1 to 64 characters long, not {}", s.chars().count()));
+    }
+    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c))) {
+        Some(c) => Err(format!("role name `{s}` contains `{c}`: only letters, digits and `+=,.@_-` are allowed")),
+        None => Ok(()),
+    }
+}
+
+/// Role path: `/` or `/a/b/`, at most 512 characters, printable ASCII between the slashes.
+pub fn role_path(s: &str) -> Result<(), String> {
+    if s.len() > 512 {
+        return Err(format!("role path is {} characters long; the limit is 512", s.len()));
+    }
+    if !s.starts_with('/') || !s.ends_with('/') {
+        return Err(format!("role path `{s}` must start and end with `/`, like `/` or `/team/`"));
+    }
+    if s.contains("//") {
+        return Err(format!("role path `{s}` has an empty segment (`//`)"));
+    }
+    match s.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)) {
+        Some(c) => Err(format!("role path `{s}` contains {c:?}: only printable ASCII without spaces is allowed")),
+        None => Ok(()),
+    }
+}
+
+/// RoleSessionName: 2-64 characters of `[\w+=,.@-]`.
+pub fn session_name(s: &str) -> Result<(), String> {
+    let len = s.chars().count();
+    if !(2..=64).contains(&len) {
+        return Err(format!("session name `{s}` must be 2 to 64 characters long, not {len}"));
+    }
+    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c))) {
+        Some(c) => Err(format!("session name `{s}` contains `{c}`: only letters, digits and `_+=,.@-` are allowed")),
+        None => Ok(()),
+    }
+}
+
+/// ExternalId: 2-1224 characters of `[\w+=,.@:/-]`.
+pub fn external_id(s: &str) -> Result<(), String> {
+    let len = s.chars().count();
+    if !(2..=1224).contains(&len) {
+        return Err(format!("external ID must be 2 to 1224 characters long, not {len}"));
+    }
+    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c))) {
+        Some(c) => Err(format!("external ID contains `{c}`: only letters, digits and `_+=,.@:/-` are allowed")),
+        None => Ok(()),
+    }
+}
+
+/// AWS config profile name: what every SDK reads back the same way inside `[profile NAME]`.
+pub fn profile_name(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 64 {
+        return Err(format!("profile name `{s}` must be 1 to 64 characters long"));
+    }
+    if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(format!("profile name `{s}` must start with a letter or digit"));
+    }
+    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || "_.@+-".contains(*c))) {
+        Some(c) => Err(format!("profile name `{s}` contains `{c}`: only letters, digits and `_.@+-` are allowed")),
+        None => Ok(()),
+    }
+}
+
+/// IAM tag key (1-128) or value (0-256): letters, digits, spaces and `_.:/=+-@`.
+pub fn tag(key: &str, value: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c);
+    let key_len = key.chars().count();
+    if !(1..=128).contains(&key_len) {
+        return Err(format!("tag key `{key}` must be 1 to 128 characters long"));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Err(format!("tag key `{key}` uses the reserved prefix `aws:`"));
+    }
+    if value.chars().count() > 256 {
+        return Err(format!("value of tag `{key}` is longer than 256 characters"));
+    }
+    if let Some(c) = key.chars().chain(value.chars()).find(|c| !allowed(*c)) {
+        return Err(format!("tag `{key}` contains `{c}`: only letters, digits, spaces and `_.:/=+-@` are allowed"));
+    }
+    Ok(())
+}
+
+/// Kubernetes DNS-1123 label (namespaces): at most 63 of `[a-z0-9-]`, alphanumeric at both ends.
+pub fn dns_label(s: &str) -> Result<(), String> {
+    if s.len() > 63 {
+        return Err(format!("`{s}` is {} characters long; the limit is 63", s.len()));
+    }
+    label_chars(s)
+}
+
+/// Kubernetes DNS-1123 subdomain (ServiceAccount and ConfigMap names): at most 253
+/// characters, dot-separated labels.
+pub fn dns_subdomain(s: &str) -> Result<(), String> {
+    if s.len() > 253 {
+        return Err(format!("`{s}` is {} characters long; the limit is 253", s.len()));
+    }
+    s.split('.').try_for_each(|label| label_chars(label).map_err(|_| subdomain_rule(s)))
+}
+
+fn subdomain_rule(s: &str) -> String {
+    format!("`{s}` must be lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit")
+}
+
+fn label_chars(s: &str) -> Result<(), String> {
+    let ok_end = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if ok_end(s.chars().next())
+        && ok_end(s.chars().last())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        Ok(())
+    } else {
+        Err(format!("`{s}` must be lower-case letters, digits and `-`, starting and ending with a letter or digit"))
+    }
+}
+
+/// Characters IAM accepts in policy text: tab, line breaks and U+0020 to U+00FF.
+pub fn policy_text(s: &str) -> Result<(), String> {
+    match s.chars().find(|c| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')) {
+        Some(c) => Err(format!("`{s}` contains {c:?}, which IAM does not accept in a policy")),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_documented_rules() {
+        assert!(account_id("012345678901").is_ok());
+        assert!(account_id("12345678901").is_err());
+        assert!(role_name(&"a".repeat(64)).is_ok());
+        assert!(role_name(&"a".repeat(65)).is_err());
+        assert!(role_name("a b").is_err());
+        assert!(role_path("/").is_ok());
+        assert!(role_path("/a/b/").is_ok());
+        assert!(role_path("/a").is_err());
+        assert!(session_name("a").is_err());
+        assert!(dns_label("on").is_ok());
+        assert!(dns_label("-a").is_err());
+        assert!(dns_label(&"a".repeat(64)).is_err());
+        assert!(dns_subdomain("a.b-c").is_ok());
+        assert!(dns_subdomain("a..b").is_err());
+        assert!(dns_subdomain("A").is_err());
+        assert!(tag("team", "").is_ok());
+        assert!(tag("aws:x", "y").is_err());
+        assert!(policy_text("s3:Get*").is_ok());
+        assert!(policy_text("\u{100}").is_err());
+        assert!(profile_name("deploy").is_ok());
+        assert!(profile_name("a b").is_err());
+    }
+}

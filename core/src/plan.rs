@@ -1,0 +1,204 @@
+//! Cross-field rules: resolve every role to an ARN in one partition, and check what only
+//! the whole spec can tell (duplicates, durations, which service account a workload uses).
+
+use crate::arn::{self, Partition, RoleArn};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
+use crate::issuer::Issuer;
+use crate::names;
+use crate::spec::{At, RoleRef, RoleSettings, Spec, Subject, Target, Workload, defaults};
+
+/// A spec whose roles are resolved and whose rules all hold: ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub spec: Spec,
+    pub partition: Partition,
+    pub pod_role: RoleArn,
+    /// One per entry of `assume`, in the spec's order.
+    pub targets: Vec<(Target, RoleArn)>,
+    /// Each workload with the service account it runs as.
+    pub workloads: Vec<(Workload, Subject)>,
+}
+
+impl Plan {
+    /// The clusters' issuers, in the spec's order.
+    pub fn issuers(&self) -> impl Iterator<Item = &Issuer> {
+        self.spec.clusters.iter().map(|c| &c.value)
+    }
+
+    pub fn subjects(&self) -> impl Iterator<Item = &Subject> {
+        self.spec.service_accounts.iter().map(|s| &s.value)
+    }
+
+    /// Name of the ConfigMap holding the AWS config file for `subject`.
+    pub fn config_map_name(&self, subject: &Subject) -> String {
+        self.spec.config_map_name.clone().unwrap_or_else(|| format!("{}-aws-config", subject.name))
+    }
+
+    /// Path of the AWS config file inside the pod.
+    pub fn config_file_path(&self) -> String {
+        format!("{}/config", self.spec.mount_path)
+    }
+
+    /// Whether the flow chains into target roles, so the pods need the AWS config file.
+    pub fn has_profiles(&self) -> bool {
+        !self.targets.is_empty()
+    }
+}
+
+pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
+    let partition = partition(&spec, diags);
+    let pod_role = resolve_role(&spec, &spec.role, &spec.pod, partition, diags);
+    check_settings(&spec.pod, "", partition, diags);
+    let mut targets = Vec::new();
+    for target in &spec.targets {
+        check_settings(&target.settings, &target.field, partition, diags);
+        if target.profile == spec.pod_profile {
+            let message = format!("profile `{}` is already the pod role's profile (`podProfile`)", target.profile);
+            diags.push(Diagnostic::error(Code::ProfileName, &target.field, message));
+        }
+        let Some(arn) = resolve_role(&spec, &target.role, &target.settings, partition, diags) else { continue };
+        if pod_role.as_ref() == Some(&arn) {
+            let d = Diagnostic::error(Code::SelfAssume, &target.role.field, format!("`{arn}` is the pod role itself"))
+                .with_help("the pod already acts as this role; drop the profile");
+            diags.push(d);
+            continue;
+        }
+        if let Some((first, _)) = targets.iter().find(|(_, a): &&(Target, RoleArn)| *a == arn) {
+            let message = format!("`{arn}` is already assumed by profile `{}`", first.profile);
+            diags.push(Diagnostic::error(Code::Duplicate, &target.role.field, message));
+            continue;
+        }
+        let cross_account = pod_role.as_ref().is_some_and(|pod| pod.account != arn.account);
+        if cross_account && target.external_id.is_none() {
+            let message = format!("`{arn}` is in another account and its trust policy has no external ID condition");
+            let help = format!("set `{}` to the value agreed with that account's owner", field(&target.field, "externalId"));
+            diags.push(Diagnostic::warning(Code::CrossAccountWithoutExternalId, &target.field, message).with_help(help));
+        }
+        targets.push((target.clone(), arn));
+    }
+    check_pod_duration(&spec, diags);
+    let workloads = spec.workloads.iter().filter_map(|w| workload_subject(&spec, w, diags)).collect();
+    check_config_map_names(&spec, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    Some(Plan { partition, pod_role: pod_role?, targets, workloads, spec })
+}
+
+/// The partition of every ARN: from the EKS issuers (which must agree), else `partition`,
+/// else `aws`.
+fn partition(spec: &Spec, diags: &mut Diagnostics) -> Partition {
+    let mut derived: Option<(Partition, &str)> = None;
+    for cluster in &spec.clusters {
+        let Some(eks) = &cluster.value.eks else { continue };
+        match derived {
+            None => derived = Some((eks.partition, &cluster.field)),
+            Some((p, first)) if p != eks.partition => {
+                let message = format!("this cluster is in partition `{}` but `{first}` is in `{p}`; one role cannot span partitions", eks.partition);
+                diags.push(Diagnostic::error(Code::PartitionMismatch, &cluster.field, message));
+            }
+            Some(_) => {}
+        }
+    }
+    match (&spec.partition, derived) {
+        (Some(given), Some((p, first))) if given.value != p => {
+            let message = format!("`{}` contradicts the partition `{p}` of the EKS issuer at `{first}`", given.value);
+            diags.push(Diagnostic::error(Code::PartitionMismatch, &given.field, message));
+            p
+        }
+        (Some(given), _) => given.value,
+        (None, Some((p, _))) => p,
+        (None, None) => Partition::Aws,
+    }
+}
+
+fn resolve_role(
+    spec: &Spec,
+    role: &At<RoleRef>,
+    settings: &RoleSettings,
+    partition: Partition,
+    diags: &mut Diagnostics,
+) -> Option<RoleArn> {
+    match &role.value {
+        RoleRef::Name(name) => {
+            let Some(account) = &spec.account else {
+                let d = Diagnostic::error(Code::MissingField, "account", format!("`account` is required: `{}` names role `{name}` without its account", role.field))
+                    .with_help("add `account: \"111122223333\"` or give the role as an ARN");
+                diags.push(d);
+                return None;
+            };
+            let path = settings.path.clone().unwrap_or_else(|| defaults::ROLE_PATH.to_owned());
+            Some(RoleArn { partition, account: account.value.clone(), path, name: name.clone() })
+        }
+        RoleRef::Arn(arn) => {
+            if arn.partition != partition {
+                let message = format!("`{arn}` is in partition `{}` but the clusters are in `{partition}`", arn.partition);
+                diags.push(Diagnostic::error(Code::PartitionMismatch, &role.field, message));
+                return None;
+            }
+            if let Some(path) = settings.path.as_ref().filter(|p| **p != arn.path) {
+                let message = format!("the ARN's path `{}` contradicts `path: {path}`", arn.path);
+                diags.push(Diagnostic::error(Code::RolePath, &role.field, message));
+                return None;
+            }
+            Some(arn.clone())
+        }
+    }
+}
+
+/// Managed policies and the boundary must be in the roles' partition.
+fn check_settings(settings: &RoleSettings, at: &str, partition: Partition, diags: &mut Diagnostics) {
+    let managed = settings.managed_policies.iter().map(|a| (a, field(&field(at, "permissions"), "managedPolicies")));
+    let boundary = settings.permissions_boundary.iter().map(|a| (a, field(at, "permissionsBoundary")));
+    for (policy, path) in managed.chain(boundary) {
+        let Ok(p) = arn::parse_policy_arn(policy) else { continue };
+        if p != partition {
+            let message = format!("`{policy}` is in partition `{p}` but the roles are in `{partition}`");
+            diags.push(Diagnostic::error(Code::PartitionMismatch, path, message));
+        }
+    }
+}
+
+/// The pod role's own session may last up to its maximum session duration.
+fn check_pod_duration(spec: &Spec, diags: &mut Diagnostics) {
+    let max = spec.pod.max_session_duration.unwrap_or(defaults::MAX_SESSION_DURATION);
+    if let Some(d) = spec.duration_seconds.as_ref().filter(|d| d.value > max) {
+        let d = Diagnostic::error(Code::Duration, &d.field, format!("`{}` seconds is over the pod role's maximum session duration of {max}", d.value))
+            .with_help("raise `maxSessionDuration` (up to 43200) or lower `durationSeconds`");
+        diags.push(d);
+    }
+}
+
+fn workload_subject(spec: &Spec, workload: &At<Workload>, diags: &mut Diagnostics) -> Option<(Workload, Subject)> {
+    let concrete: Vec<&Subject> = spec.service_accounts.iter().map(|s| &s.value).filter(|s| !s.is_pattern()).collect();
+    let subject = match (&workload.value.service_account, concrete.as_slice()) {
+        (Some(sa), _) if concrete.contains(&sa) => sa.clone(),
+        (Some(sa), _) => {
+            let message = format!("`{}/{}` is not one of the spec's service accounts", sa.namespace, sa.name);
+            diags.push(Diagnostic::error(Code::Workload, field(&workload.field, "serviceAccount"), message));
+            return None;
+        }
+        (None, [only]) => (*only).clone(),
+        (None, _) => {
+            let d = Diagnostic::error(Code::Workload, &workload.field, "the spec has several service accounts (or only patterns); say which one this workload uses")
+                .with_help("write the workload as `{kind: Deployment, name: api, serviceAccount: payments/api}`");
+            diags.push(d);
+            return None;
+        }
+    };
+    Some((workload.value.clone(), subject))
+}
+
+fn check_config_map_names(spec: &Spec, diags: &mut Diagnostics) {
+    if spec.config_map_name.is_some() || spec.targets.is_empty() {
+        return;
+    }
+    for sa in spec.service_accounts.iter().filter(|s| !s.value.is_pattern()) {
+        let name = format!("{}-aws-config", sa.value.name);
+        if let Err(rule) = names::dns_subdomain(&name) {
+            let d = Diagnostic::error(Code::ConfigMapName, &sa.field, format!("the default ConfigMap name {rule}"))
+                .with_help("set `configMap.name`");
+            diags.push(d);
+        }
+    }
+}

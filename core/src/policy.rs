@@ -1,0 +1,112 @@
+//! IAM policy documents: the JSON grammar, in the key order IAM's own examples use.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub const VERSION: &str = "2012-10-17";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyDocument {
+    #[serde(rename = "Version")]
+    pub version: &'static str,
+    #[serde(rename = "Statement")]
+    pub statement: Vec<Statement>,
+}
+
+impl PolicyDocument {
+    pub fn new(statement: Vec<Statement>) -> Self {
+        Self { version: VERSION, statement }
+    }
+
+    /// Pretty JSON with two-space indentation and a final newline: stable bytes, easy diffs.
+    pub fn to_pretty_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+
+    /// The length IAM checks against its quotas: the JSON without any whitespace.
+    pub fn quota_size(&self) -> usize {
+        serde_json::to_string(self).unwrap_or_default().chars().filter(|c| !c.is_whitespace()).count()
+    }
+}
+
+/// One value or a list, written the way IAM's examples write it: a bare string when single.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    pub fn from_vec(mut items: Vec<T>) -> Self {
+        if items.len() == 1 {
+            if let Some(item) = items.pop() {
+                return OneOrMany::One(item);
+            }
+        }
+        OneOrMany::Many(items)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Principal {
+    #[serde(rename = "Federated")]
+    Federated(String),
+    #[serde(rename = "AWS")]
+    Aws(String),
+}
+
+/// Operator -> condition key -> values. Ordered maps keep the output deterministic.
+pub type Conditions = BTreeMap<String, BTreeMap<String, OneOrMany<Value>>>;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    #[serde(rename = "Sid", skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    #[serde(rename = "Effect")]
+    pub effect: Effect,
+    #[serde(rename = "Principal", skip_serializing_if = "Option::is_none")]
+    pub principal: Option<Principal>,
+    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
+    pub action: Option<OneOrMany<String>>,
+    #[serde(rename = "NotAction", skip_serializing_if = "Option::is_none")]
+    pub not_action: Option<OneOrMany<String>>,
+    #[serde(rename = "Resource", skip_serializing_if = "Option::is_none")]
+    pub resource: Option<OneOrMany<String>>,
+    #[serde(rename = "NotResource", skip_serializing_if = "Option::is_none")]
+    pub not_resource: Option<OneOrMany<String>>,
+    #[serde(rename = "Condition", skip_serializing_if = "BTreeMap::is_empty")]
+    pub condition: Conditions,
+}
+
+impl Statement {
+    /// An Allow statement with only an action, to be completed by the caller.
+    pub fn allow(action: &str) -> Self {
+        Self {
+            sid: None,
+            effect: Effect::Allow,
+            principal: None,
+            action: Some(OneOrMany::One(action.to_owned())),
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            condition: Conditions::new(),
+        }
+    }
+
+    /// Adds `operator: { key: values }`, a single value written bare.
+    pub fn with_condition(mut self, operator: &str, key: &str, values: Vec<String>) -> Self {
+        let values = OneOrMany::from_vec(values.into_iter().map(Value::String).collect());
+        self.condition.entry(operator.to_owned()).or_default().insert(key.to_owned(), values);
+        self
+    }
+}

@@ -1,0 +1,182 @@
+//! Kubernetes objects: the annotated ServiceAccount, the ConfigMap holding the AWS config
+//! file, and the patch that wires a workload to both.
+
+use crate::plan::Plan;
+use crate::spec::{Subject, Workload, WorkloadKind};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+pub const REGIONAL_STS_ANNOTATION: &str = "eks.amazonaws.com/sts-regional-endpoints";
+pub const TOKEN_EXPIRATION_ANNOTATION: &str = "eks.amazonaws.com/token-expiration";
+/// Label on every object irsa writes, so they can be listed with a selector.
+pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "irsa");
+/// Key of the AWS config file inside the ConfigMap, hence its file name in the pod.
+pub const CONFIG_KEY: &str = "config";
+pub const VOLUME_NAME: &str = "irsa-aws-config";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Object<'a, S: Serialize> {
+    api_version: &'a str,
+    kind: &'a str,
+    metadata: Metadata<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<BTreeMap<&'a str, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spec: Option<S>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    name: &'a str,
+    namespace: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<BTreeMap<&'a str, &'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotations: Option<BTreeMap<&'a str, String>>,
+}
+
+fn labels() -> Option<BTreeMap<&'static str, &'static str>> {
+    Some(BTreeMap::from([MANAGED_BY]))
+}
+
+/// YAML that YAML 1.1 readers (kubectl, PyYAML) read back as the same strings.
+fn to_yaml<T: Serialize>(value: &T) -> String {
+    let mut out = serde_saphyr::to_string(value).unwrap_or_default();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+pub fn service_account(plan: &Plan, subject: &Subject) -> String {
+    let mut annotations = BTreeMap::from([(ROLE_ARN_ANNOTATION, plan.pod_role.to_string())]);
+    if plan.spec.regional_sts {
+        annotations.insert(REGIONAL_STS_ANNOTATION, "true".to_owned());
+    }
+    if let Some(seconds) = plan.spec.token_expiration {
+        annotations.insert(TOKEN_EXPIRATION_ANNOTATION, seconds.to_string());
+    }
+    let object: Object<'_, ()> = Object {
+        api_version: "v1",
+        kind: "ServiceAccount",
+        metadata: Metadata { name: &subject.name, namespace: &subject.namespace, labels: labels(), annotations: Some(annotations) },
+        data: None,
+        spec: None,
+    };
+    to_yaml(&object)
+}
+
+pub fn config_map(plan: &Plan, subject: &Subject, aws_config: &str) -> String {
+    let name = plan.config_map_name(subject);
+    let object: Object<'_, ()> = Object {
+        api_version: "v1",
+        kind: "ConfigMap",
+        metadata: Metadata { name: &name, namespace: &subject.namespace, labels: labels(), annotations: None },
+        data: Some(BTreeMap::from([(CONFIG_KEY, aws_config.to_owned())])),
+        spec: None,
+    };
+    to_yaml(&object)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PodSpec<'a> {
+    service_account_name: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    containers: Vec<Container<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    volumes: Vec<Volume<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Container<'a> {
+    name: &'a str,
+    env: Vec<EnvVar<'a>>,
+    volume_mounts: Vec<VolumeMount<'a>>,
+}
+
+#[derive(Serialize)]
+struct EnvVar<'a> {
+    name: &'a str,
+    value: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VolumeMount<'a> {
+    name: &'a str,
+    mount_path: &'a str,
+    read_only: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Volume<'a> {
+    name: &'a str,
+    config_map: ConfigMapVolume,
+}
+
+#[derive(Serialize)]
+struct ConfigMapVolume {
+    name: String,
+}
+
+#[derive(Serialize)]
+struct PodTemplate<'a> {
+    spec: PodSpec<'a>,
+}
+
+#[derive(Serialize)]
+struct WithTemplate<'a> {
+    template: PodTemplate<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WithJobTemplate<'a> {
+    job_template: JobTemplate<'a>,
+}
+
+#[derive(Serialize)]
+struct JobTemplate<'a> {
+    spec: WithTemplate<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum WorkloadSpec<'a> {
+    Pods(WithTemplate<'a>),
+    CronJob(WithJobTemplate<'a>),
+}
+
+/// A partial object to merge into the workload (server-side apply, or `kubectl patch`):
+/// it sets the pod's service account and, when profiles exist, mounts the ConfigMap and
+/// points `AWS_CONFIG_FILE` at it. It never sets `AWS_ROLE_ARN`: the webhook would then
+/// skip the container.
+pub fn workload_patch(plan: &Plan, workload: &Workload, subject: &Subject) -> String {
+    let mut pod = PodSpec { service_account_name: &subject.name, containers: Vec::new(), volumes: Vec::new() };
+    if plan.has_profiles() {
+        pod.containers.push(Container {
+            name: &workload.container,
+            env: vec![EnvVar { name: "AWS_CONFIG_FILE", value: plan.config_file_path() }],
+            volume_mounts: vec![VolumeMount { name: VOLUME_NAME, mount_path: &plan.spec.mount_path, read_only: true }],
+        });
+        pod.volumes.push(Volume { name: VOLUME_NAME, config_map: ConfigMapVolume { name: plan.config_map_name(subject) } });
+    }
+    let template = WithTemplate { template: PodTemplate { spec: pod } };
+    let spec = match workload.kind {
+        WorkloadKind::CronJob => WorkloadSpec::CronJob(WithJobTemplate { job_template: JobTemplate { spec: template } }),
+        _ => WorkloadSpec::Pods(template),
+    };
+    let object = Object {
+        api_version: workload.kind.api_version(),
+        kind: workload.kind.as_str(),
+        metadata: Metadata { name: &workload.name, namespace: &subject.namespace, labels: None, annotations: None },
+        data: None,
+        spec: Some(spec),
+    };
+    to_yaml(&object)
+}
