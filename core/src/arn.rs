@@ -49,7 +49,10 @@ impl Partition {
     pub fn parse(s: &str) -> Result<Self, String> {
         Self::ALL.into_iter().find(|p| p.id() == s).ok_or_else(|| {
             let known: Vec<&str> = Self::ALL.iter().map(|p| p.id()).collect();
-            format!("unknown partition `{s}`: expected one of {}", known.join(", "))
+            format!(
+                "unknown partition `{s}`: expected one of {}",
+                known.join(", ")
+            )
         })
     }
 
@@ -68,9 +71,15 @@ impl Partition {
     /// The partition a region belongs to, given the DNS suffix it was found under.
     pub fn of_region(region: &str, dns_suffix: &str) -> Option<Self> {
         if dns_suffix == "amazonaws.com" {
-            return Some(if region.starts_with("us-gov-") { Partition::AwsUsGov } else { Partition::Aws });
+            return Some(if region.starts_with("us-gov-") {
+                Partition::AwsUsGov
+            } else {
+                Partition::Aws
+            });
         }
-        Self::ALL.into_iter().find(|p| *p != Partition::AwsUsGov && p.dns_suffix() == dns_suffix)
+        Self::ALL
+            .into_iter()
+            .find(|p| *p != Partition::AwsUsGov && p.dns_suffix() == dns_suffix)
     }
 }
 
@@ -96,13 +105,22 @@ impl RoleArn {
         let (path, name) = split_path(resource);
         names::role_name(name)?;
         names::role_path(path)?;
-        Ok(Self { partition, account: account.to_owned(), path: path.to_owned(), name: name.to_owned() })
+        Ok(Self {
+            partition,
+            account: account.to_owned(),
+            path: path.to_owned(),
+            name: name.to_owned(),
+        })
     }
 }
 
 impl fmt::Display for RoleArn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "arn:{}:iam::{}:role{}{}", self.partition, self.account, self.path, self.name)
+        write!(
+            f,
+            "arn:{}:iam::{}:role{}{}",
+            self.partition, self.account, self.path, self.name
+        )
     }
 }
 
@@ -113,23 +131,40 @@ pub fn parse_policy_arn(s: &str) -> Result<Partition, String> {
     names::role_path(path)?;
     let valid_name = !name.is_empty()
         && name.len() <= 128
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    if valid_name { Ok(partition) } else { Err(format!("`{name}` is not a valid policy name in `{s}`")) }
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if valid_name {
+        Ok(partition)
+    } else {
+        Err(format!("`{name}` is not a valid policy name in `{s}`"))
+    }
 }
 
 /// Splits `arn:<partition>:iam::<account>:<kind>/<rest>` and returns `/<rest>`.
 fn split_iam_arn<'a>(s: &'a str, kind: &str) -> Result<(Partition, &'a str, &'a str), String> {
-    let shape = || format!("`{s}` is not an IAM {kind} ARN: expected `arn:<partition>:iam::<account>:{kind}/<name>`");
+    let shape = || {
+        format!(
+            "`{s}` is not an IAM {kind} ARN: expected `arn:<partition>:iam::<account>:{kind}/<name>`"
+        )
+    };
     let mut parts = s.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return Err(shape());
     };
     let partition = Partition::parse(partition)?;
     let account_ok = names::account_id(account).is_ok() || (kind == "policy" && account == "aws");
     if !account_ok {
-        return Err(format!("`{account}` in `{s}` is not an AWS account ID: it must be exactly 12 digits"));
+        return Err(format!(
+            "`{account}` in `{s}` is not an AWS account ID: it must be exactly 12 digits"
+        ));
     }
     match resource.strip_prefix(kind) {
         Some(rest) if rest.starts_with('/') => Ok((partition, account, rest)),
@@ -140,7 +175,10 @@ fn split_iam_arn<'a>(s: &'a str, kind: &str) -> Result<(Partition, &'a str, &'a 
 /// `/a/b/name` -> (`/a/b/`, `name`).
 fn split_path(resource: &str) -> (&str, &str) {
     match resource.rfind('/') {
-        Some(i) => (resource.get(..=i).unwrap_or("/"), resource.get(i + 1..).unwrap_or("")),
+        Some(i) => (
+            resource.get(..=i).unwrap_or("/"),
+            resource.get(i + 1..).unwrap_or(""),
+        ),
         None => ("/", resource),
     }
 }
@@ -151,11 +189,17 @@ mod tests {
 
     #[test]
     fn role_arns_round_trip() {
-        for s in ["arn:aws:iam::111122223333:role/a", "arn:aws-cn:iam::012345678901:role/x/y/a.b@c"] {
+        for s in [
+            "arn:aws:iam::111122223333:role/a",
+            "arn:aws-cn:iam::012345678901:role/x/y/a.b@c",
+        ] {
             assert_eq!(RoleArn::parse(s).map(|a| a.to_string()), Ok(s.to_owned()));
         }
         let arn = RoleArn::parse("arn:aws:iam::111122223333:role/team/app").ok();
-        assert_eq!(arn.map(|a| (a.path, a.name)), Some(("/team/".into(), "app".into())));
+        assert_eq!(
+            arn.map(|a| (a.path, a.name)),
+            Some(("/team/".into(), "app".into()))
+        );
         for bad in [
             "arn:aws:iam::111122223333:user/a",
             "arn:aws:iam::11112222333:role/a",
@@ -171,7 +215,9 @@ mod tests {
     #[test]
     fn policy_arns() {
         assert!(parse_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess").is_ok());
-        assert!(parse_policy_arn("arn:aws:iam::aws:policy/service-role/AmazonEKSClusterPolicy").is_ok());
+        assert!(
+            parse_policy_arn("arn:aws:iam::aws:policy/service-role/AmazonEKSClusterPolicy").is_ok()
+        );
         assert!(parse_policy_arn("arn:aws:iam::111122223333:policy/x").is_ok());
         assert!(parse_policy_arn("arn:aws:iam::aws:role/x").is_err());
         assert!(parse_policy_arn("ReadOnlyAccess").is_err());

@@ -134,11 +134,23 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, code, field: field.into(), message: message.into(), help: None }
+        Self {
+            severity: Severity::Error,
+            code,
+            field: field.into(),
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub fn warning(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, code, field: field.into(), message: message.into(), help: None }
+        Self {
+            severity: Severity::Warning,
+            code,
+            field: field.into(),
+            message: message.into(),
+            help: None,
+        }
     }
 
     #[must_use]
@@ -190,7 +202,11 @@ impl Diagnostics {
 
 /// Joins a parent field path and a key: `assume` + `deploy` -> `assume.deploy`.
 pub(crate) fn field(parent: &str, key: &str) -> String {
-    if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
 /// Field path of a list element: `serviceAccount` + 1 -> `serviceAccount[1]`.

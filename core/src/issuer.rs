@@ -25,28 +25,40 @@ pub struct ShapeWarning(pub String);
 
 impl Issuer {
     pub fn parse(url: &str) -> Result<(Self, Option<ShapeWarning>), String> {
-        let rest = url
-            .strip_prefix("https://")
-            .ok_or_else(|| format!("`{url}` must start with `https://`: IAM and EKS accept only https issuers"))?;
+        let rest = url.strip_prefix("https://").ok_or_else(|| {
+            format!("`{url}` must start with `https://`: IAM and EKS accept only https issuers")
+        })?;
         if let Some(c) = rest.chars().find(|c| matches!(c, '?' | '#' | '@')) {
             let what = match c {
                 '?' => "a query",
                 '#' => "a fragment",
                 _ => "credentials",
             };
-            return Err(format!("`{url}` has {what}; an OIDC issuer URL is only a host and an optional path"));
+            return Err(format!(
+                "`{url}` has {what}; an OIDC issuer URL is only a host and an optional path"
+            ));
         }
         if rest.ends_with('/') {
-            return Err(format!("`{url}` ends with `/`; the issuer must match the token's `iss` claim exactly"));
+            return Err(format!(
+                "`{url}` ends with `/`; the issuer must match the token's `iss` claim exactly"
+            ));
         }
         let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         if host.contains(':') {
-            return Err(format!("`{url}` has a port; an IAM OIDC provider URL cannot carry one"));
+            return Err(format!(
+                "`{url}` has a port; an IAM OIDC provider URL cannot carry one"
+            ));
         }
         check_host(host).map_err(|rule| format!("host `{host}` of `{url}` {rule}"))?;
         check_path(path).map_err(|rule| format!("path `{path}` of `{url}` {rule}"))?;
         let (eks, warning) = eks_shape(host, path);
-        Ok((Self { id: format!("{host}{path}"), eks }, warning))
+        Ok((
+            Self {
+                id: format!("{host}{path}"),
+                eks,
+            },
+            warning,
+        ))
     }
 
     /// `arn:<partition>:iam::<account>:oidc-provider/<host><path>`.
@@ -72,7 +84,9 @@ fn check_host(host: &str) -> Result<(), &'static str> {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && label
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     });
     if !labels_ok {
         return Err("is not a valid DNS name");
@@ -84,23 +98,43 @@ fn check_host(host: &str) -> Result<(), &'static str> {
 }
 
 fn check_path(path: &str) -> Result<(), &'static str> {
-    let segments_ok = path
-        .split('/')
-        .skip(1)
-        .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
-    if path.is_empty() || segments_ok { Ok(()) } else { Err("must be non-empty segments of letters, digits and `-._~`") }
+    let segments_ok = path.split('/').skip(1).all(|seg| {
+        !seg.is_empty()
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+    });
+    if path.is_empty() || segments_ok {
+        Ok(())
+    } else {
+        Err("must be non-empty segments of letters, digits and `-._~`")
+    }
 }
 
 /// Recognises `oidc.eks.<region>.<suffix>/id/<32 upper-case hex>`.
 fn eks_shape(host: &str, path: &str) -> (Option<EksIssuer>, Option<ShapeWarning>) {
-    let Some(rest) = host.strip_prefix("oidc.eks.") else { return (None, None) };
-    let Some((region, suffix)) = rest.split_once('.') else { return (None, None) };
-    let Some(partition) = Partition::of_region(region, suffix) else { return (None, None) };
-    let region_ok = region.split('-').count() >= 3 && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let Some(rest) = host.strip_prefix("oidc.eks.") else {
+        return (None, None);
+    };
+    let Some((region, suffix)) = rest.split_once('.') else {
+        return (None, None);
+    };
+    let Some(partition) = Partition::of_region(region, suffix) else {
+        return (None, None);
+    };
+    let region_ok = region.split('-').count() >= 3
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     let id = path.strip_prefix("/id/").unwrap_or("");
-    let id_ok = id.len() == 32 && id.chars().all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c));
+    let id_ok = id.len() == 32
+        && id
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c));
     let warning = if !region_ok {
-        Some(ShapeWarning(format!("`{region}` does not look like an AWS region")))
+        Some(ShapeWarning(format!(
+            "`{region}` does not look like an AWS region"
+        )))
     } else if !id_ok {
         Some(ShapeWarning(format!(
             "`{path}` does not look like an EKS issuer path (`/id/` and 32 upper-case hex characters)"
@@ -108,31 +142,60 @@ fn eks_shape(host: &str, path: &str) -> (Option<EksIssuer>, Option<ShapeWarning>
     } else {
         None
     };
-    (Some(EksIssuer { region: region.to_owned(), partition }), warning)
+    (
+        Some(EksIssuer {
+            region: region.to_owned(),
+            partition,
+        }),
+        warning,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const EKS: &str = "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+    const EKS: &str =
+        "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 
     #[test]
     fn eks_issuers_are_recognised() {
         let (issuer, warning) = Issuer::parse(EKS).unwrap();
         assert_eq!(warning, None);
-        assert_eq!(issuer.id, "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF");
+        assert_eq!(
+            issuer.id,
+            "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
+        );
         assert_eq!(issuer.eks.map(|e| e.partition), Some(Partition::Aws));
-        let gov = "https://oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
-        assert_eq!(Issuer::parse(gov).ok().and_then(|(i, _)| i.eks).map(|e| e.partition), Some(Partition::AwsUsGov));
+        let gov =
+            "https://oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+        assert_eq!(
+            Issuer::parse(gov)
+                .ok()
+                .and_then(|(i, _)| i.eks)
+                .map(|e| e.partition),
+            Some(Partition::AwsUsGov)
+        );
         let cn = "https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF";
-        assert_eq!(Issuer::parse(cn).ok().and_then(|(i, _)| i.eks).map(|e| e.partition), Some(Partition::AwsCn));
+        assert_eq!(
+            Issuer::parse(cn)
+                .ok()
+                .and_then(|(i, _)| i.eks)
+                .map(|e| e.partition),
+            Some(Partition::AwsCn)
+        );
     }
 
     #[test]
     fn other_issuers_are_legal_and_bad_ones_are_not() {
-        assert!(matches!(Issuer::parse("https://issuer.example.com"), Ok((Issuer { eks: None, .. }, None))));
-        assert!(matches!(Issuer::parse("https://oidc.eks.eu-west-2.amazonaws.com/id/abc"), Ok((_, Some(_)))));
+        assert!(matches!(
+            Issuer::parse("https://issuer.example.com"),
+            Ok((Issuer { eks: None, .. }, None))
+        ));
+        assert!(matches!(
+            Issuer::parse("https://oidc.eks.eu-west-2.amazonaws.com/id/abc"),
+            Ok((_, Some(_)))
+        ));
         for bad in [
             "http://example.com",
             "https://example.com/",

@@ -41,7 +41,10 @@ use diagnostic::Diagnostics;
 pub fn generate(text: &str) -> Bundle {
     match node::parse(text) {
         Ok(node) => generate_node(&node),
-        Err(message) => Bundle { artifacts: Vec::new(), diagnostics: vec![Diagnostic::error(Code::Syntax, "", message)] },
+        Err(message) => Bundle {
+            artifacts: Vec::new(),
+            diagnostics: vec![Diagnostic::error(Code::Syntax, "", message)],
+        },
     }
 }
 
@@ -52,8 +55,15 @@ pub fn generate_node(node: &node::Node) -> Bundle {
         .and_then(|spec| plan::resolve(spec, &mut diags))
         .map(|plan| render::artifacts(&plan, &mut diags))
         .unwrap_or_default();
-    let artifacts = if diags.has_errors() { Vec::new() } else { artifacts };
-    Bundle { artifacts, diagnostics: diags.into_vec() }
+    let artifacts = if diags.has_errors() {
+        Vec::new()
+    } else {
+        artifacts
+    };
+    Bundle {
+        artifacts,
+        diagnostics: diags.into_vec(),
+    }
 }
 
 /// Only the diagnostics of a spec: what a form shows next to its fields.

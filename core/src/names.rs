@@ -6,17 +6,27 @@ pub fn account_id(s: &str) -> Result<(), String> {
     if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(format!("`{s}` is not an AWS account ID: it must be exactly 12 digits"))
+        Err(format!(
+            "`{s}` is not an AWS account ID: it must be exactly 12 digits"
+        ))
     }
 }
 
 /// Role name: 1-64 characters of `[A-Za-z0-9+=,.@_-]`.
 pub fn role_name(s: &str) -> Result<(), String> {
     if s.is_empty() || s.len() > 64 {
-        return Err(format!("role name `{s}` must be 1 to 64 characters long, not {}", s.chars().count()));
+        return Err(format!(
+            "role name `{s}` must be 1 to 64 characters long, not {}",
+            s.chars().count()
+        ));
     }
-    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c))) {
-        Some(c) => Err(format!("role name `{s}` contains `{c}`: only letters, digits and `+=,.@_-` are allowed")),
+    match s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)))
+    {
+        Some(c) => Err(format!(
+            "role name `{s}` contains `{c}`: only letters, digits and `+=,.@_-` are allowed"
+        )),
         None => Ok(()),
     }
 }
@@ -24,16 +34,23 @@ pub fn role_name(s: &str) -> Result<(), String> {
 /// Role path: `/` or `/a/b/`, at most 512 characters, printable ASCII between the slashes.
 pub fn role_path(s: &str) -> Result<(), String> {
     if s.len() > 512 {
-        return Err(format!("role path is {} characters long; the limit is 512", s.len()));
+        return Err(format!(
+            "role path is {} characters long; the limit is 512",
+            s.len()
+        ));
     }
     if !s.starts_with('/') || !s.ends_with('/') {
-        return Err(format!("role path `{s}` must start and end with `/`, like `/` or `/team/`"));
+        return Err(format!(
+            "role path `{s}` must start and end with `/`, like `/` or `/team/`"
+        ));
     }
     if s.contains("//") {
         return Err(format!("role path `{s}` has an empty segment (`//`)"));
     }
     match s.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)) {
-        Some(c) => Err(format!("role path `{s}` contains {c:?}: only printable ASCII without spaces is allowed")),
+        Some(c) => Err(format!(
+            "role path `{s}` contains {c:?}: only printable ASCII without spaces is allowed"
+        )),
         None => Ok(()),
     }
 }
@@ -42,10 +59,17 @@ pub fn role_path(s: &str) -> Result<(), String> {
 pub fn session_name(s: &str) -> Result<(), String> {
     let len = s.chars().count();
     if !(2..=64).contains(&len) {
-        return Err(format!("session name `{s}` must be 2 to 64 characters long, not {len}"));
+        return Err(format!(
+            "session name `{s}` must be 2 to 64 characters long, not {len}"
+        ));
     }
-    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c))) {
-        Some(c) => Err(format!("session name `{s}` contains `{c}`: only letters, digits and `_+=,.@-` are allowed")),
+    match s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c)))
+    {
+        Some(c) => Err(format!(
+            "session name `{s}` contains `{c}`: only letters, digits and `_+=,.@-` are allowed"
+        )),
         None => Ok(()),
     }
 }
@@ -54,10 +78,17 @@ pub fn session_name(s: &str) -> Result<(), String> {
 pub fn external_id(s: &str) -> Result<(), String> {
     let len = s.chars().count();
     if !(2..=1224).contains(&len) {
-        return Err(format!("external ID must be 2 to 1224 characters long, not {len}"));
+        return Err(format!(
+            "external ID must be 2 to 1224 characters long, not {len}"
+        ));
     }
-    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c))) {
-        Some(c) => Err(format!("external ID contains `{c}`: only letters, digits and `_+=,.@:/-` are allowed")),
+    match s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c)))
+    {
+        Some(c) => Err(format!(
+            "external ID contains `{c}`: only letters, digits and `_+=,.@:/-` are allowed"
+        )),
         None => Ok(()),
     }
 }
@@ -65,13 +96,22 @@ pub fn external_id(s: &str) -> Result<(), String> {
 /// AWS config profile name: what every SDK reads back the same way inside `[profile NAME]`.
 pub fn profile_name(s: &str) -> Result<(), String> {
     if s.is_empty() || s.len() > 64 {
-        return Err(format!("profile name `{s}` must be 1 to 64 characters long"));
+        return Err(format!(
+            "profile name `{s}` must be 1 to 64 characters long"
+        ));
     }
     if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err(format!("profile name `{s}` must start with a letter or digit"));
+        return Err(format!(
+            "profile name `{s}` must start with a letter or digit"
+        ));
     }
-    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || "_.@+-".contains(*c))) {
-        Some(c) => Err(format!("profile name `{s}` contains `{c}`: only letters, digits and `_.@+-` are allowed")),
+    match s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "_.@+-".contains(*c)))
+    {
+        Some(c) => Err(format!(
+            "profile name `{s}` contains `{c}`: only letters, digits and `_.@+-` are allowed"
+        )),
         None => Ok(()),
     }
 }
@@ -87,10 +127,14 @@ pub fn tag(key: &str, value: &str) -> Result<(), String> {
         return Err(format!("tag key `{key}` uses the reserved prefix `aws:`"));
     }
     if value.chars().count() > 256 {
-        return Err(format!("value of tag `{key}` is longer than 256 characters"));
+        return Err(format!(
+            "value of tag `{key}` is longer than 256 characters"
+        ));
     }
     if let Some(c) = key.chars().chain(value.chars()).find(|c| !allowed(*c)) {
-        return Err(format!("tag `{key}` contains `{c}`: only letters, digits, spaces and `_.:/=+-@` are allowed"));
+        return Err(format!(
+            "tag `{key}` contains `{c}`: only letters, digits, spaces and `_.:/=+-@` are allowed"
+        ));
     }
     Ok(())
 }
@@ -98,7 +142,10 @@ pub fn tag(key: &str, value: &str) -> Result<(), String> {
 /// Kubernetes DNS-1123 label (namespaces): at most 63 of `[a-z0-9-]`, alphanumeric at both ends.
 pub fn dns_label(s: &str) -> Result<(), String> {
     if s.len() > 63 {
-        return Err(format!("`{s}` is {} characters long; the limit is 63", s.len()));
+        return Err(format!(
+            "`{s}` is {} characters long; the limit is 63",
+            s.len()
+        ));
     }
     label_chars(s)
 }
@@ -107,31 +154,45 @@ pub fn dns_label(s: &str) -> Result<(), String> {
 /// characters, dot-separated labels.
 pub fn dns_subdomain(s: &str) -> Result<(), String> {
     if s.len() > 253 {
-        return Err(format!("`{s}` is {} characters long; the limit is 253", s.len()));
+        return Err(format!(
+            "`{s}` is {} characters long; the limit is 253",
+            s.len()
+        ));
     }
-    s.split('.').try_for_each(|label| label_chars(label).map_err(|_| subdomain_rule(s)))
+    s.split('.')
+        .try_for_each(|label| label_chars(label).map_err(|_| subdomain_rule(s)))
 }
 
 fn subdomain_rule(s: &str) -> String {
-    format!("`{s}` must be lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit")
+    format!(
+        "`{s}` must be lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit"
+    )
 }
 
 fn label_chars(s: &str) -> Result<(), String> {
     let ok_end = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if ok_end(s.chars().next())
         && ok_end(s.chars().last())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
         Ok(())
     } else {
-        Err(format!("`{s}` must be lower-case letters, digits and `-`, starting and ending with a letter or digit"))
+        Err(format!(
+            "`{s}` must be lower-case letters, digits and `-`, starting and ending with a letter or digit"
+        ))
     }
 }
 
 /// Characters IAM accepts in policy text: tab, line breaks and U+0020 to U+00FF.
 pub fn policy_text(s: &str) -> Result<(), String> {
-    match s.chars().find(|c| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')) {
-        Some(c) => Err(format!("`{s}` contains {c:?}, which IAM does not accept in a policy")),
+    match s
+        .chars()
+        .find(|c| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}'))
+    {
+        Some(c) => Err(format!(
+            "`{s}` contains {c:?}, which IAM does not accept in a policy"
+        )),
         None => Ok(()),
     }
 }

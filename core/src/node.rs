@@ -41,7 +41,10 @@ impl Node {
 /// and numbers with leading zeros stay strings, as Kubernetes names and account IDs need).
 pub fn parse(text: &str) -> Result<Node, String> {
     if text.len() > MAX_INPUT_BYTES {
-        return Err(format!("the document is {} bytes; the limit is {MAX_INPUT_BYTES}", text.len()));
+        return Err(format!(
+            "the document is {} bytes; the limit is {MAX_INPUT_BYTES}",
+            text.len()
+        ));
     }
     if text.trim_start().starts_with('{') {
         if let Ok(node) = serde_json::from_str::<Node>(text) {
@@ -104,7 +107,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Int(v))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        i128::try_from(v).map(Node::Int).map_err(|_| E::custom("number out of range"))
+        i128::try_from(v)
+            .map(Node::Int)
+            .map_err(|_| E::custom("number out of range"))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
         Ok(Node::Float(v))

@@ -31,7 +31,10 @@ impl Plan {
 
     /// Name of the ConfigMap holding the AWS config file for `subject`.
     pub fn config_map_name(&self, subject: &Subject) -> String {
-        self.spec.config_map_name.clone().unwrap_or_else(|| format!("{}-aws-config", subject.name))
+        self.spec
+            .config_map_name
+            .clone()
+            .unwrap_or_else(|| format!("{}-aws-config", subject.name))
     }
 
     /// Path of the AWS config file inside the pod.
@@ -53,36 +56,70 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
     for target in &spec.targets {
         check_settings(&target.settings, &target.field, partition, diags);
         if target.profile == spec.pod_profile {
-            let message = format!("profile `{}` is already the pod role's profile (`podProfile`)", target.profile);
+            let message = format!(
+                "profile `{}` is already the pod role's profile (`podProfile`)",
+                target.profile
+            );
             diags.push(Diagnostic::error(Code::ProfileName, &target.field, message));
         }
-        let Some(arn) = resolve_role(&spec, &target.role, &target.settings, partition, diags) else { continue };
+        let Some(arn) = resolve_role(&spec, &target.role, &target.settings, partition, diags)
+        else {
+            continue;
+        };
         if pod_role.as_ref() == Some(&arn) {
-            let d = Diagnostic::error(Code::SelfAssume, &target.role.field, format!("`{arn}` is the pod role itself"))
-                .with_help("the pod already acts as this role; drop the profile");
+            let d = Diagnostic::error(
+                Code::SelfAssume,
+                &target.role.field,
+                format!("`{arn}` is the pod role itself"),
+            )
+            .with_help("the pod already acts as this role; drop the profile");
             diags.push(d);
             continue;
         }
         if let Some((first, _)) = targets.iter().find(|(_, a): &&(Target, RoleArn)| *a == arn) {
             let message = format!("`{arn}` is already assumed by profile `{}`", first.profile);
-            diags.push(Diagnostic::error(Code::Duplicate, &target.role.field, message));
+            diags.push(Diagnostic::error(
+                Code::Duplicate,
+                &target.role.field,
+                message,
+            ));
             continue;
         }
-        let cross_account = pod_role.as_ref().is_some_and(|pod| pod.account != arn.account);
+        let cross_account = pod_role
+            .as_ref()
+            .is_some_and(|pod| pod.account != arn.account);
         if cross_account && target.external_id.is_none() {
-            let message = format!("`{arn}` is in another account and its trust policy has no external ID condition");
-            let help = format!("set `{}` to the value agreed with that account's owner", field(&target.field, "externalId"));
-            diags.push(Diagnostic::warning(Code::CrossAccountWithoutExternalId, &target.field, message).with_help(help));
+            let message = format!(
+                "`{arn}` is in another account and its trust policy has no external ID condition"
+            );
+            let help = format!(
+                "set `{}` to the value agreed with that account's owner",
+                field(&target.field, "externalId")
+            );
+            diags.push(
+                Diagnostic::warning(Code::CrossAccountWithoutExternalId, &target.field, message)
+                    .with_help(help),
+            );
         }
         targets.push((target.clone(), arn));
     }
     check_pod_duration(&spec, diags);
-    let workloads = spec.workloads.iter().filter_map(|w| workload_subject(&spec, w, diags)).collect();
+    let workloads = spec
+        .workloads
+        .iter()
+        .filter_map(|w| workload_subject(&spec, w, diags))
+        .collect();
     check_config_map_names(&spec, diags);
     if diags.has_errors() {
         return None;
     }
-    Some(Plan { partition, pod_role: pod_role?, targets, workloads, spec })
+    Some(Plan {
+        partition,
+        pod_role: pod_role?,
+        targets,
+        workloads,
+        spec,
+    })
 }
 
 /// The partition of every ARN: from the EKS issuers (which must agree), else `partition`,
@@ -90,20 +127,36 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
 fn partition(spec: &Spec, diags: &mut Diagnostics) -> Partition {
     let mut derived: Option<(Partition, &str)> = None;
     for cluster in &spec.clusters {
-        let Some(eks) = &cluster.value.eks else { continue };
+        let Some(eks) = &cluster.value.eks else {
+            continue;
+        };
         match derived {
             None => derived = Some((eks.partition, &cluster.field)),
             Some((p, first)) if p != eks.partition => {
-                let message = format!("this cluster is in partition `{}` but `{first}` is in `{p}`; one role cannot span partitions", eks.partition);
-                diags.push(Diagnostic::error(Code::PartitionMismatch, &cluster.field, message));
+                let message = format!(
+                    "this cluster is in partition `{}` but `{first}` is in `{p}`; one role cannot span partitions",
+                    eks.partition
+                );
+                diags.push(Diagnostic::error(
+                    Code::PartitionMismatch,
+                    &cluster.field,
+                    message,
+                ));
             }
             Some(_) => {}
         }
     }
     match (&spec.partition, derived) {
         (Some(given), Some((p, first))) if given.value != p => {
-            let message = format!("`{}` contradicts the partition `{p}` of the EKS issuer at `{first}`", given.value);
-            diags.push(Diagnostic::error(Code::PartitionMismatch, &given.field, message));
+            let message = format!(
+                "`{}` contradicts the partition `{p}` of the EKS issuer at `{first}`",
+                given.value
+            );
+            diags.push(Diagnostic::error(
+                Code::PartitionMismatch,
+                &given.field,
+                message,
+            ));
             p
         }
         (Some(given), _) => given.value,
@@ -122,18 +175,40 @@ fn resolve_role(
     match &role.value {
         RoleRef::Name(name) => {
             let Some(account) = &spec.account else {
-                let d = Diagnostic::error(Code::MissingField, "account", format!("`account` is required: `{}` names role `{name}` without its account", role.field))
-                    .with_help("add `account: \"111122223333\"` or give the role as an ARN");
+                let d = Diagnostic::error(
+                    Code::MissingField,
+                    "account",
+                    format!(
+                        "`account` is required: `{}` names role `{name}` without its account",
+                        role.field
+                    ),
+                )
+                .with_help("add `account: \"111122223333\"` or give the role as an ARN");
                 diags.push(d);
                 return None;
             };
-            let path = settings.path.clone().unwrap_or_else(|| defaults::ROLE_PATH.to_owned());
-            Some(RoleArn { partition, account: account.value.clone(), path, name: name.clone() })
+            let path = settings
+                .path
+                .clone()
+                .unwrap_or_else(|| defaults::ROLE_PATH.to_owned());
+            Some(RoleArn {
+                partition,
+                account: account.value.clone(),
+                path,
+                name: name.clone(),
+            })
         }
         RoleRef::Arn(arn) => {
             if arn.partition != partition {
-                let message = format!("`{arn}` is in partition `{}` but the clusters are in `{partition}`", arn.partition);
-                diags.push(Diagnostic::error(Code::PartitionMismatch, &role.field, message));
+                let message = format!(
+                    "`{arn}` is in partition `{}` but the clusters are in `{partition}`",
+                    arn.partition
+                );
+                diags.push(Diagnostic::error(
+                    Code::PartitionMismatch,
+                    &role.field,
+                    message,
+                ));
                 return None;
             }
             if let Some(path) = settings.path.as_ref().filter(|p| **p != arn.path) {
@@ -147,13 +222,27 @@ fn resolve_role(
 }
 
 /// Managed policies and the boundary must be in the roles' partition.
-fn check_settings(settings: &RoleSettings, at: &str, partition: Partition, diags: &mut Diagnostics) {
-    let managed = settings.managed_policies.iter().map(|a| (a, field(&field(at, "permissions"), "managedPolicies")));
-    let boundary = settings.permissions_boundary.iter().map(|a| (a, field(at, "permissionsBoundary")));
+fn check_settings(
+    settings: &RoleSettings,
+    at: &str,
+    partition: Partition,
+    diags: &mut Diagnostics,
+) {
+    let managed = settings
+        .managed_policies
+        .iter()
+        .map(|a| (a, field(&field(at, "permissions"), "managedPolicies")));
+    let boundary = settings
+        .permissions_boundary
+        .iter()
+        .map(|a| (a, field(at, "permissionsBoundary")));
     for (policy, path) in managed.chain(boundary) {
-        let Ok(p) = arn::parse_policy_arn(policy) else { continue };
+        let Ok(p) = arn::parse_policy_arn(policy) else {
+            continue;
+        };
         if p != partition {
-            let message = format!("`{policy}` is in partition `{p}` but the roles are in `{partition}`");
+            let message =
+                format!("`{policy}` is in partition `{p}` but the roles are in `{partition}`");
             diags.push(Diagnostic::error(Code::PartitionMismatch, path, message));
         }
     }
@@ -161,21 +250,47 @@ fn check_settings(settings: &RoleSettings, at: &str, partition: Partition, diags
 
 /// The pod role's own session may last up to its maximum session duration.
 fn check_pod_duration(spec: &Spec, diags: &mut Diagnostics) {
-    let max = spec.pod.max_session_duration.unwrap_or(defaults::MAX_SESSION_DURATION);
+    let max = spec
+        .pod
+        .max_session_duration
+        .unwrap_or(defaults::MAX_SESSION_DURATION);
     if let Some(d) = spec.duration_seconds.as_ref().filter(|d| d.value > max) {
-        let d = Diagnostic::error(Code::Duration, &d.field, format!("`{}` seconds is over the pod role's maximum session duration of {max}", d.value))
-            .with_help("raise `maxSessionDuration` (up to 43200) or lower `durationSeconds`");
+        let d = Diagnostic::error(
+            Code::Duration,
+            &d.field,
+            format!(
+                "`{}` seconds is over the pod role's maximum session duration of {max}",
+                d.value
+            ),
+        )
+        .with_help("raise `maxSessionDuration` (up to 43200) or lower `durationSeconds`");
         diags.push(d);
     }
 }
 
-fn workload_subject(spec: &Spec, workload: &At<Workload>, diags: &mut Diagnostics) -> Option<(Workload, Subject)> {
-    let concrete: Vec<&Subject> = spec.service_accounts.iter().map(|s| &s.value).filter(|s| !s.is_pattern()).collect();
+fn workload_subject(
+    spec: &Spec,
+    workload: &At<Workload>,
+    diags: &mut Diagnostics,
+) -> Option<(Workload, Subject)> {
+    let concrete: Vec<&Subject> = spec
+        .service_accounts
+        .iter()
+        .map(|s| &s.value)
+        .filter(|s| !s.is_pattern())
+        .collect();
     let subject = match (&workload.value.service_account, concrete.as_slice()) {
         (Some(sa), _) if concrete.contains(&sa) => sa.clone(),
         (Some(sa), _) => {
-            let message = format!("`{}/{}` is not one of the spec's service accounts", sa.namespace, sa.name);
-            diags.push(Diagnostic::error(Code::Workload, field(&workload.field, "serviceAccount"), message));
+            let message = format!(
+                "`{}/{}` is not one of the spec's service accounts",
+                sa.namespace, sa.name
+            );
+            diags.push(Diagnostic::error(
+                Code::Workload,
+                field(&workload.field, "serviceAccount"),
+                message,
+            ));
             return None;
         }
         (None, [only]) => (*only).clone(),
@@ -193,11 +308,19 @@ fn check_config_map_names(spec: &Spec, diags: &mut Diagnostics) {
     if spec.config_map_name.is_some() || spec.targets.is_empty() {
         return;
     }
-    for sa in spec.service_accounts.iter().filter(|s| !s.value.is_pattern()) {
+    for sa in spec
+        .service_accounts
+        .iter()
+        .filter(|s| !s.value.is_pattern())
+    {
         let name = format!("{}-aws-config", sa.value.name);
         if let Err(rule) = names::dns_subdomain(&name) {
-            let d = Diagnostic::error(Code::ConfigMapName, &sa.field, format!("the default ConfigMap name {rule}"))
-                .with_help("set `configMap.name`");
+            let d = Diagnostic::error(
+                Code::ConfigMapName,
+                &sa.field,
+                format!("the default ConfigMap name {rule}"),
+            )
+            .with_help("set `configMap.name`");
             diags.push(d);
         }
     }

@@ -16,7 +16,10 @@ pub struct PolicyDocument {
 
 impl PolicyDocument {
     pub fn new(statement: Vec<Statement>) -> Self {
-        Self { version: VERSION, statement }
+        Self {
+            version: VERSION,
+            statement,
+        }
     }
 
     /// Pretty JSON with two-space indentation and a final newline: stable bytes, easy diffs.
@@ -28,7 +31,11 @@ impl PolicyDocument {
 
     /// The length IAM checks against its quotas: the JSON without any whitespace.
     pub fn quota_size(&self) -> usize {
-        serde_json::to_string(self).unwrap_or_default().chars().filter(|c| !c.is_whitespace()).count()
+        serde_json::to_string(self)
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
     }
 }
 
@@ -106,7 +113,10 @@ impl Statement {
     /// Adds `operator: { key: values }`, a single value written bare.
     pub fn with_condition(mut self, operator: &str, key: &str, values: Vec<String>) -> Self {
         let values = OneOrMany::from_vec(values.into_iter().map(Value::String).collect());
-        self.condition.entry(operator.to_owned()).or_default().insert(key.to_owned(), values);
+        self.condition
+            .entry(operator.to_owned())
+            .or_default()
+            .insert(key.to_owned(), values);
         self
     }
 }

@@ -34,12 +34,19 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn required(&mut self, key: &str, what: &str, diags: &mut Diagnostics) -> Option<(String, &'a Node)> {
+    pub fn required(
+        &mut self,
+        key: &str,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<(String, &'a Node)> {
         let found = self.take(key);
         if found.is_none() {
-            diags.push(
-                Diagnostic::error(Code::MissingField, field(&self.path, key), format!("`{key}` is required: {what}")),
-            );
+            diags.push(Diagnostic::error(
+                Code::MissingField,
+                field(&self.path, key),
+                format!("`{key}` is required: {what}"),
+            ));
         }
         found
     }
@@ -47,7 +54,11 @@ impl<'a> Fields<'a> {
     /// Reports each key nobody took, suggesting the closest known one.
     pub fn finish(self, known: &[&str], diags: &mut Diagnostics) {
         for (key, _) in self.entries {
-            let mut d = Diagnostic::error(Code::UnknownField, field(&self.path, key), format!("unknown field `{key}`"));
+            let mut d = Diagnostic::error(
+                Code::UnknownField,
+                field(&self.path, key),
+                format!("unknown field `{key}`"),
+            );
             d = match closest(key, known) {
                 Some(guess) => d.with_help(format!("did you mean `{guess}`?")),
                 None => d.with_help(format!("known fields here: {}", known.join(", "))),
@@ -58,7 +69,11 @@ impl<'a> Fields<'a> {
 }
 
 pub(crate) fn wrong_type(path: &str, expected: &str, found: &Node) -> Diagnostic {
-    Diagnostic::error(Code::WrongType, path, format!("expected {expected}, found {}", found.kind()))
+    Diagnostic::error(
+        Code::WrongType,
+        path,
+        format!("expected {expected}, found {}", found.kind()),
+    )
 }
 
 /// A scalar read as text. Integers are accepted as their decimal text so that an unquoted
@@ -79,7 +94,11 @@ pub(crate) fn string(node: &Node, path: &str, diags: &mut Diagnostics) -> Option
 }
 
 /// A string or a list of strings, each returned with its own field path.
-pub(crate) fn string_or_list(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<(String, String)> {
+pub(crate) fn string_or_list(
+    node: &Node,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(String, String)> {
     match node {
         Node::Seq(items) => items
             .iter()
@@ -89,14 +108,20 @@ pub(crate) fn string_or_list(node: &Node, path: &str, diags: &mut Diagnostics) -
                 string(item, &at, diags).map(|s| (at, s))
             })
             .collect(),
-        other => string(other, path, diags).map(|s| vec![(path.to_owned(), s)]).unwrap_or_default(),
+        other => string(other, path, diags)
+            .map(|s| vec![(path.to_owned(), s)])
+            .unwrap_or_default(),
     }
 }
 
 /// A list (or a single item standing for a list of one), each item with its field path.
 pub(crate) fn items<'a>(node: &'a Node, path: &str) -> Vec<(String, &'a Node)> {
     match node {
-        Node::Seq(items) => items.iter().enumerate().map(|(i, item)| (index(path, i), item)).collect(),
+        Node::Seq(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (index(path, i), item))
+            .collect(),
         other => vec![(path.to_owned(), other)],
     }
 }
@@ -112,13 +137,23 @@ pub(crate) fn boolean(node: &Node, path: &str, diags: &mut Diagnostics) -> Optio
 }
 
 /// A whole number within `min..=max`; `code` names the rule broken when out of range.
-pub(crate) fn integer(node: &Node, path: &str, range: (u64, u64), code: Code, diags: &mut Diagnostics) -> Option<u64> {
+pub(crate) fn integer(
+    node: &Node,
+    path: &str,
+    range: (u64, u64),
+    code: Code,
+    diags: &mut Diagnostics,
+) -> Option<u64> {
     let (min, max) = range;
     match node {
         Node::Int(i) => match u64::try_from(*i) {
             Ok(v) if (min..=max).contains(&v) => Some(v),
             _ => {
-                diags.push(Diagnostic::error(code, path, format!("`{i}` is out of range: must be {min} to {max}")));
+                diags.push(Diagnostic::error(
+                    code,
+                    path,
+                    format!("`{i}` is out of range: must be {min} to {max}"),
+                ));
                 None
             }
         },
@@ -130,9 +165,16 @@ pub(crate) fn integer(node: &Node, path: &str, range: (u64, u64), code: Code, di
 }
 
 /// Entries of a mapping whose keys are user-chosen (profile names, tag keys).
-pub(crate) fn entries<'a>(node: &'a Node, path: &str, diags: &mut Diagnostics) -> Vec<(String, &'a str, &'a Node)> {
+pub(crate) fn entries<'a>(
+    node: &'a Node,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(String, &'a str, &'a Node)> {
     match node {
-        Node::Map(entries) => entries.iter().map(|(k, v)| (field(path, k), k.as_str(), v)).collect(),
+        Node::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| (field(path, k), k.as_str(), v))
+            .collect(),
         other => {
             diags.push(wrong_type(path, "a mapping", other));
             Vec::new()
@@ -144,7 +186,12 @@ pub(crate) fn entries<'a>(node: &'a Node, path: &str, diags: &mut Diagnostics) -
 fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
-        .map(|k| (edit_distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
+        .map(|k| {
+            (
+                edit_distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                *k,
+            )
+        })
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
@@ -174,8 +221,14 @@ mod tests {
 
     #[test]
     fn suggests_close_keys_only() {
-        assert_eq!(closest("serviceAcount", &["serviceAccount", "role"]), Some("serviceAccount"));
-        assert_eq!(closest("ServiceAccount", &["serviceAccount", "role"]), Some("serviceAccount"));
+        assert_eq!(
+            closest("serviceAcount", &["serviceAccount", "role"]),
+            Some("serviceAccount")
+        );
+        assert_eq!(
+            closest("ServiceAccount", &["serviceAccount", "role"]),
+            Some("serviceAccount")
+        );
         assert_eq!(closest("bogus", &["serviceAccount", "role"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);

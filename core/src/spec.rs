@@ -192,25 +192,40 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
     let mut f = Fields::of(node, "", diags)?;
     let account = f.take("account").and_then(|(at, n)| {
         let value = reader::string(n, &at, diags)?;
-        check(names::account_id(&value), Code::AccountId, &at, diags).map(|()| At { field: at, value })
+        check(names::account_id(&value), Code::AccountId, &at, diags)
+            .map(|()| At { field: at, value })
     });
-    let subject_patterns = f.take("subjectPatterns").and_then(|(at, n)| reader::boolean(n, &at, diags));
+    let subject_patterns = f
+        .take("subjectPatterns")
+        .and_then(|(at, n)| reader::boolean(n, &at, diags));
     let subject_patterns = subject_patterns.unwrap_or(false);
     let clusters = f
-        .required("cluster", "the cluster's OIDC issuer URL, or a list of them", diags)
+        .required(
+            "cluster",
+            "the cluster's OIDC issuer URL, or a list of them",
+            diags,
+        )
         .map(|(at, n)| read_clusters(n, &at, diags))
         .unwrap_or_default();
     let service_accounts = f
-        .required("serviceAccount", "`namespace/name` of the service account, or a list of them", diags)
+        .required(
+            "serviceAccount",
+            "`namespace/name` of the service account, or a list of them",
+            diags,
+        )
         .map(|(at, n)| read_subjects(n, &at, subject_patterns, diags))
         .unwrap_or_default();
     let role = f
         .required("role", "the pod role's name or ARN", diags)
         .and_then(|(at, n)| read_role_ref(n, &at, diags));
-    let targets = f.take("assume").map(|(at, n)| read_targets(n, &at, diags)).unwrap_or_default();
+    let targets = f
+        .take("assume")
+        .map(|(at, n)| read_targets(n, &at, diags))
+        .unwrap_or_default();
     let partition = f.take("partition").and_then(|(at, n)| {
         let value = reader::string(n, &at, diags)?;
-        check(Partition::parse(&value), Code::Partition, &at, diags).map(|value| At { field: at, value })
+        check(Partition::parse(&value), Code::Partition, &at, diags)
+            .map(|value| At { field: at, value })
     });
     let pod = read_role_settings(&mut f, diags);
     let pod_profile = f
@@ -220,21 +235,37 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
             check(names::profile_name(&value), Code::ProfileName, &at, diags).map(|()| value)
         })
         .unwrap_or_else(|| defaults::POD_PROFILE.to_owned());
-    let (config_map_name, mount_path) =
-        f.take("configMap").map(|(at, n)| read_config_map(n, &at, diags)).unwrap_or_default();
-    let role_session_name = f.take("roleSessionName").and_then(|(at, n)| read_session_name(n, &at, diags));
+    let (config_map_name, mount_path) = f
+        .take("configMap")
+        .map(|(at, n)| read_config_map(n, &at, diags))
+        .unwrap_or_default();
+    let role_session_name = f
+        .take("roleSessionName")
+        .and_then(|(at, n)| read_session_name(n, &at, diags));
     let duration_seconds = f.take("durationSeconds").and_then(|(at, n)| {
-        reader::integer(n, &at, (900, 43_200), Code::Duration, diags).map(|value| At { field: at, value })
+        reader::integer(n, &at, (900, 43_200), Code::Duration, diags)
+            .map(|value| At { field: at, value })
     });
-    let regional_sts = f.take("regionalSts").and_then(|(at, n)| reader::boolean(n, &at, diags));
-    let token_expiration = f
-        .take("tokenExpiration")
-        .and_then(|(at, n)| reader::integer(n, &at, (600, u64::from(u32::MAX)), Code::TokenExpiration, diags));
+    let regional_sts = f
+        .take("regionalSts")
+        .and_then(|(at, n)| reader::boolean(n, &at, diags));
+    let token_expiration = f.take("tokenExpiration").and_then(|(at, n)| {
+        reader::integer(
+            n,
+            &at,
+            (600, u64::from(u32::MAX)),
+            Code::TokenExpiration,
+            diags,
+        )
+    });
     let trust_policy_quota = f
         .take("trustPolicyQuota")
         .and_then(|(at, n)| reader::integer(n, &at, (1, 8192), Code::Quota, diags))
         .unwrap_or(defaults::TRUST_POLICY_QUOTA);
-    let workloads = f.take("workload").map(|(at, n)| read_workloads(n, &at, diags)).unwrap_or_default();
+    let workloads = f
+        .take("workload")
+        .map(|(at, n)| read_workloads(n, &at, diags))
+        .unwrap_or_default();
     f.finish(TOP_LEVEL, diags);
 
     if diags.has_errors() {
@@ -262,14 +293,23 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
 }
 
 /// Turns a rule's verdict into a diagnostic at `field`.
-fn check<T>(result: Result<T, String>, code: Code, field: &str, diags: &mut Diagnostics) -> Option<T> {
-    result.map_err(|message| diags.push(Diagnostic::error(code, field, message))).ok()
+fn check<T>(
+    result: Result<T, String>,
+    code: Code,
+    field: &str,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    result
+        .map_err(|message| diags.push(Diagnostic::error(code, field, message)))
+        .ok()
 }
 
 fn read_clusters(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<At<Issuer>> {
     let mut clusters: Vec<At<Issuer>> = Vec::new();
     for (at, url) in reader::string_or_list(node, path, diags) {
-        let Some((issuer, shape)) = check(Issuer::parse(&url), Code::Issuer, &at, diags) else { continue };
+        let Some((issuer, shape)) = check(Issuer::parse(&url), Code::Issuer, &at, diags) else {
+            continue;
+        };
         if let Some(shape) = shape {
             diags.push(
                 Diagnostic::warning(Code::EksIssuerShape, &at, shape.0)
@@ -281,57 +321,99 @@ fn read_clusters(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<At<Iss
             diags.push(Diagnostic::error(Code::Duplicate, &at, message));
             continue;
         }
-        clusters.push(At { field: at, value: issuer });
+        clusters.push(At {
+            field: at,
+            value: issuer,
+        });
     }
     if clusters.is_empty() && !diags.has_errors() {
-        diags.push(Diagnostic::error(Code::MissingField, path, "at least one cluster issuer is required"));
+        diags.push(Diagnostic::error(
+            Code::MissingField,
+            path,
+            "at least one cluster issuer is required",
+        ));
     }
     clusters
 }
 
-fn read_subjects(node: &Node, path: &str, patterns: bool, diags: &mut Diagnostics) -> Vec<At<Subject>> {
+fn read_subjects(
+    node: &Node,
+    path: &str,
+    patterns: bool,
+    diags: &mut Diagnostics,
+) -> Vec<At<Subject>> {
     let mut subjects: Vec<At<Subject>> = Vec::new();
     for (at, text) in reader::string_or_list(node, path, diags) {
-        let Some(subject) = parse_subject(&text, &at, patterns, diags) else { continue };
+        let Some(subject) = parse_subject(&text, &at, patterns, diags) else {
+            continue;
+        };
         if let Some(first) = subjects.iter().find(|s| s.value == subject) {
             let message = format!("`{text}` is listed twice (first at `{}`)", first.field);
             diags.push(Diagnostic::error(Code::Duplicate, &at, message));
             continue;
         }
         if subject.is_pattern() {
-            let message = format!("`{text}` is a pattern: every service account it matches can assume the role");
+            let message = format!(
+                "`{text}` is a pattern: every service account it matches can assume the role"
+            );
             diags.push(Diagnostic::warning(Code::SubjectPattern, &at, message));
         } else if subject.name == "default" {
-            let message = format!("`{text}` is the namespace's default service account: every pod that names no service account gets this role");
+            let message = format!(
+                "`{text}` is the namespace's default service account: every pod that names no service account gets this role"
+            );
             diags.push(
                 Diagnostic::warning(Code::DefaultServiceAccount, &at, message)
                     .with_help("create a dedicated service account for the workload"),
             );
         }
-        subjects.push(At { field: at, value: subject });
+        subjects.push(At {
+            field: at,
+            value: subject,
+        });
     }
     if subjects.is_empty() && !diags.has_errors() {
-        diags.push(Diagnostic::error(Code::MissingField, path, "at least one service account is required"));
+        diags.push(Diagnostic::error(
+            Code::MissingField,
+            path,
+            "at least one service account is required",
+        ));
     }
     subjects
 }
 
 /// `namespace/name`, each checked by the Kubernetes rule for its kind of name.
-pub(crate) fn parse_subject(text: &str, at: &str, patterns: bool, diags: &mut Diagnostics) -> Option<Subject> {
+pub(crate) fn parse_subject(
+    text: &str,
+    at: &str,
+    patterns: bool,
+    diags: &mut Diagnostics,
+) -> Option<Subject> {
     if let Some(rest) = text.strip_prefix("system:serviceaccount:") {
         let hint = rest.replacen(':', "/", 1);
-        let d = Diagnostic::error(Code::ServiceAccount, at, format!("`{text}` is a token subject, not a service account"))
-            .with_help(format!("write `{hint}`"));
+        let d = Diagnostic::error(
+            Code::ServiceAccount,
+            at,
+            format!("`{text}` is a token subject, not a service account"),
+        )
+        .with_help(format!("write `{hint}`"));
         diags.push(d);
         return None;
     }
-    let Some((namespace, name)) = text.split_once('/').filter(|(_, name)| !name.contains('/')) else {
-        let d = Diagnostic::error(Code::ServiceAccount, at, format!("`{text}` must be `namespace/name`"))
-            .with_help("for example `payments/api`");
+    let Some((namespace, name)) = text.split_once('/').filter(|(_, name)| !name.contains('/'))
+    else {
+        let d = Diagnostic::error(
+            Code::ServiceAccount,
+            at,
+            format!("`{text}` must be `namespace/name`"),
+        )
+        .with_help("for example `payments/api`");
         diags.push(d);
         return None;
     };
-    let subject = Subject { namespace: namespace.to_owned(), name: name.to_owned() };
+    let subject = Subject {
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+    };
     if subject.is_pattern() {
         if !patterns {
             let d = Diagnostic::error(Code::PatternNotAllowed, at, format!("`{text}` contains `*` or `?`"))
@@ -340,13 +422,35 @@ pub(crate) fn parse_subject(text: &str, at: &str, patterns: bool, diags: &mut Di
             return None;
         }
         let strip = |s: &str| s.replace(['*', '?'], "a");
-        let ok_ns = check(names::dns_label(&strip(namespace)).map_err(|_| format!("namespace pattern `{namespace}` can never match a namespace")), Code::Namespace, at, diags);
-        let ok_name = check(names::dns_subdomain(&strip(name)).map_err(|_| format!("name pattern `{name}` can never match a service account")), Code::ServiceAccountName, at, diags);
+        let ok_ns = check(
+            names::dns_label(&strip(namespace)).map_err(|_| {
+                format!("namespace pattern `{namespace}` can never match a namespace")
+            }),
+            Code::Namespace,
+            at,
+            diags,
+        );
+        let ok_name = check(
+            names::dns_subdomain(&strip(name))
+                .map_err(|_| format!("name pattern `{name}` can never match a service account")),
+            Code::ServiceAccountName,
+            at,
+            diags,
+        );
         return ok_ns.and(ok_name).map(|()| subject);
     }
-    let ok_ns = check(names::dns_label(namespace).map_err(|r| format!("namespace {r}")), Code::Namespace, at, diags);
-    let ok_name =
-        check(names::dns_subdomain(name).map_err(|r| format!("service account name {r}")), Code::ServiceAccountName, at, diags);
+    let ok_ns = check(
+        names::dns_label(namespace).map_err(|r| format!("namespace {r}")),
+        Code::Namespace,
+        at,
+        diags,
+    );
+    let ok_name = check(
+        names::dns_subdomain(name).map_err(|r| format!("service account name {r}")),
+        Code::ServiceAccountName,
+        at,
+        diags,
+    );
     ok_ns.and(ok_name).map(|()| subject)
 }
 
@@ -358,7 +462,10 @@ fn read_role_ref(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<At<Ro
         check(names::role_name(&text), Code::RoleName, at, diags)?;
         RoleRef::Name(text)
     };
-    Some(At { field: at.to_owned(), value })
+    Some(At {
+        field: at.to_owned(),
+        value,
+    })
 }
 
 fn read_targets(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<Target> {
@@ -384,15 +491,26 @@ fn read_targets(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<Target>
     targets
 }
 
-fn read_target_object(node: &Node, at: &str, profile: &str, diags: &mut Diagnostics) -> Option<Target> {
+fn read_target_object(
+    node: &Node,
+    at: &str,
+    profile: &str,
+    diags: &mut Diagnostics,
+) -> Option<Target> {
     let mut f = Fields::of(node, at, diags)?;
-    let role = f.required("role", "the role's name or ARN", diags).and_then(|(at, n)| read_role_ref(n, &at, diags));
+    let role = f
+        .required("role", "the role's name or ARN", diags)
+        .and_then(|(at, n)| read_role_ref(n, &at, diags));
     let external_id = f.take("externalId").and_then(|(at, n)| {
         let value = reader::string(n, &at, diags)?;
         check(names::external_id(&value), Code::ExternalId, &at, diags).map(|()| value)
     });
-    let duration_seconds = f.take("durationSeconds").and_then(|(at, n)| read_chained_duration(n, &at, diags));
-    let role_session_name = f.take("roleSessionName").and_then(|(at, n)| read_session_name(n, &at, diags));
+    let duration_seconds = f
+        .take("durationSeconds")
+        .and_then(|(at, n)| read_chained_duration(n, &at, diags));
+    let role_session_name = f
+        .take("roleSessionName")
+        .and_then(|(at, n)| read_session_name(n, &at, diags));
     let settings = read_role_settings(&mut f, diags);
     f.finish(TARGET, diags);
     Some(Target {
@@ -431,20 +549,37 @@ fn read_role_settings(f: &mut Fields<'_>, diags: &mut Diagnostics) -> RoleSettin
         let value = reader::string(n, &at, diags)?;
         check(names::role_path(&value), Code::RolePath, &at, diags).map(|()| value)
     });
-    let (managed_policies, statements) =
-        f.take("permissions").map(|(at, n)| read_permissions(n, &at, diags)).unwrap_or_default();
-    let permissions_boundary = f.take("permissionsBoundary").and_then(|(at, n)| read_policy_arn(n, &at, diags));
-    let max_session_duration =
-        f.take("maxSessionDuration").and_then(|(at, n)| reader::integer(n, &at, (3600, 43_200), Code::Duration, diags));
-    let tags = f.take("tags").map(|(at, n)| read_tags(n, &at, diags)).unwrap_or_default();
-    RoleSettings { path, managed_policies, statements, permissions_boundary, max_session_duration, tags }
+    let (managed_policies, statements) = f
+        .take("permissions")
+        .map(|(at, n)| read_permissions(n, &at, diags))
+        .unwrap_or_default();
+    let permissions_boundary = f
+        .take("permissionsBoundary")
+        .and_then(|(at, n)| read_policy_arn(n, &at, diags));
+    let max_session_duration = f
+        .take("maxSessionDuration")
+        .and_then(|(at, n)| reader::integer(n, &at, (3600, 43_200), Code::Duration, diags));
+    let tags = f
+        .take("tags")
+        .map(|(at, n)| read_tags(n, &at, diags))
+        .unwrap_or_default();
+    RoleSettings {
+        path,
+        managed_policies,
+        statements,
+        permissions_boundary,
+        max_session_duration,
+        tags,
+    }
 }
 
 fn read_policy_arn(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<String> {
     let value = reader::string(node, at, diags)?;
     let checked = arn::parse_policy_arn(&value).map_err(|rule| {
         let d = Diagnostic::error(Code::PolicyArn, at, rule);
-        d.with_help("managed policies are named by ARN, like `arn:aws:iam::aws:policy/ReadOnlyAccess`")
+        d.with_help(
+            "managed policies are named by ARN, like `arn:aws:iam::aws:policy/ReadOnlyAccess`",
+        )
     });
     match checked {
         Ok(_) => Some(value),
@@ -456,19 +591,42 @@ fn read_policy_arn(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Str
 }
 
 /// `permissions: { managedPolicies: [ARN…], statements: [IAM statement…] }`.
-fn read_permissions(node: &Node, path: &str, diags: &mut Diagnostics) -> (Vec<String>, Vec<Statement>) {
-    let Some(mut f) = Fields::of(node, path, diags) else { return Default::default() };
+fn read_permissions(
+    node: &Node,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> (Vec<String>, Vec<Statement>) {
+    let Some(mut f) = Fields::of(node, path, diags) else {
+        return Default::default();
+    };
     let managed: Vec<String> = f
         .take("managedPolicies")
-        .map(|(at, n)| reader::items(n, &at).into_iter().filter_map(|(at, n)| read_policy_arn(n, &at, diags)).collect())
+        .map(|(at, n)| {
+            reader::items(n, &at)
+                .into_iter()
+                .filter_map(|(at, n)| read_policy_arn(n, &at, diags))
+                .collect()
+        })
         .unwrap_or_default();
     if managed.len() > 20 {
-        let message = format!("{} managed policies; IAM attaches at most 20 to a role (10 unless the quota was raised)", managed.len());
-        diags.push(Diagnostic::error(Code::TooManyManagedPolicies, field(path, "managedPolicies"), message));
+        let message = format!(
+            "{} managed policies; IAM attaches at most 20 to a role (10 unless the quota was raised)",
+            managed.len()
+        );
+        diags.push(Diagnostic::error(
+            Code::TooManyManagedPolicies,
+            field(path, "managedPolicies"),
+            message,
+        ));
     }
     let statements = f
         .take("statements")
-        .map(|(at, n)| reader::items(n, &at).into_iter().filter_map(|(at, n)| read_statement(n, &at, diags)).collect())
+        .map(|(at, n)| {
+            reader::items(n, &at)
+                .into_iter()
+                .filter_map(|(at, n)| read_statement(n, &at, diags))
+                .collect()
+        })
         .unwrap_or_default();
     f.finish(&["managedPolicies", "statements"], diags);
     (managed, statements)
@@ -476,17 +634,33 @@ fn read_permissions(node: &Node, path: &str, diags: &mut Diagnostics) -> (Vec<St
 
 /// An identity-policy statement in IAM's own grammar (`Effect`, `Action`, `Resource`, …).
 fn read_statement(node: &Node, path: &str, diags: &mut Diagnostics) -> Option<Statement> {
-    const KEYS: &[&str] = &["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+    const KEYS: &[&str] = &[
+        "Sid",
+        "Effect",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    ];
     let mut f = Fields::of(node, path, diags)?;
     if let Some((at, _)) = f.take("Principal").or_else(|| f.take("NotPrincipal")) {
-        let d = Diagnostic::error(Code::Statement, at, "a permissions statement has no `Principal`")
-            .with_help("who may assume the role is the trust policy's job, which irsa writes");
+        let d = Diagnostic::error(
+            Code::Statement,
+            at,
+            "a permissions statement has no `Principal`",
+        )
+        .with_help("who may assume the role is the trust policy's job, which irsa writes");
         diags.push(d);
     }
     let sid = f.take("Sid").and_then(|(at, n)| {
         let sid = reader::string(n, &at, diags)?;
         let ok = sid.chars().all(|c| c.is_ascii_alphanumeric());
-        let rule = if ok { Ok(()) } else { Err(format!("`{sid}`: a Sid is letters and digits only")) };
+        let rule = if ok {
+            Ok(())
+        } else {
+            Err(format!("`{sid}`: a Sid is letters and digits only"))
+        };
         check(rule, Code::Statement, &at, diags).map(|()| sid)
     });
     let effect = match f.take("Effect") {
@@ -495,7 +669,11 @@ fn read_statement(node: &Node, path: &str, diags: &mut Diagnostics) -> Option<St
             Some("Allow") => Some(Effect::Allow),
             Some("Deny") => Some(Effect::Deny),
             Some(other) => {
-                diags.push(Diagnostic::error(Code::Statement, at, format!("`{other}` is not an effect: use `Allow` or `Deny`")));
+                diags.push(Diagnostic::error(
+                    Code::Statement,
+                    at,
+                    format!("`{other}` is not an effect: use `Allow` or `Deny`"),
+                ));
                 None
             }
             None => None,
@@ -506,27 +684,46 @@ fn read_statement(node: &Node, path: &str, diags: &mut Diagnostics) -> Option<St
     let not_action = text_list("NotAction");
     let resource = text_list("Resource");
     let not_resource = text_list("NotResource");
-    let condition = f.take("Condition").and_then(|(at, n)| read_condition(n, &at, diags)).unwrap_or_default();
+    let condition = f
+        .take("Condition")
+        .and_then(|(at, n)| read_condition(n, &at, diags))
+        .unwrap_or_default();
     f.finish(KEYS, diags);
-    let mut exactly_one = |a: &Option<OneOrMany<String>>, b: &Option<OneOrMany<String>>, key: &str| {
-        if a.is_some() == b.is_some() {
-            let message = format!("a statement needs exactly one of `{key}` and `Not{key}`");
-            diags.push(Diagnostic::error(Code::Statement, path, message));
-        }
-    };
+    let mut exactly_one =
+        |a: &Option<OneOrMany<String>>, b: &Option<OneOrMany<String>>, key: &str| {
+            if a.is_some() == b.is_some() {
+                let message = format!("a statement needs exactly one of `{key}` and `Not{key}`");
+                diags.push(Diagnostic::error(Code::Statement, path, message));
+            }
+        };
     exactly_one(&action, &not_action, "Action");
     exactly_one(&resource, &not_resource, "Resource");
-    Some(Statement { sid, effect: effect?, principal: None, action, not_action, resource, not_resource, condition })
+    Some(Statement {
+        sid,
+        effect: effect?,
+        principal: None,
+        action,
+        not_action,
+        resource,
+        not_resource,
+        condition,
+    })
 }
 
 /// A string or non-empty list of strings in IAM's character set.
 fn policy_strings(node: &Node, at: &str, diags: &mut Diagnostics) -> OneOrMany<String> {
     let values: Vec<String> = reader::string_or_list(node, at, diags)
         .into_iter()
-        .filter_map(|(at, s)| check(names::policy_text(&s), Code::PolicyText, &at, diags).map(|()| s))
+        .filter_map(|(at, s)| {
+            check(names::policy_text(&s), Code::PolicyText, &at, diags).map(|()| s)
+        })
         .collect();
     if values.is_empty() {
-        diags.push(Diagnostic::error(Code::Statement, at, "must name at least one value"));
+        diags.push(Diagnostic::error(
+            Code::Statement,
+            at,
+            "must name at least one value",
+        ));
     }
     match node {
         Node::Seq(_) => OneOrMany::Many(values),
@@ -540,20 +737,33 @@ fn read_condition(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Cond
     for (op_at, operator, keys) in reader::entries(node, at, diags) {
         for (key_at, key, values) in reader::entries(keys, &op_at, diags) {
             let scalar = |n: &Node| match n {
-                Node::Str(s) => names::policy_text(s).ok().map(|()| Value::String(s.clone())),
+                Node::Str(s) => names::policy_text(s)
+                    .ok()
+                    .map(|()| Value::String(s.clone())),
                 Node::Bool(b) => Some(Value::Bool(*b)),
                 Node::Int(i) => i64::try_from(*i).ok().map(Value::from),
                 _ => None,
             };
             let parsed = match values {
-                Node::Seq(items) => items.iter().map(scalar).collect::<Option<Vec<_>>>().map(OneOrMany::Many),
+                Node::Seq(items) => items
+                    .iter()
+                    .map(scalar)
+                    .collect::<Option<Vec<_>>>()
+                    .map(OneOrMany::Many),
                 one => scalar(one).map(OneOrMany::One),
             };
             match parsed {
                 Some(v) => {
-                    conditions.entry(operator.to_owned()).or_default().insert(key.to_owned(), v);
+                    conditions
+                        .entry(operator.to_owned())
+                        .or_default()
+                        .insert(key.to_owned(), v);
                 }
-                None => diags.push(wrong_type(&key_at, "a condition value or list of them", values)),
+                None => diags.push(wrong_type(
+                    &key_at,
+                    "a condition value or list of them",
+                    values,
+                )),
             }
         }
     }
@@ -563,7 +773,11 @@ fn read_condition(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Cond
 fn read_tags(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<(String, String)> {
     let entries = reader::entries(node, path, diags);
     if entries.len() > 50 {
-        diags.push(Diagnostic::error(Code::TooManyTags, path, format!("{} tags; IAM allows at most 50 per role", entries.len())));
+        diags.push(Diagnostic::error(
+            Code::TooManyTags,
+            path,
+            format!("{} tags; IAM allows at most 50 per role", entries.len()),
+        ));
     }
     entries
         .into_iter()
@@ -574,12 +788,23 @@ fn read_tags(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<(String, S
         .collect()
 }
 
-fn read_config_map(node: &Node, path: &str, diags: &mut Diagnostics) -> (Option<String>, Option<String>) {
-    let Some(mut f) = Fields::of(node, path, diags) else { return (None, None) };
+fn read_config_map(
+    node: &Node,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> (Option<String>, Option<String>) {
+    let Some(mut f) = Fields::of(node, path, diags) else {
+        return (None, None);
+    };
     let name = f.take("name").and_then(|(at, n)| {
         let value = reader::string(n, &at, diags)?;
-        check(names::dns_subdomain(&value).map_err(|r| format!("ConfigMap name {r}")), Code::ConfigMapName, &at, diags)
-            .map(|()| value)
+        check(
+            names::dns_subdomain(&value).map_err(|r| format!("the ConfigMap name {r}")),
+            Code::ConfigMapName,
+            &at,
+            diags,
+        )
+        .map(|()| value)
     });
     let mount_path = f.take("mountPath").and_then(|(at, n)| {
         let value = reader::string(n, &at, diags)?;
@@ -593,16 +818,26 @@ fn read_config_map(node: &Node, path: &str, diags: &mut Diagnostics) -> (Option<
 /// `..`, and not the webhook's own token directory.
 fn mount_path(s: &str) -> Result<(), String> {
     if !s.starts_with('/') || s.len() < 2 || s.ends_with('/') {
-        return Err(format!("`{s}` must be an absolute directory path like `/etc/irsa`, without a trailing `/`"));
+        return Err(format!(
+            "`{s}` must be an absolute directory path like `/etc/irsa`, without a trailing `/`"
+        ));
     }
     if s.contains(':') || s.split('/').any(|seg| seg == ".." || seg == ".") || s.contains("//") {
-        return Err(format!("`{s}` must not contain `:`, `.` or `..` segments, or `//`"));
+        return Err(format!(
+            "`{s}` must not contain `:`, `.` or `..` segments, or `//`"
+        ));
     }
     if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(format!("`{s}` must not contain spaces or control characters"));
+        return Err(format!(
+            "`{s}` must not contain spaces or control characters"
+        ));
     }
-    if "/var/run/secrets/eks.amazonaws.com".starts_with(s) || s.starts_with("/var/run/secrets/eks.amazonaws.com") {
-        return Err(format!("`{s}` would hide or collide with the web identity token the webhook mounts"));
+    if "/var/run/secrets/eks.amazonaws.com".starts_with(s)
+        || s.starts_with("/var/run/secrets/eks.amazonaws.com")
+    {
+        return Err(format!(
+            "`{s}` would hide or collide with the web identity token the webhook mounts"
+        ));
     }
     Ok(())
 }
@@ -610,14 +845,28 @@ fn mount_path(s: &str) -> Result<(), String> {
 fn read_workloads(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<At<Workload>> {
     let mut workloads: Vec<At<Workload>> = Vec::new();
     for (at, item) in reader::items(node, path) {
-        let Some(workload) = read_workload(item, &at, diags) else { continue };
-        let same = |w: &At<Workload>| w.value.kind == workload.kind && w.value.name == workload.name && w.value.service_account == workload.service_account;
+        let Some(workload) = read_workload(item, &at, diags) else {
+            continue;
+        };
+        let same = |w: &At<Workload>| {
+            w.value.kind == workload.kind
+                && w.value.name == workload.name
+                && w.value.service_account == workload.service_account
+        };
         if let Some(first) = workloads.iter().find(|w| same(w)) {
-            let message = format!("{} `{}` is listed twice (first at `{}`)", workload.kind.as_str(), workload.name, first.field);
+            let message = format!(
+                "workload `{}/{}` is listed twice (first at `{}`)",
+                workload.kind.as_str(),
+                workload.name,
+                first.field
+            );
             diags.push(Diagnostic::error(Code::Duplicate, &at, message));
             continue;
         }
-        workloads.push(At { field: at, value: workload });
+        workloads.push(At {
+            field: at,
+            value: workload,
+        });
     }
     workloads
 }
@@ -627,12 +876,21 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
     let (kind_name, container, service_account) = match node {
         Node::Map(_) => {
             let mut f = Fields::of(node, at, diags)?;
-            let kind = f.required("kind", "Deployment, StatefulSet, DaemonSet, Job or CronJob", diags);
+            let kind = f.required(
+                "kind",
+                "Deployment, StatefulSet, DaemonSet, Job or CronJob",
+                diags,
+            );
             let name = f.required("name", "the workload's name", diags);
             let container = f.take("container").and_then(|(at, n)| {
                 let value = reader::string(n, &at, diags)?;
-                check(names::dns_label(&value).map_err(|r| format!("container name {r}")), Code::Workload, &at, diags)
-                    .map(|()| value)
+                check(
+                    names::dns_label(&value).map_err(|r| format!("container name {r}")),
+                    Code::Workload,
+                    &at,
+                    diags,
+                )
+                .map(|()| value)
             });
             let service_account = f.take("serviceAccount").and_then(|(at, n)| {
                 let text = reader::string(n, &at, diags)?;
@@ -646,10 +904,21 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
         other => {
             let text = reader::string(other, at, diags)?;
             match text.split_once('/') {
-                Some((kind, name)) => (Some(((at.to_owned(), kind.to_owned()), (at.to_owned(), name.to_owned()))), None, None),
+                Some((kind, name)) => (
+                    Some((
+                        (at.to_owned(), kind.to_owned()),
+                        (at.to_owned(), name.to_owned()),
+                    )),
+                    None,
+                    None,
+                ),
                 None => {
-                    let d = Diagnostic::error(Code::Workload, at, format!("`{text}` must be `kind/name`"))
-                        .with_help("for example `deployment/api`");
+                    let d = Diagnostic::error(
+                        Code::Workload,
+                        at,
+                        format!("`{text}` must be `kind/name`"),
+                    )
+                    .with_help("for example `deployment/api`");
                     diags.push(d);
                     (None, None, None)
                 }
@@ -658,18 +927,28 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
     };
     let ((kind_at, kind), (name_at, name)) = kind_name?;
     let Some(kind) = WorkloadKind::parse(&kind) else {
-        let d = Diagnostic::error(Code::Workload, kind_at, format!("`{kind}` is not a workload kind irsa can wire"))
-            .with_help("use Deployment, StatefulSet, DaemonSet, Job or CronJob");
+        let d = Diagnostic::error(
+            Code::Workload,
+            kind_at,
+            format!("`{kind}` is not a workload kind irsa can wire"),
+        )
+        .with_help("use Deployment, StatefulSet, DaemonSet, Job or CronJob");
         diags.push(d);
         return None;
     };
-    check(names::dns_subdomain(&name).map_err(|r| format!("workload name {r}")), Code::Workload, &name_at, diags)?;
+    check(
+        names::dns_subdomain(&name).map_err(|r| format!("workload name {r}")),
+        Code::Workload,
+        &name_at,
+        diags,
+    )?;
     let container = match container {
         Some(c) => c,
         None => {
             // The container defaults to the workload's name, which must then be a valid container name.
             check(
-                names::dns_label(&name).map_err(|_| format!("`{name}` cannot name a container; set `container`")),
+                names::dns_label(&name)
+                    .map_err(|_| format!("`{name}` cannot name a container; set `container`")),
                 Code::Workload,
                 &name_at,
                 diags,
@@ -677,5 +956,10 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
             name.clone()
         }
     };
-    Some(Workload { kind, name, container, service_account })
+    Some(Workload {
+        kind,
+        name,
+        container,
+        service_account,
+    })
 }

@@ -7,7 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  kubectl irsa generate -f irsa.yaml\n  kubectl irsa generate -f irsa.yaml --out-dir deploy/irsa\n  kubectl irsa generate payments/api --role payments-api --account 111122223333 \\\n    --issuer https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy")]
+#[command(
+    after_help = "Examples:\n  kubectl irsa generate -f irsa.yaml\n  kubectl irsa generate -f irsa.yaml --out-dir deploy/irsa\n  kubectl irsa generate payments/api --role payments-api --account 111122223333 \\\n    --issuer https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy"
+)]
 pub struct Args {
     /// Service accounts (`namespace/name`) the pod role trusts, instead of a spec file
     #[arg(value_name = "NAMESPACE/NAME", conflicts_with = "filename")]
@@ -42,7 +44,11 @@ struct SpecFlags {
     #[arg(long = "issuer", value_name = "URL", conflicts_with = "filename")]
     issuers: Vec<String>,
     /// A profile chaining into another role: PROFILE=ROLE (name or ARN; repeatable)
-    #[arg(long = "assume", value_name = "PROFILE=ROLE", conflicts_with = "filename")]
+    #[arg(
+        long = "assume",
+        value_name = "PROFILE=ROLE",
+        conflicts_with = "filename"
+    )]
     assume: Vec<String>,
     /// Workload to wire to the service account: KIND/NAME
     #[arg(long, value_name = "KIND/NAME", conflicts_with = "filename")]
@@ -67,7 +73,11 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         None => irsa_core::generate_node(&flags_spec(&args)?),
     };
     let format = args.output;
-    let outcome = if bundle.has_errors() { Outcome::Invalid } else { Outcome::Done };
+    let outcome = if bundle.has_errors() {
+        Outcome::Invalid
+    } else {
+        Outcome::Done
+    };
     printer::diagnostics(&bundle.diagnostics, &mut std::io::stderr());
     match (&args.out_dir, format) {
         (_, Some(format)) => {
@@ -94,9 +104,14 @@ fn read_spec(path: &str) -> Result<String, Error> {
     let result = if path == "-" {
         std::io::stdin().read_to_string(&mut text).map(|_| ())
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map(|_| ())
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map(|_| ())
     };
-    result.map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    result.map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     Ok(text)
 }
 
@@ -104,11 +119,14 @@ fn read_spec(path: &str) -> Result<String, Error> {
 fn flags_spec(args: &Args) -> Result<Node, Error> {
     let flags = &args.spec;
     if args.service_accounts.is_empty() {
-        return Err(Error::Usage("give a spec with -f SPEC, or NAMESPACE/NAME with --role and --issuer".to_owned()));
+        return Err(Error::Usage(
+            "give a spec with -f SPEC, or NAMESPACE/NAME with --role and --issuer".to_owned(),
+        ));
     }
     let string = |s: &String| Node::Str(s.clone());
     let list = |items: &[String]| Node::Seq(items.iter().map(string).collect());
-    let mut map: Vec<(String, Node)> = vec![("serviceAccount".to_owned(), list(&args.service_accounts))];
+    let mut map: Vec<(String, Node)> =
+        vec![("serviceAccount".to_owned(), list(&args.service_accounts))];
     let mut put = |key: &str, value: Option<Node>| {
         if let Some(value) = value {
             map.push((key.to_owned(), value));
@@ -116,14 +134,22 @@ fn flags_spec(args: &Args) -> Result<Node, Error> {
     };
     put("role", flags.role.as_ref().map(string));
     put("account", flags.account.as_ref().map(string));
-    put("cluster", (!flags.issuers.is_empty()).then(|| list(&flags.issuers)));
+    put(
+        "cluster",
+        (!flags.issuers.is_empty()).then(|| list(&flags.issuers)),
+    );
     put("partition", flags.partition.as_ref().map(string));
     put("podProfile", flags.pod_profile.as_ref().map(string));
-    put("regionalSts", flags.regional_sts.then_some(Node::Bool(true)));
+    put(
+        "regionalSts",
+        flags.regional_sts.then_some(Node::Bool(true)),
+    );
     let mut assume = Vec::new();
     for pair in &flags.assume {
         let Some((profile, role)) = pair.split_once('=') else {
-            return Err(Error::Usage(format!("--assume `{pair}` must be PROFILE=ROLE, like deploy=arn:aws:iam::444455556666:role/deploy")));
+            return Err(Error::Usage(format!(
+                "--assume `{pair}` must be PROFILE=ROLE, like deploy=arn:aws:iam::444455556666:role/deploy"
+            )));
         };
         assume.push((profile.to_owned(), Node::Str(role.to_owned())));
     }
@@ -154,7 +180,10 @@ fn write_out_dir(dir: &Path, artifacts: &[irsa_core::Artifact]) -> Result<(), Er
             }
             std::fs::write(path, &artifact.content)
         };
-        write(&path).map_err(|source| Error::Write { path: path.display().to_string(), source })?;
+        write(&path).map_err(|source| Error::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
     }
     Ok(())
 }

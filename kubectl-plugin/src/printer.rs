@@ -29,9 +29,13 @@ pub fn text(artifacts: &[Artifact]) -> String {
             (Kind::TrustPolicy, Some(role)) => format!("trust policy of role {role}"),
             (Kind::PermissionsPolicy, Some(role)) => format!("permissions of role {role}"),
             (Kind::ServiceAccount, _) => "ServiceAccount: kubectl apply -f".to_owned(),
-            (Kind::ConfigMap, _) => "ConfigMap with the AWS config file: kubectl apply -f".to_owned(),
+            (Kind::ConfigMap, _) => {
+                "ConfigMap with the AWS config file: kubectl apply -f".to_owned()
+            }
             (Kind::AwsConfig, _) => "AWS config file, read through AWS_CONFIG_FILE".to_owned(),
-            (Kind::WorkloadPatch, _) => "workload wiring: kubectl apply --server-side -f".to_owned(),
+            (Kind::WorkloadPatch, _) => {
+                "workload wiring: kubectl apply --server-side -f".to_owned()
+            }
             (kind, _) => format!("{kind:?}"),
         };
         out.push_str(&format!("# {} ({what})\n", artifact.path));

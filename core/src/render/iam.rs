@@ -1,9 +1,9 @@
 //! IAM policy documents: trust and permissions of the pod role and of each target role.
 
+use crate::arn::RoleArn;
 use crate::plan::Plan;
 use crate::policy::{OneOrMany, PolicyDocument, Principal, Statement};
 use crate::spec::RoleSettings;
-use crate::arn::RoleArn;
 
 /// The audience the EKS pod identity webhook requests, in every partition.
 pub const AUDIENCE: &str = "sts.amazonaws.com";
@@ -18,10 +18,15 @@ pub fn pod_trust(plan: &Plan) -> PolicyDocument {
     let patterns: Vec<String> = patterns.iter().map(|s| s.sub()).collect();
     let mut statements = Vec::new();
     for issuer in plan.issuers() {
-        let principal = Principal::Federated(issuer.provider_arn(plan.partition, &plan.pod_role.account));
+        let principal =
+            Principal::Federated(issuer.provider_arn(plan.partition, &plan.pod_role.account));
         let statement = |operator: &str, subs: &[String]| {
             let mut s = Statement::allow("sts:AssumeRoleWithWebIdentity")
-                .with_condition("StringEquals", &format!("{}:aud", issuer.id), vec![AUDIENCE.to_owned()])
+                .with_condition(
+                    "StringEquals",
+                    &format!("{}:aud", issuer.id),
+                    vec![AUDIENCE.to_owned()],
+                )
                 .with_condition(operator, &format!("{}:sub", issuer.id), subs.to_vec());
             s.principal = Some(principal.clone());
             s
@@ -39,7 +44,11 @@ pub fn pod_trust(plan: &Plan) -> PolicyDocument {
 /// The pod role's permissions: `sts:AssumeRole` on exactly the target roles, then its own
 /// statements. `None` when it has neither.
 pub fn pod_permissions(plan: &Plan) -> Option<PolicyDocument> {
-    let targets: Vec<String> = plan.targets.iter().map(|(_, arn)| arn.to_string()).collect();
+    let targets: Vec<String> = plan
+        .targets
+        .iter()
+        .map(|(_, arn)| arn.to_string())
+        .collect();
     let mut statements = Vec::new();
     if !targets.is_empty() {
         let mut assume = Statement::allow("sts:AssumeRole");

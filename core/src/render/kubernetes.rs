@@ -61,7 +61,12 @@ pub fn service_account(plan: &Plan, subject: &Subject) -> String {
     let object: Object<'_, ()> = Object {
         api_version: "v1",
         kind: "ServiceAccount",
-        metadata: Metadata { name: &subject.name, namespace: &subject.namespace, labels: labels(), annotations: Some(annotations) },
+        metadata: Metadata {
+            name: &subject.name,
+            namespace: &subject.namespace,
+            labels: labels(),
+            annotations: Some(annotations),
+        },
         data: None,
         spec: None,
     };
@@ -73,7 +78,12 @@ pub fn config_map(plan: &Plan, subject: &Subject, aws_config: &str) -> String {
     let object: Object<'_, ()> = Object {
         api_version: "v1",
         kind: "ConfigMap",
-        metadata: Metadata { name: &name, namespace: &subject.namespace, labels: labels(), annotations: None },
+        metadata: Metadata {
+            name: &name,
+            namespace: &subject.namespace,
+            labels: labels(),
+            annotations: None,
+        },
         data: Some(BTreeMap::from([(CONFIG_KEY, aws_config.to_owned())])),
         spec: None,
     };
@@ -157,24 +167,49 @@ enum WorkloadSpec<'a> {
 /// points `AWS_CONFIG_FILE` at it. It never sets `AWS_ROLE_ARN`: the webhook would then
 /// skip the container.
 pub fn workload_patch(plan: &Plan, workload: &Workload, subject: &Subject) -> String {
-    let mut pod = PodSpec { service_account_name: &subject.name, containers: Vec::new(), volumes: Vec::new() };
+    let mut pod = PodSpec {
+        service_account_name: &subject.name,
+        containers: Vec::new(),
+        volumes: Vec::new(),
+    };
     if plan.has_profiles() {
         pod.containers.push(Container {
             name: &workload.container,
-            env: vec![EnvVar { name: "AWS_CONFIG_FILE", value: plan.config_file_path() }],
-            volume_mounts: vec![VolumeMount { name: VOLUME_NAME, mount_path: &plan.spec.mount_path, read_only: true }],
+            env: vec![EnvVar {
+                name: "AWS_CONFIG_FILE",
+                value: plan.config_file_path(),
+            }],
+            volume_mounts: vec![VolumeMount {
+                name: VOLUME_NAME,
+                mount_path: &plan.spec.mount_path,
+                read_only: true,
+            }],
         });
-        pod.volumes.push(Volume { name: VOLUME_NAME, config_map: ConfigMapVolume { name: plan.config_map_name(subject) } });
+        pod.volumes.push(Volume {
+            name: VOLUME_NAME,
+            config_map: ConfigMapVolume {
+                name: plan.config_map_name(subject),
+            },
+        });
     }
-    let template = WithTemplate { template: PodTemplate { spec: pod } };
+    let template = WithTemplate {
+        template: PodTemplate { spec: pod },
+    };
     let spec = match workload.kind {
-        WorkloadKind::CronJob => WorkloadSpec::CronJob(WithJobTemplate { job_template: JobTemplate { spec: template } }),
+        WorkloadKind::CronJob => WorkloadSpec::CronJob(WithJobTemplate {
+            job_template: JobTemplate { spec: template },
+        }),
         _ => WorkloadSpec::Pods(template),
     };
     let object = Object {
         api_version: workload.kind.api_version(),
         kind: workload.kind.as_str(),
-        metadata: Metadata { name: &workload.name, namespace: &subject.namespace, labels: None, annotations: None },
+        metadata: Metadata {
+            name: &workload.name,
+            namespace: &subject.namespace,
+            labels: None,
+            annotations: None,
+        },
         data: None,
         spec: Some(spec),
     };

@@ -18,7 +18,10 @@ const NEAR_QUOTA_PERCENT: usize = 90;
 
 pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
     let mut out = Vec::new();
-    let role_names: Vec<&str> = std::iter::once(&plan.pod_role).chain(plan.targets.iter().map(|(_, a)| a)).map(|a| a.name.as_str()).collect();
+    let role_names: Vec<&str> = std::iter::once(&plan.pod_role)
+        .chain(plan.targets.iter().map(|(_, a)| a))
+        .map(|a| a.name.as_str())
+        .collect();
     // Same-named roles in two accounts get the account in their file names.
     let iam_path = |arn: &crate::arn::RoleArn, what: &str| {
         if role_names.iter().filter(|n| **n == arn.name).count() > 1 {
@@ -28,8 +31,17 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
         }
     };
     let mut iam = |arn: &crate::arn::RoleArn, kind: Kind, doc: PolicyDocument| {
-        let what = if kind == Kind::TrustPolicy { "trust" } else { "permissions" };
-        out.push(Artifact { path: iam_path(arn, what), kind, role: Some(arn.name.clone()), content: doc.to_pretty_json() });
+        let what = if kind == Kind::TrustPolicy {
+            "trust"
+        } else {
+            "permissions"
+        };
+        out.push(Artifact {
+            path: iam_path(arn, what),
+            kind,
+            role: Some(arn.name.clone()),
+            content: doc.to_pretty_json(),
+        });
     };
 
     let trust = iam::pod_trust(plan);
@@ -40,7 +52,11 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
         iam(&plan.pod_role, Kind::PermissionsPolicy, doc);
     }
     for (target, arn) in &plan.targets {
-        iam(arn, Kind::TrustPolicy, iam::target_trust(&plan.pod_role, target.external_id.as_deref()));
+        iam(
+            arn,
+            Kind::TrustPolicy,
+            iam::target_trust(&plan.pod_role, target.external_id.as_deref()),
+        );
         if let Some(doc) = iam::target_permissions(&target.settings) {
             check_inline_size(&doc, &field(&target.field, "permissions"), diags);
             iam(arn, Kind::PermissionsPolicy, doc);
@@ -49,7 +65,12 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
 
     let aws_config = plan.has_profiles().then(|| aws_config::render(plan));
     if let Some(config) = &aws_config {
-        out.push(Artifact { path: "aws/config".to_owned(), kind: Kind::AwsConfig, role: None, content: config.clone() });
+        out.push(Artifact {
+            path: "aws/config".to_owned(),
+            kind: Kind::AwsConfig,
+            role: None,
+            content: config.clone(),
+        });
     }
     // Patterns name no single object: their service accounts are annotated by hand.
     let subjects: Vec<&Subject> = plan.subjects().filter(|s| !s.is_pattern()).collect();
@@ -72,7 +93,12 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
     }
     for (workload, subject) in &plan.workloads {
         out.push(Artifact {
-            path: format!("kubernetes/{}/{}-{}.patch.yaml", subject.namespace, workload.kind.as_str().to_ascii_lowercase(), workload.name),
+            path: format!(
+                "kubernetes/{}/{}-{}.patch.yaml",
+                subject.namespace,
+                workload.kind.as_str().to_ascii_lowercase(),
+                workload.name
+            ),
             kind: Kind::WorkloadPatch,
             role: None,
             content: kubernetes::workload_patch(plan, workload, subject),
@@ -86,20 +112,33 @@ fn check_trust_size(plan: &Plan, trust: &PolicyDocument, diags: &mut Diagnostics
     let size = trust.quota_size();
     let quota = usize::try_from(plan.spec.trust_policy_quota).unwrap_or(usize::MAX);
     if size > quota {
-        let message = format!("the pod role's trust policy is {size} characters, {} over the quota of {quota}", size - quota);
+        let message = format!(
+            "the pod role's trust policy is {size} characters, {} over the quota of {quota}",
+            size - quota
+        );
         let help = "split the service accounts or clusters over several roles, or raise the IAM quota `Role trust policy length` and set `trustPolicyQuota`";
-        diags.push(Diagnostic::error(Code::TrustPolicyTooLarge, "serviceAccount", message).with_help(help));
+        diags.push(
+            Diagnostic::error(Code::TrustPolicyTooLarge, "serviceAccount", message).with_help(help),
+        );
     } else if size * 100 >= quota * NEAR_QUOTA_PERCENT {
-        let message = format!("the pod role's trust policy is {size} characters, near the quota of {quota}");
-        diags.push(Diagnostic::warning(Code::TrustPolicyNearQuota, "serviceAccount", message));
+        let message =
+            format!("the pod role's trust policy is {size} characters, near the quota of {quota}");
+        diags.push(Diagnostic::warning(
+            Code::TrustPolicyNearQuota,
+            "serviceAccount",
+            message,
+        ));
     }
 }
 
 fn check_inline_size(doc: &PolicyDocument, at: &str, diags: &mut Diagnostics) {
     let size = doc.quota_size();
     if size > INLINE_POLICY_QUOTA {
-        let message = format!("the inline permissions are {size} characters; IAM allows {INLINE_POLICY_QUOTA} per role");
-        let help = "move statements into a customer managed policy and list it in `managedPolicies`";
+        let message = format!(
+            "the inline permissions are {size} characters; IAM allows {INLINE_POLICY_QUOTA} per role"
+        );
+        let help =
+            "move statements into a customer managed policy and list it in `managedPolicies`";
         diags.push(Diagnostic::error(Code::PolicyTooLarge, at, message).with_help(help));
     }
 }

@@ -1,0 +1,51 @@
+//! Every spec in `examples/` against its full expected output in `tests/golden/<name>/`:
+//! each artifact at its path, plus `diagnostics.json`.
+
+use irsa_tests::golden::{compare, repo_root};
+use std::collections::BTreeMap;
+
+#[test]
+fn examples_match_their_golden_output() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(repo_root().join("examples")).expect("examples/") {
+        let path = entry.expect("entry").path();
+        let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).expect("read example");
+        let bundle = irsa_core::generate(&text);
+        assert!(
+            !bundle.has_errors(),
+            "{} is invalid: {:#?}",
+            path.display(),
+            bundle.diagnostics
+        );
+        let mut files: BTreeMap<String, String> = bundle
+            .artifacts
+            .iter()
+            .map(|a| (a.path.clone(), a.content.clone()))
+            .collect();
+        let diagnostics = serde_json::to_string_pretty(&bundle.diagnostics).expect("json") + "\n";
+        files.insert("diagnostics.json".into(), diagnostics);
+        for p in compare(&repo_root().join("tests/golden").join(name), &files) {
+            problems.push(format!("{name}: {p}"));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 10, "expected the example specs, found {seen}");
+    assert!(
+        problems.is_empty(),
+        "golden output differs (UPDATE_GOLDEN=1 rewrites it):\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn output_is_deterministic_and_json_and_yaml_specs_agree() {
+    let yaml = std::fs::read_to_string(repo_root().join("examples/minimal.yaml")).expect("read");
+    let json = r#"{"account":"111122223333","cluster":"https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF","serviceAccount":"payments/api","role":"payments-api","assume":{"deploy":"arn:aws:iam::444455556666:role/payments-deploy"}}"#;
+    let first = irsa_core::generate(&yaml);
+    assert_eq!(first, irsa_core::generate(&yaml));
+    assert_eq!(first, irsa_core::generate(json));
+}
