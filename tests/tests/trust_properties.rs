@@ -16,7 +16,10 @@ fn issuer() -> impl Strategy<Value = String> {
         .prop_map(|(r, id)| format!("https://oidc.eks.{r}.amazonaws.com/id/{id}"))
 }
 
-fn spec() -> impl Strategy<Value = (Vec<String>, Vec<(String, String)>, Vec<Option<String>>)> {
+/// Issuers, (namespace, name) pairs, and targets with an optional external ID.
+type Shape = (Vec<String>, Vec<(String, String)>, Vec<Option<String>>);
+
+fn spec() -> impl Strategy<Value = Shape> {
     (
         prop::collection::btree_set(issuer(), 1..4),
         prop::collection::btree_set((label(), label()), 1..6),

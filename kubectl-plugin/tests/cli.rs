@@ -1,0 +1,204 @@
+//! The real `kubectl-irsa` binary: output modes, stdin, --out-dir, flags-only form, exit codes.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kubectl-irsa");
+const ISSUER: &str = "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kubectl-irsa");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn json_output_is_the_core_bundle() {
+    let out = run(
+        &["generate", "-f", &example("minimal.yaml"), "-o", "json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(example("minimal.yaml")).expect("read");
+    assert_eq!(stdout(&out), irsa_core::generate(&text).to_json());
+    assert!(stderr(&out).contains("warning[cross-account-without-external-id] assume.deploy"));
+}
+
+#[test]
+fn stdin_yaml_output_and_readable_text() {
+    let text = std::fs::read_to_string(example("minimal.yaml")).expect("read");
+    let json = run(&["generate", "-f", "-", "-o", "json"], Some(&text));
+    let bundle: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(
+        bundle["artifacts"][0]["path"],
+        "iam/payments-api.trust.json"
+    );
+    assert_eq!(bundle["artifacts"][0]["kind"], "trust-policy");
+    assert_eq!(bundle["artifacts"][0]["role"], "payments-api");
+
+    let yaml = run(&["generate", "-f", "-", "-o", "yaml"], Some(&text));
+    assert_eq!(yaml.status.code(), Some(0));
+    assert!(
+        stdout(&yaml).contains("kind: trust-policy"),
+        "{}",
+        stdout(&yaml)
+    );
+
+    let readable = run(&["generate", "-f", "-"], Some(&text));
+    let out = stdout(&readable);
+    assert!(
+        out.starts_with("# iam/payments-api.trust.json (trust policy of role payments-api)\n{"),
+        "{out}"
+    );
+    assert!(out.contains("# aws/config (AWS config file, read through AWS_CONFIG_FILE)\n"));
+    assert!(out.contains("[profile deploy]\n"));
+}
+
+#[test]
+fn out_dir_writes_every_artifact_at_its_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        &[
+            "generate",
+            "-f",
+            &example("cross-account.yaml"),
+            "--out-dir",
+            &dir.path().display().to_string(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/cross-account");
+    for rel in [
+        "iam/payments-api.trust.json",
+        "aws/config",
+        "kubernetes/payments/cronjob-nightly-deploy.patch.yaml",
+    ] {
+        let written = std::fs::read_to_string(dir.path().join(rel)).expect(rel);
+        assert_eq!(
+            written,
+            std::fs::read_to_string(golden.join(rel)).expect(rel),
+            "{rel}"
+        );
+        assert!(stdout(&out).contains(rel));
+    }
+}
+
+#[test]
+fn flags_only_form_equals_the_spec_file() {
+    let flags = run(
+        &[
+            "generate",
+            "payments/api",
+            "--role",
+            "payments-api",
+            "--account",
+            "111122223333",
+            "--issuer",
+            ISSUER,
+            "--assume",
+            "deploy=arn:aws:iam::444455556666:role/payments-deploy",
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(flags.status.code(), Some(0), "{}", stderr(&flags));
+    let file = run(
+        &["generate", "-f", &example("minimal.yaml"), "-o", "json"],
+        None,
+    );
+    assert_eq!(stdout(&flags), stdout(&file));
+}
+
+#[test]
+fn invalid_input_exits_1_with_errors_on_stderr_and_json_diagnostics() {
+    let bad = "account: \"1\"\ncluster: http://x\nserviceAccount: a/b\nrole: r\n";
+    let out = run(&["generate", "-f", "-"], Some(bad));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[account-id] account: `1` is not an AWS account ID"),
+        "{err}"
+    );
+    assert!(err.contains("error[issuer] cluster:"), "{err}");
+
+    let json = run(&["generate", "-f", "-", "-o", "json"], Some(bad));
+    assert_eq!(json.status.code(), Some(1));
+    let bundle: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(bundle["artifacts"], serde_json::json!([]));
+    assert_eq!(bundle["diagnostics"][0]["code"], "account-id");
+    assert_eq!(bundle["diagnostics"][0]["field"], "account");
+}
+
+#[test]
+fn usage_and_file_errors_have_their_exit_codes() {
+    let missing = run(&["generate", "-f", "/nonexistent/irsa.yaml"], None);
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(stderr(&missing).contains("cannot read `/nonexistent/irsa.yaml`"));
+    let nothing = run(&["generate"], None);
+    assert_eq!(nothing.status.code(), Some(2));
+    let bad_assume = run(
+        &[
+            "generate",
+            "a/b",
+            "--role",
+            "r",
+            "--account",
+            "111122223333",
+            "--issuer",
+            ISSUER,
+            "--assume",
+            "deploy",
+        ],
+        None,
+    );
+    assert_eq!(bad_assume.status.code(), Some(2));
+    assert!(stderr(&bad_assume).contains("PROFILE=ROLE"));
+    let both = run(&["generate", "a/b", "-f", "x.yaml"], None);
+    assert_eq!(both.status.code(), Some(2));
+}
+
+#[test]
+fn help_reads_as_a_kubectl_plugin() {
+    let out = run(&["generate", "--help"], None);
+    assert!(
+        stdout(&out).contains("Usage: kubectl irsa generate"),
+        "{}",
+        stdout(&out)
+    );
+    let garbage = run(&["generate", "-f", "-"], Some("\u{0}\u{1}{{{{"));
+    assert_eq!(garbage.status.code(), Some(1));
+}
