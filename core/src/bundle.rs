@@ -13,6 +13,7 @@ pub enum Kind {
     ConfigMap,
     AwsConfig,
     WorkloadPatch,
+    AwsCli,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -36,6 +36,7 @@ pub fn text(artifacts: &[Artifact]) -> String {
             (Kind::WorkloadPatch, _) => {
                 "workload wiring: kubectl apply --server-side -f".to_owned()
             }
+            (Kind::AwsCli, _) => "creates or updates the IAM side: bash".to_owned(),
             (kind, _) => format!("{kind:?}"),
         };
         out.push_str(&format!("# {} ({what})\n", artifact.path));

@@ -35,6 +35,7 @@ impl Moto {
             .expect("free port");
         let child = Command::new(venv_tool("moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -1,5 +1,6 @@
-//! The real AWS CLI against a local moto server: create the OIDC provider and the roles
-//! from the generated JSON, then let the CLI resolve the generated AWS config file —
+//! The real AWS CLI against a local moto server: the generated IAM script creates the OIDC
+//! provider and the roles (run twice: re-running changes nothing), then the CLI resolves
+//! the generated AWS config file —
 //! web identity for the pod profile, `source_profile` chaining for the target profile —
 //! and check who it became. moto does not enforce trust policies (the evaluator property
 //! tests do that); this proves the files are what IAM, STS and the CLI accept and read.
@@ -43,12 +44,48 @@ fn aws(moto: &Moto, home: &Path, config: Option<&Path>, args: &[&str]) -> String
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs the generated IAM script with the venv's `aws` first on PATH.
+fn run_script(moto: &Moto, home: &Path) {
+    let venv_bin = venv_tool("aws").parent().expect("bin").to_path_buf();
+    let path = format!(
+        "{}:{}",
+        venv_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .arg(home.join("aws-cli/create-iam.sh"))
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", home)
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .env("AWS_DEFAULT_REGION", "eu-west-2")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", home.join("no-config"))
+        .output()
+        .expect("run bash");
+    assert!(
+        out.status.success(),
+        "create-iam.sh failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
 #[test]
 #[ignore = "needs the real AWS CLI and moto: run scripts/test"]
-fn aws_cli_resolves_the_pod_and_target_profiles() {
+fn generated_iam_and_profiles_work_with_the_real_aws_cli() {
     let spec = format!(
         "account: \"{ACCOUNT}\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\npodProfile: pod\n\
-         roleSessionName: payments-api\nassume:\n  deploy: {{role: payments-deploy, externalId: payments-7f3a, durationSeconds: 900}}\n"
+         path: /irsa/\nmaxSessionDuration: 7200\npermissionsBoundary: arn:aws:iam::aws:policy/ReadOnlyAccess\n\
+         tags: {{team: payments, cost-center: \"4711\"}}\nroleSessionName: payments-api\n\
+         assume:\n  deploy:\n    role: payments-deploy\n    externalId: payments-7f3a\n    durationSeconds: 900\n\
+         \x20   permissions:\n      managedPolicies: [arn:aws:iam::aws:policy/SecurityAudit]\n\
+         \x20     statements: [{{Action: \"s3:GetObject\", Resource: \"arn:aws:s3:::payments/*\"}}]\n"
     );
     let bundle = irsa_core::generate(&spec);
     assert!(!bundle.has_errors(), "{:#?}", bundle.diagnostics);
@@ -60,92 +97,102 @@ fn aws_cli_resolves_the_pod_and_target_profiles() {
     }
     let moto = Moto::start();
     let home = dir.path();
-    let host_path = ISSUER.trim_start_matches("https://");
-    aws(
-        &moto,
-        home,
-        None,
-        &[
-            "iam",
-            "create-open-id-connect-provider",
-            "--url",
-            ISSUER,
-            "--client-id-list",
-            "sts.amazonaws.com",
-            "--thumbprint-list",
-            &"a".repeat(40),
-        ],
+
+    // Twice: the second run must succeed and change nothing.
+    run_script(&moto, home);
+    let snapshot = |role: &str| {
+        json(&aws(
+            &moto,
+            home,
+            None,
+            &[
+                "iam",
+                "get-role",
+                "--role-name",
+                role,
+                "--query",
+                "Role.[Arn,Path,MaxSessionDuration,PermissionsBoundary.PermissionsBoundaryArn,Tags,AssumeRolePolicyDocument]",
+            ],
+        ))
+    };
+    let first = (snapshot("payments-api"), snapshot("payments-deploy"));
+    run_script(&moto, home);
+    assert_eq!(
+        first,
+        (snapshot("payments-api"), snapshot("payments-deploy")),
+        "a second run changed the roles"
     );
+
     let providers = aws(
         &moto,
         home,
         None,
         &["iam", "list-open-id-connect-providers"],
     );
-    assert!(
-        providers.contains(&format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{host_path}")),
+    let host_path = ISSUER.trim_start_matches("https://");
+    assert_eq!(
+        providers
+            .matches(&format!("oidc-provider/{host_path}"))
+            .count(),
+        1,
         "{providers}"
     );
-    for (role, trust, permissions) in [
-        (
-            "payments-api",
-            "iam/payments-api.trust.json",
-            Some("iam/payments-api.permissions.json"),
-        ),
-        ("payments-deploy", "iam/payments-deploy.trust.json", None),
-    ] {
-        aws(
-            &moto,
-            home,
-            None,
-            &[
-                "iam",
-                "create-role",
-                "--role-name",
-                role,
-                "--assume-role-policy-document",
-                &format!("file://{trust}"),
-            ],
-        );
-        if let Some(permissions) = permissions {
-            aws(
-                &moto,
-                home,
-                None,
-                &[
-                    "iam",
-                    "put-role-policy",
-                    "--role-name",
-                    role,
-                    "--policy-name",
-                    "irsa",
-                    "--policy-document",
-                    &format!("file://{permissions}"),
-                ],
-            );
-        }
-    }
-    let stored = aws(
+    let (pod, deploy) = first;
+    assert_eq!(
+        pod[0],
+        format!("arn:aws:iam::{ACCOUNT}:role/irsa/payments-api")
+    );
+    assert_eq!(pod[1], "/irsa/");
+    assert_eq!(pod[2], 7200);
+    assert_eq!(pod[3], "arn:aws:iam::aws:policy/ReadOnlyAccess");
+    assert_eq!(
+        pod[4],
+        serde_json::json!([{"Key": "team", "Value": "payments"}, {"Key": "cost-center", "Value": "4711"}])
+    );
+    let trust = |role: &str| {
+        bundle
+            .artifacts
+            .iter()
+            .find(|a| a.path == format!("iam/{role}.trust.json"))
+            .map(|a| json(&a.content))
+            .expect("trust")
+    };
+    assert_eq!(
+        pod[5],
+        trust("payments-api"),
+        "IAM stored a different trust policy than the one generated"
+    );
+    assert_eq!(deploy[5], trust("payments-deploy"));
+    let inline = json(&aws(
         &moto,
         home,
         None,
         &[
             "iam",
-            "get-role",
+            "get-role-policy",
             "--role-name",
-            "payments-api",
+            "payments-deploy",
+            "--policy-name",
+            "irsa",
             "--query",
-            "Role.AssumeRolePolicyDocument",
-            "--output",
-            "json",
+            "PolicyDocument",
+        ],
+    ));
+    assert_eq!(inline["Statement"][0]["Action"], "s3:GetObject");
+    let attached = aws(
+        &moto,
+        home,
+        None,
+        &[
+            "iam",
+            "list-attached-role-policies",
+            "--role-name",
+            "payments-deploy",
         ],
     );
-    let stored: serde_json::Value = serde_json::from_str(&stored).expect("json");
-    let generated: serde_json::Value =
-        serde_json::from_str(&bundle.artifacts[0].content).expect("json");
-    assert_eq!(
-        stored, generated,
-        "IAM stored a different trust policy than the one generated"
+    assert!(
+        attached.contains("arn:aws:iam::aws:policy/SecurityAudit"),
+        "{attached}"
     );
 
     // The pod's view: a token file where the webhook would mount it, and the generated config.

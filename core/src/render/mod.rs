@@ -1,6 +1,7 @@
 //! Rendering a [`Plan`] into the artifacts of the bundle, in a stable order: IAM first (it
 //! must exist before pods can use it), then the AWS config file, then Kubernetes objects.
 
+pub mod aws_cli;
 pub mod aws_config;
 pub mod iam;
 pub mod kubernetes;
@@ -62,6 +63,13 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
             iam(arn, Kind::PermissionsPolicy, doc);
         }
     }
+
+    out.push(Artifact {
+        path: "aws-cli/create-iam.sh".to_owned(),
+        kind: Kind::AwsCli,
+        role: None,
+        content: aws_cli::render(plan),
+    });
 
     let aws_config = plan.has_profiles().then(|| aws_config::render(plan));
     if let Some(config) = &aws_config {
