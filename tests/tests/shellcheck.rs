@@ -11,7 +11,11 @@ fn generated_scripts_are_shellcheck_clean() {
     let mut scripts = Vec::new();
     for entry in std::fs::read_dir(repo_root().join("examples")).expect("examples") {
         let path = entry.expect("entry").path();
-        let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_owned();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_owned();
         let bundle = irsa_core::generate(&std::fs::read_to_string(&path).expect("read"));
         for artifact in bundle.artifacts.iter().filter(|a| a.kind == Kind::AwsCli) {
             let file = dir.path().join(format!("{name}.sh"));
@@ -20,6 +24,15 @@ fn generated_scripts_are_shellcheck_clean() {
         }
     }
     assert!(scripts.len() >= 10, "every example has a script");
-    let out = Command::new("shellcheck").args(["--severity=style", "--shell=bash"]).args(&scripts).output().expect("run shellcheck");
-    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("shellcheck")
+        .args(["--severity=style", "--shell=bash"])
+        .args(&scripts)
+        .output()
+        .expect("run shellcheck");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
