@@ -2,19 +2,22 @@
 //! OIDC providers, the pod role and the target roles with every setting of the spec.
 //! Self-contained (policies are embedded) and safe to re-run.
 
-use crate::arn::RoleArn;
 use crate::plan::Plan;
-use crate::policy::PolicyDocument;
-use crate::render::iam;
-use crate::spec::RoleSettings;
+use crate::render::{RoleDocs, iam};
 use std::fmt::Write;
 
 /// Name of the inline policy irsa puts on each role.
 pub const INLINE_POLICY_NAME: &str = "irsa";
 
-pub fn render(plan: &Plan) -> String {
+pub fn render(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
     let mut out = String::from(HEADER);
-    let accounts = accounts(plan);
+    let mut accounts: Vec<String> = Vec::new();
+    for role in roles {
+        let account = quote(&role.arn.account);
+        if !accounts.contains(&account) {
+            accounts.push(account);
+        }
+    }
     let _ = writeln!(out, "check_account {}", accounts.join(" "));
     let pod_account = quote(&plan.pod_role.account);
     for issuer in plan.issuers() {
@@ -28,23 +31,8 @@ pub fn render(plan: &Plan) -> String {
             iam::AUDIENCE
         );
     }
-    let spec = &plan.spec;
-    role(
-        &mut out,
-        &plan.pod_role,
-        &spec.pod,
-        &iam::pod_trust(plan),
-        iam::pod_permissions(plan).as_ref(),
-    );
-    for (target, arn) in &plan.targets {
-        let trust = iam::target_trust(&plan.pod_role, target.external_id.as_deref());
-        role(
-            &mut out,
-            arn,
-            &target.settings,
-            &trust,
-            iam::target_permissions(&target.settings).as_ref(),
-        );
+    for role in roles {
+        role_commands(&mut out, role);
     }
     out.push_str("\necho \"IAM is ready for irsa\" >&2\n");
     out
@@ -91,25 +79,8 @@ ensure_role() {
 
 "#;
 
-/// The distinct accounts of the roles, pod role first.
-fn accounts(plan: &Plan) -> Vec<String> {
-    let mut accounts: Vec<String> = Vec::new();
-    for arn in std::iter::once(&plan.pod_role).chain(plan.targets.iter().map(|(_, a)| a)) {
-        let quoted = quote(&arn.account);
-        if !accounts.contains(&quoted) {
-            accounts.push(quoted);
-        }
-    }
-    accounts
-}
-
-fn role(
-    out: &mut String,
-    arn: &RoleArn,
-    settings: &RoleSettings,
-    trust: &PolicyDocument,
-    inline: Option<&PolicyDocument>,
-) {
+fn role_commands(out: &mut String, role: &RoleDocs<'_>) {
+    let (arn, settings) = (role.arn, role.settings);
     let account = quote(&arn.account);
     let name = quote(&arn.name);
     let max = settings
@@ -118,9 +89,9 @@ fn role(
     let _ = writeln!(out, "\n# Role {arn}");
     let _ = writeln!(
         out,
-        "ensure_role {account} {name} {} {max} \"$(cat <<'POLICY'\n{}POLICY\n)\"",
+        "ensure_role {account} {name} {} {max} {}",
         quote(&arn.path),
-        trust.to_pretty_json()
+        heredoc(&role.trust)
     );
     if let Some(boundary) = &settings.permissions_boundary {
         let _ = writeln!(
@@ -135,17 +106,17 @@ fn role(
             .iter()
             .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}).to_string())
             .collect();
+        let tags = quote(&format!("[{}]", tags.join(",")));
         let _ = writeln!(
             out,
-            "aws_in {account} iam tag-role --role-name {name} --tags {}",
-            quote(&format!("[{}]", tags.join(",")))
+            "aws_in {account} iam tag-role --role-name {name} --tags {tags}"
         );
     }
-    if let Some(policy) = inline {
+    if let Some(policy) = &role.permissions {
         let _ = writeln!(
             out,
-            "aws_in {account} iam put-role-policy --role-name {name} --policy-name {INLINE_POLICY_NAME} --policy-document \"$(cat <<'POLICY'\n{}POLICY\n)\"",
-            policy.to_pretty_json()
+            "aws_in {account} iam put-role-policy --role-name {name} --policy-name {INLINE_POLICY_NAME} --policy-document {}",
+            heredoc(policy)
         );
     }
     for managed in &settings.managed_policies {
@@ -155,6 +126,12 @@ fn role(
             quote(managed)
         );
     }
+}
+
+/// A policy as one quoted word: a heredoc whose quoted delimiter turns off expansion.
+/// Policy JSON has no line that is exactly `POLICY` (every line is indented or a brace).
+fn heredoc(policy: &str) -> String {
+    format!("\"$(cat <<'POLICY'\n{policy}POLICY\n)\"")
 }
 
 /// Single-quotes a word for bash when it holds anything beyond a safe set.

@@ -6,69 +6,90 @@ pub mod aws_config;
 pub mod iam;
 pub mod kubernetes;
 
+use crate::arn::RoleArn;
 use crate::bundle::{Artifact, Kind};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
 use crate::plan::Plan;
 use crate::policy::PolicyDocument;
-use crate::spec::Subject;
+use crate::spec::{RoleSettings, Subject};
 
 /// IAM's limit on the inline policies of one role, counted without whitespace.
 const INLINE_POLICY_QUOTA: usize = 10_240;
 /// Share of the trust-policy quota above which a warning says room is running out.
 const NEAR_QUOTA_PERCENT: usize = 90;
 
+/// One role's policies, rendered once and shared by the artifacts and the IAM script.
+#[derive(Debug)]
+pub struct RoleDocs<'a> {
+    pub arn: &'a RoleArn,
+    pub settings: &'a RoleSettings,
+    pub trust: String,
+    pub permissions: Option<String>,
+}
+
+/// The pod role first (target trusts name it, so it must exist first), then the targets.
+fn role_docs<'a>(plan: &'a Plan, diags: &mut Diagnostics) -> Vec<RoleDocs<'a>> {
+    let trust = iam::pod_trust(plan);
+    check_trust_size(plan, &trust, diags);
+    let permissions = iam::pod_permissions(plan);
+    if let Some(doc) = &permissions {
+        check_inline_size(doc, "permissions", diags);
+    }
+    let pod = RoleDocs {
+        arn: &plan.pod_role,
+        settings: &plan.spec.pod,
+        trust: trust.to_pretty_json(),
+        permissions: permissions.map(|d| d.to_pretty_json()),
+    };
+    let targets = plan.targets.iter().map(|(target, arn)| {
+        let permissions = iam::target_permissions(&target.settings);
+        if let Some(doc) = &permissions {
+            check_inline_size(doc, &field(&target.field, "permissions"), diags);
+        }
+        RoleDocs {
+            arn,
+            settings: &target.settings,
+            trust: iam::target_trust(&plan.pod_role, target.external_id.as_deref())
+                .to_pretty_json(),
+            permissions: permissions.map(|d| d.to_pretty_json()),
+        }
+    });
+    std::iter::once(pod)
+        .chain(targets.collect::<Vec<_>>())
+        .collect()
+}
+
 pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
+    let roles = role_docs(plan, diags);
     let mut out = Vec::new();
-    let role_names: Vec<&str> = std::iter::once(&plan.pod_role)
-        .chain(plan.targets.iter().map(|(_, a)| a))
-        .map(|a| a.name.as_str())
-        .collect();
     // Same-named roles in two accounts get the account in their file names.
-    let iam_path = |arn: &crate::arn::RoleArn, what: &str| {
-        if role_names.iter().filter(|n| **n == arn.name).count() > 1 {
+    let iam_path = |arn: &RoleArn, what: &str| {
+        if roles.iter().filter(|r| r.arn.name == arn.name).count() > 1 {
             format!("iam/{}-{}.{what}.json", arn.account, arn.name)
         } else {
             format!("iam/{}.{what}.json", arn.name)
         }
     };
-    let mut iam = |arn: &crate::arn::RoleArn, kind: Kind, doc: PolicyDocument| {
-        let what = if kind == Kind::TrustPolicy {
-            "trust"
-        } else {
-            "permissions"
-        };
-        out.push(Artifact {
-            path: iam_path(arn, what),
-            kind,
-            role: Some(arn.name.clone()),
-            content: doc.to_pretty_json(),
-        });
-    };
-
-    let trust = iam::pod_trust(plan);
-    check_trust_size(plan, &trust, diags);
-    iam(&plan.pod_role, Kind::TrustPolicy, trust);
-    if let Some(doc) = iam::pod_permissions(plan) {
-        check_inline_size(&doc, "permissions", diags);
-        iam(&plan.pod_role, Kind::PermissionsPolicy, doc);
-    }
-    for (target, arn) in &plan.targets {
-        iam(
-            arn,
-            Kind::TrustPolicy,
-            iam::target_trust(&plan.pod_role, target.external_id.as_deref()),
+    for role in &roles {
+        let docs = std::iter::once((Kind::TrustPolicy, "trust", &role.trust)).chain(
+            role.permissions
+                .iter()
+                .map(|p| (Kind::PermissionsPolicy, "permissions", p)),
         );
-        if let Some(doc) = iam::target_permissions(&target.settings) {
-            check_inline_size(&doc, &field(&target.field, "permissions"), diags);
-            iam(arn, Kind::PermissionsPolicy, doc);
+        for (kind, what, content) in docs {
+            out.push(Artifact {
+                path: iam_path(role.arn, what),
+                kind,
+                role: Some(role.arn.name.clone()),
+                content: content.clone(),
+            });
         }
     }
-
     out.push(Artifact {
         path: "aws-cli/create-iam.sh".to_owned(),
         kind: Kind::AwsCli,
         role: None,
-        content: aws_cli::render(plan),
+        content: aws_cli::render(plan, &roles),
     });
 
     let aws_config = plan.has_profiles().then(|| aws_config::render(plan));
