@@ -77,3 +77,30 @@ fn diff(expected: &str, actual: &str) -> String {
     }
     out
 }
+
+/// Every example spec as (name, bundle), in name order; panics on an invalid one.
+pub fn example_bundles() -> Vec<(String, irsa_core::Bundle)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples"))
+        .expect("examples/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("name")
+                .to_owned();
+            let text = std::fs::read_to_string(&path).expect("read example");
+            let bundle = irsa_core::generate(&text);
+            assert!(
+                !bundle.has_errors(),
+                "{name} is invalid: {:#?}",
+                bundle.diagnostics
+            );
+            (name, bundle)
+        })
+        .collect()
+}

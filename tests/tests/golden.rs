@@ -1,26 +1,14 @@
 //! Every spec in `examples/` against its full expected output in `tests/golden/<name>/`:
 //! each artifact at its path, plus `diagnostics.json`.
 
-use irsa_tests::golden::{compare, repo_root};
+use irsa_tests::golden::{compare, example_bundles, repo_root};
 use std::collections::BTreeMap;
 
 #[test]
 fn examples_match_their_golden_output() {
     let mut problems = Vec::new();
     let mut seen = 0;
-    for entry in std::fs::read_dir(repo_root().join("examples")).expect("examples/") {
-        let path = entry.expect("entry").path();
-        let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        let text = std::fs::read_to_string(&path).expect("read example");
-        let bundle = irsa_core::generate(&text);
-        assert!(
-            !bundle.has_errors(),
-            "{} is invalid: {:#?}",
-            path.display(),
-            bundle.diagnostics
-        );
+    for (name, bundle) in example_bundles() {
         let mut files: BTreeMap<String, String> = bundle
             .artifacts
             .iter()
@@ -28,7 +16,7 @@ fn examples_match_their_golden_output() {
             .collect();
         let diagnostics = serde_json::to_string_pretty(&bundle.diagnostics).expect("json") + "\n";
         files.insert("diagnostics.json".into(), diagnostics);
-        for p in compare(&repo_root().join("tests/golden").join(name), &files) {
+        for p in compare(&repo_root().join("tests/golden").join(&name), &files) {
             problems.push(format!("{name}: {p}"));
         }
         seen += 1;

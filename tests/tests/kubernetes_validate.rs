@@ -5,7 +5,7 @@
 //! Run by `scripts/test` (needs .venv).
 
 use irsa_core::Kind;
-use irsa_tests::golden::repo_root;
+use irsa_tests::golden::example_bundles;
 use irsa_tests::tools::venv_tool;
 use serde_json::{Value, json};
 use std::process::Command;
@@ -74,14 +74,7 @@ fn generated_manifests_validate_strictly() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut files = Vec::new();
     let mut kinds = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(repo_root().join("examples")).expect("examples") {
-        let path = entry.expect("entry").path();
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("name")
-            .to_owned();
-        let bundle = irsa_core::generate(&std::fs::read_to_string(&path).expect("read"));
+    for (name, bundle) in example_bundles() {
         for (i, artifact) in bundle.artifacts.iter().enumerate() {
             let content = match artifact.kind {
                 Kind::ServiceAccount | Kind::ConfigMap => artifact.content.clone(),

@@ -1,7 +1,7 @@
 //! `shellcheck` on the generated IAM script of every example. Run by `scripts/test`.
 
 use irsa_core::Kind;
-use irsa_tests::golden::repo_root;
+use irsa_tests::golden::example_bundles;
 use std::process::Command;
 
 #[test]
@@ -9,14 +9,7 @@ use std::process::Command;
 fn generated_scripts_are_shellcheck_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut scripts = Vec::new();
-    for entry in std::fs::read_dir(repo_root().join("examples")).expect("examples") {
-        let path = entry.expect("entry").path();
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("name")
-            .to_owned();
-        let bundle = irsa_core::generate(&std::fs::read_to_string(&path).expect("read"));
+    for (name, bundle) in example_bundles() {
         for artifact in bundle.artifacts.iter().filter(|a| a.kind == Kind::AwsCli) {
             let file = dir.path().join(format!("{name}.sh"));
             std::fs::write(&file, &artifact.content).expect("write");

@@ -158,11 +158,8 @@ proptest! {
 
 #[test]
 fn no_output_has_an_aud_only_trust_or_a_resource_or_aws_role_arn() {
-    for entry in
-        std::fs::read_dir(irsa_tests::golden::repo_root().join("examples")).expect("examples")
-    {
-        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
-        for artifact in irsa_core::generate(&text).artifacts {
+    for (_, bundle) in irsa_tests::golden::example_bundles() {
+        for artifact in bundle.artifacts {
             match artifact.kind {
                 Kind::TrustPolicy => {
                     let doc: serde_json::Value =
