@@ -37,3 +37,23 @@ fn output_is_deterministic_and_json_and_yaml_specs_agree() {
     assert_eq!(first, irsa_core::generate(&yaml));
     assert_eq!(first, irsa_core::generate(json));
 }
+
+#[test]
+fn readme_spec_is_the_minimal_example() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README");
+    let block = readme
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a yaml block in the README");
+    let example = std::fs::read_to_string(repo_root().join("examples/minimal.yaml")).expect("read");
+    let without_comments: String = example
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        block, without_comments,
+        "the README's spec must be examples/minimal.yaml"
+    );
+}
