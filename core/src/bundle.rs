@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// Artifact kinds. The vocabulary is stable: front ends and users key on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     TrustPolicy,
@@ -17,12 +18,14 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Artifact {
     /// Relative path under `--out-dir`; stable so the output can be committed.
     pub path: String,
     pub kind: Kind,
     /// The IAM role an IAM artifact belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub role: Option<String>,
     pub content: String,
 }
@@ -30,6 +33,7 @@ pub struct Artifact {
 /// Artifacts and diagnostics. When any diagnostic is an error there are no artifacts:
 /// a partial bundle is never presented as complete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Bundle {
     pub artifacts: Vec<Artifact>,
     pub diagnostics: Vec<Diagnostic>,

@@ -5,112 +5,75 @@ use std::fmt;
 
 /// How bad a diagnostic is. Errors stop generation; warnings flag risky but legal input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
-/// Stable machine-readable codes. Renaming one is a breaking change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Code {
-    // Structure of the document.
-    Syntax,
-    UnknownField,
-    MissingField,
-    WrongType,
-    Duplicate,
-    // Values.
-    AccountId,
-    Partition,
-    PartitionMismatch,
-    Issuer,
-    ServiceAccount,
-    Namespace,
-    ServiceAccountName,
-    PatternNotAllowed,
-    RoleName,
-    RolePath,
-    RoleArn,
-    PolicyArn,
-    SelfAssume,
-    ProfileName,
-    Duration,
-    ChainedDuration,
-    SessionName,
-    ExternalId,
-    Tag,
-    TooManyTags,
-    Statement,
-    PolicyText,
-    PolicyTooLarge,
-    TooManyManagedPolicies,
-    TrustPolicyTooLarge,
-    TokenExpiration,
-    Quota,
-    ConfigMapName,
-    MountPath,
-    Workload,
-    // Warnings.
-    DefaultServiceAccount,
-    SubjectPattern,
-    TrustPolicyNearQuota,
-    CrossAccountWithoutExternalId,
-    EksIssuerShape,
-}
-
-impl Code {
-    /// The code as it appears in JSON and in terminal reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Syntax => "syntax",
-            Code::UnknownField => "unknown-field",
-            Code::MissingField => "missing-field",
-            Code::WrongType => "wrong-type",
-            Code::Duplicate => "duplicate",
-            Code::AccountId => "account-id",
-            Code::Partition => "partition",
-            Code::PartitionMismatch => "partition-mismatch",
-            Code::Issuer => "issuer",
-            Code::ServiceAccount => "service-account",
-            Code::Namespace => "namespace",
-            Code::ServiceAccountName => "service-account-name",
-            Code::PatternNotAllowed => "pattern-not-allowed",
-            Code::RoleName => "role-name",
-            Code::RolePath => "role-path",
-            Code::RoleArn => "role-arn",
-            Code::PolicyArn => "policy-arn",
-            Code::SelfAssume => "self-assume",
-            Code::ProfileName => "profile-name",
-            Code::Duration => "duration",
-            Code::ChainedDuration => "chained-duration",
-            Code::SessionName => "session-name",
-            Code::ExternalId => "external-id",
-            Code::Tag => "tag",
-            Code::TooManyTags => "too-many-tags",
-            Code::Statement => "statement",
-            Code::PolicyText => "policy-text",
-            Code::PolicyTooLarge => "policy-too-large",
-            Code::TooManyManagedPolicies => "too-many-managed-policies",
-            Code::TrustPolicyTooLarge => "trust-policy-too-large",
-            Code::TokenExpiration => "token-expiration",
-            Code::Quota => "quota",
-            Code::ConfigMapName => "config-map-name",
-            Code::MountPath => "mount-path",
-            Code::Workload => "workload",
-            Code::DefaultServiceAccount => "default-service-account",
-            Code::SubjectPattern => "subject-pattern",
-            Code::TrustPolicyNearQuota => "trust-policy-near-quota",
-            Code::CrossAccountWithoutExternalId => "cross-account-without-external-id",
-            Code::EksIssuerShape => "eks-issuer-shape",
+/// Declares the codes once: each variant with the name it has in JSON and in reports.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal,)*) => {
+        /// Stable machine-readable codes. Renaming one is a breaking change.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+        pub enum Code {
+            $($(#[$doc])* #[serde(rename = $name)] $variant,)*
         }
-    }
+
+        impl Code {
+            /// The code as it appears in JSON and in terminal reports.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl Serialize for Code {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
+codes! {
+    Syntax => "syntax",
+    UnknownField => "unknown-field",
+    MissingField => "missing-field",
+    WrongType => "wrong-type",
+    Duplicate => "duplicate",
+    AccountId => "account-id",
+    Partition => "partition",
+    PartitionMismatch => "partition-mismatch",
+    Issuer => "issuer",
+    ServiceAccount => "service-account",
+    Namespace => "namespace",
+    ServiceAccountName => "service-account-name",
+    PatternNotAllowed => "pattern-not-allowed",
+    RoleName => "role-name",
+    RolePath => "role-path",
+    RoleArn => "role-arn",
+    PolicyArn => "policy-arn",
+    SelfAssume => "self-assume",
+    ProfileName => "profile-name",
+    Duration => "duration",
+    ChainedDuration => "chained-duration",
+    SessionName => "session-name",
+    ExternalId => "external-id",
+    Tag => "tag",
+    TooManyTags => "too-many-tags",
+    Statement => "statement",
+    PolicyText => "policy-text",
+    PolicyTooLarge => "policy-too-large",
+    TooManyManagedPolicies => "too-many-managed-policies",
+    TrustPolicyTooLarge => "trust-policy-too-large",
+    TokenExpiration => "token-expiration",
+    Quota => "quota",
+    ConfigMapName => "config-map-name",
+    MountPath => "mount-path",
+    Workload => "workload",
+    DefaultServiceAccount => "default-service-account",
+    SubjectPattern => "subject-pattern",
+    TrustPolicyNearQuota => "trust-policy-near-quota",
+    CrossAccountWithoutExternalId => "cross-account-without-external-id",
+    EksIssuerShape => "eks-issuer-shape",
 }
 
 impl fmt::Display for Code {
@@ -122,6 +85,7 @@ impl fmt::Display for Code {
 /// One finding about the spec, pointing at the field it concerns (`serviceAccount[1]`,
 /// `assume.deploy.role`; empty for the document as a whole).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: Code,
@@ -129,6 +93,7 @@ pub struct Diagnostic {
     /// Lower case, no final period, user values in backticks.
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub help: Option<String>,
 }
 

@@ -39,6 +39,8 @@ impl Node {
 /// Parses a spec document. JSON is tried first when the text looks like a JSON object, so
 /// its errors read as JSON errors; everything else is YAML (1.2 core schema: `on`, `yes`
 /// and numbers with leading zeros stay strings, as Kubernetes names and account IDs need).
+/// Without the `yaml` feature (the browser build, where a YAML parser would triple the
+/// download) only JSON is read.
 pub fn parse(text: &str) -> Result<Node, String> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(format!(
@@ -46,11 +48,17 @@ pub fn parse(text: &str) -> Result<Node, String> {
             text.len()
         ));
     }
-    if text.trim_start().starts_with('{') {
-        if let Ok(node) = serde_json::from_str::<Node>(text) {
-            return Ok(node);
-        }
+    if text.trim().is_empty() {
+        return Ok(Node::Null);
     }
+    match serde_json::from_str::<Node>(text) {
+        Ok(node) if text.trim_start().starts_with('{') || !cfg!(feature = "yaml") => Ok(node),
+        result => parse_yaml(text, result.err()),
+    }
+}
+
+#[cfg(feature = "yaml")]
+fn parse_yaml(text: &str, _json_error: Option<serde_json::Error>) -> Result<Node, String> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
@@ -63,6 +71,16 @@ pub fn parse(text: &str) -> Result<Node, String> {
     }
 }
 
+#[cfg(not(feature = "yaml"))]
+fn parse_yaml(text: &str, json_error: Option<serde_json::Error>) -> Result<Node, String> {
+    let looks_like_json = text.trim_start().starts_with(['{', '[', '"']);
+    match json_error {
+        Some(err) if looks_like_json => Err(err.to_string()),
+        _ => Err("this build reads specs written in JSON, or given as objects; for YAML use `kubectl irsa generate`".to_owned()),
+    }
+}
+
+#[cfg(feature = "yaml")]
 /// serde-saphyr appends a source snippet after the first line; the message and its
 /// position are on that first line.
 fn first_line(message: &str) -> String {

@@ -1,0 +1,59 @@
+//! wasm-bindgen bindings over irsa-core, and nothing else: conversion at the boundary.
+//! User errors come back as data (diagnostics in the bundle), never as thrown strings.
+
+use irsa_core::node::Node;
+use irsa_core::{Bundle, Code, Diagnostic};
+use tsify::{Ts, Tsify};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const SPEC_TYPE: &str = r#"
+/** A spec: YAML or JSON text, or the same document as a plain object. */
+export type SpecInput = string | Record<string, unknown>;
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "SpecInput")]
+    pub type SpecInput;
+
+    #[wasm_bindgen(typescript_type = "Diagnostic[]")]
+    pub type Diagnostics;
+}
+
+/// Every artifact of a spec, with its diagnostics; no artifacts when any is an error.
+/// Throws only if the bundle cannot cross to JS, which would be a bug.
+#[wasm_bindgen]
+pub fn generate(spec: SpecInput) -> Result<Ts<Bundle>, JsError> {
+    Ok(bundle(&spec.into()).into_ts()?)
+}
+
+/// Only the diagnostics of a spec.
+#[wasm_bindgen]
+pub fn validate(spec: SpecInput) -> Result<Diagnostics, JsError> {
+    let diagnostics = bundle(&spec.into()).diagnostics;
+    Ok(serde_wasm_bindgen::to_value(&diagnostics)?.unchecked_into())
+}
+
+/// The version of irsa that generated the output.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+fn bundle(spec: &JsValue) -> Bundle {
+    if let Some(text) = spec.as_string() {
+        return irsa_core::generate(&text);
+    }
+    match serde_wasm_bindgen::from_value::<Node>(spec.clone()) {
+        Ok(node) => irsa_core::generate_node(&node),
+        Err(err) => Bundle {
+            artifacts: Vec::new(),
+            diagnostics: vec![Diagnostic::error(
+                Code::WrongType,
+                "",
+                format!("the spec must be text or a plain object: {err}"),
+            )],
+        },
+    }
+}

@@ -1,0 +1,110 @@
+#![cfg(target_arch = "wasm32")]
+//! The bindings in a real browser (headless Chromium through wasm-bindgen-test-runner):
+//! objects and JSON text in, bundles out, user errors as data.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MINIMAL_JSON: &str = r#"{"account":"111122223333","cluster":"https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF","serviceAccount":"payments/api","role":"payments-api","assume":{"deploy":"arn:aws:iam::444455556666:role/payments-deploy"}}"#;
+
+fn parse(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).expect("property")
+}
+
+fn artifacts(bundle: &JsValue) -> js_sys::Array {
+    get(bundle, "artifacts").dyn_into().expect("array")
+}
+
+fn generate(spec: JsValue) -> JsValue {
+    irsa_wasm::generate(spec.unchecked_into())
+        .map_err(JsValue::from)
+        .expect("generate")
+        .js_value()
+}
+
+#[wasm_bindgen_test]
+fn an_object_spec_gives_the_golden_bundle() {
+    let bundle = generate(parse(MINIMAL_JSON));
+    let first = artifacts(&bundle).get(0);
+    assert_eq!(
+        get(&first, "path").as_string().as_deref(),
+        Some("iam/payments-api.trust.json")
+    );
+    assert_eq!(
+        get(&first, "kind").as_string().as_deref(),
+        Some("trust-policy")
+    );
+    assert_eq!(
+        get(&first, "content").as_string().as_deref(),
+        Some(include_str!(
+            "../../tests/golden/minimal/iam/payments-api.trust.json"
+        ))
+    );
+    let config = artifacts(&bundle)
+        .iter()
+        .find(|a| get(a, "kind").as_string().as_deref() == Some("aws-config"))
+        .expect("aws-config");
+    assert_eq!(
+        get(&config, "content").as_string().as_deref(),
+        Some(include_str!("../../tests/golden/minimal/aws/config"))
+    );
+    let diagnostics: js_sys::Array = get(&bundle, "diagnostics").dyn_into().expect("array");
+    assert_eq!(
+        get(&diagnostics.get(0), "code").as_string().as_deref(),
+        Some("cross-account-without-external-id")
+    );
+}
+
+#[wasm_bindgen_test]
+fn json_text_and_objects_agree() {
+    let from_text =
+        js_sys::JSON::stringify(&generate(JsValue::from_str(MINIMAL_JSON))).expect("json");
+    let from_object = js_sys::JSON::stringify(&generate(parse(MINIMAL_JSON))).expect("json");
+    assert_eq!(from_text, from_object);
+}
+
+#[wasm_bindgen_test]
+fn user_errors_are_data_not_exceptions() {
+    let bundle = generate(parse(
+        r#"{"account":"1","cluster":"http://x","serviceAccount":"a/b","role":"r"}"#,
+    ));
+    assert_eq!(artifacts(&bundle).length(), 0);
+    let diagnostics = irsa_wasm::validate(parse(r#"{"account":"1"}"#).unchecked_into())
+        .map_err(JsValue::from)
+        .expect("validate");
+    let diagnostics: js_sys::Array = JsValue::from(diagnostics).dyn_into().expect("array");
+    let first = diagnostics.get(0);
+    assert_eq!(get(&first, "field").as_string().as_deref(), Some("account"));
+    assert_eq!(
+        get(&first, "severity").as_string().as_deref(),
+        Some("error")
+    );
+    // Neither odd values nor YAML text throw.
+    for odd in [
+        JsValue::from_f64(3.0),
+        JsValue::NULL,
+        JsValue::from_str("account: x"),
+        js_sys::Array::new().into(),
+    ] {
+        let bundle = generate(odd);
+        assert!(js_sys::Array::from(&get(&bundle, "diagnostics")).length() > 0);
+    }
+}
+
+#[wasm_bindgen_test]
+fn numbers_from_js_are_read_like_yaml_integers() {
+    let spec = MINIMAL_JSON.replace(r#""account":"111122223333""#, r#""account":111122223333"#);
+    let bundle = generate(parse(&spec));
+    assert_eq!(artifacts(&bundle).length(), 7);
+}
+
+#[wasm_bindgen_test]
+fn version_is_the_crate_version() {
+    assert_eq!(irsa_wasm::version(), env!("CARGO_PKG_VERSION"));
+}
