@@ -15,6 +15,7 @@ pub enum Kind {
     AwsConfig,
     WorkloadPatch,
     AwsCli,
+    Diagram,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

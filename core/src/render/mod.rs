@@ -3,6 +3,7 @@
 
 pub mod aws_cli;
 pub mod aws_config;
+pub mod diagram;
 pub mod iam;
 pub mod kubernetes;
 
@@ -85,6 +86,12 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
             });
         }
     }
+    out.push(Artifact {
+        path: "diagram.svg".to_owned(),
+        kind: Kind::Diagram,
+        role: None,
+        content: diagram::render(plan),
+    });
     out.push(Artifact {
         path: "aws-cli/create-iam.sh".to_owned(),
         kind: Kind::AwsCli,
