@@ -4,6 +4,7 @@
 //! report every unknown key and wrong type at once, each with its field path.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::fmt;
 
 /// Input larger than this is refused before parsing: no real spec comes near it.
@@ -78,6 +79,12 @@ fn parse_yaml(text: &str, json_error: Option<serde_json::Error>) -> Result<Node,
         Some(err) if looks_like_json => Err(err.to_string()),
         _ => Err("this build reads specs written in JSON, or given as objects; for YAML use `kubectl irsa generate`".to_owned()),
     }
+}
+
+/// The document as YAML, keys in their order, quoted wherever a YAML 1.1 reader would
+/// otherwise see a boolean, a null or a number: how front ends offer "copy as irsa.yaml".
+pub fn to_yaml(node: &Node) -> String {
+    serde_saphyr::to_string(node).unwrap_or_default()
 }
 
 #[cfg(feature = "yaml")]
@@ -155,5 +162,25 @@ impl<'de> Visitor<'de> for NodeVisitor {
             entries.push((key, value));
         }
         Ok(Node::Map(entries))
+    }
+}
+
+impl Serialize for Node {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Null => serializer.serialize_unit(),
+            Node::Bool(b) => serializer.serialize_bool(*b),
+            Node::Int(i) => serializer.serialize_i128(*i),
+            Node::Float(f) => serializer.serialize_f64(*f),
+            Node::Str(s) => serializer.serialize_str(s),
+            Node::Seq(items) => serializer.collect_seq(items),
+            Node::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
     }
 }

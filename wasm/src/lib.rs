@@ -35,6 +35,15 @@ pub fn validate(spec: SpecInput) -> Result<Diagnostics, JsError> {
     Ok(serde_wasm_bindgen::to_value(&diagnostics)?.unchecked_into())
 }
 
+/// The spec as YAML text (the `irsa.yaml` a user can commit), quoted where YAML 1.1
+/// readers would misread it. Specs that are not plain data come back as `null`.
+#[wasm_bindgen(js_name = toYaml)]
+pub fn to_yaml(spec: SpecInput) -> Option<String> {
+    serde_wasm_bindgen::from_value::<Node>(spec.into())
+        .ok()
+        .map(|node| irsa_core::node::to_yaml(&node))
+}
+
 /// The version of irsa that generated the output.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -100,11 +100,21 @@ fn user_errors_are_data_not_exceptions() {
 #[wasm_bindgen_test]
 fn numbers_from_js_are_read_like_yaml_integers() {
     let spec = MINIMAL_JSON.replace(r#""account":"111122223333""#, r#""account":111122223333"#);
-    let bundle = generate(parse(&spec));
-    assert_eq!(artifacts(&bundle).length(), 7);
+    let from_number = js_sys::JSON::stringify(&generate(parse(&spec))).expect("json");
+    let from_string = js_sys::JSON::stringify(&generate(parse(MINIMAL_JSON))).expect("json");
+    assert_eq!(from_number, from_string);
 }
 
 #[wasm_bindgen_test]
 fn version_is_the_crate_version() {
     assert_eq!(irsa_wasm::version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn to_yaml_quotes_what_yaml_1_1_would_misread() {
+    let yaml = irsa_wasm::to_yaml(parse(r#"{"account":"011122223333","serviceAccount":"on/yes","subjectPatterns":true,"durationSeconds":900}"#).unchecked_into()).expect("yaml");
+    assert_eq!(
+        yaml,
+        "account: \"011122223333\"\nserviceAccount: on/yes\nsubjectPatterns: true\ndurationSeconds: 900\n"
+    );
 }
