@@ -1,0 +1,270 @@
+// The page and the embeddable component, end to end in Debian's headless Chromium driven by
+// playwright-core: every artifact read from the page equals `kubectl-irsa generate -o json`
+// byte for byte; errors show at their field; the share link restores the form; the docs
+// example works; no request leaves the page's origin, and none is made after load.
+// Needs web/pkg (scripts/build-web) and target/debug/kubectl-irsa (cargo build).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from '../../web/serve.mjs';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(REPO, 'target', 'debug', 'kubectl-irsa');
+const OUT = join(REPO, 'target', 'browser');
+const ISSUER = 'https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+
+let server;
+let browser;
+let origin;
+const metrics = {};
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  server = await serve(0);
+  origin = `http://127.0.0.1:${server.port}`;
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  writeFileSync(join(OUT, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  console.log('browser metrics:', JSON.stringify(metrics));
+  await browser?.close();
+  server?.server.close();
+});
+
+/** A fresh page that records every request it makes and fails on any page error. */
+async function open(path, viewport = { width: 1200, height: 1400 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${origin}${path}`);
+  await page.waitForFunction(() => document.querySelector('irsa-generator')?.bundle);
+  return { page, context, requests, errors };
+}
+
+const generator = (page) => page.locator('irsa-generator').first();
+
+/** The core's bundle for a spec object, from the native binary. */
+function cliBundle(spec) {
+  try {
+    return JSON.parse(execFileSync(CLI, ['generate', '-f', '-', '-o', 'json'], { input: JSON.stringify(spec) }).toString());
+  } catch (e) {
+    return JSON.parse(e.stdout.toString());
+  }
+}
+
+/** Every artifact as the page shows it: click each tab and read its panel. */
+async function shownArtifacts(page) {
+  const root = generator(page);
+  const tabs = root.locator('[role=tab]');
+  const shown = {};
+  for (let i = 0; i < await tabs.count(); i += 1) {
+    const tab = tabs.nth(i);
+    await tab.click();
+    shown[await tab.getAttribute('data-path')] = await root.locator('.panel code').textContent();
+  }
+  return shown;
+}
+
+async function assertMatchesCli(page) {
+  const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
+  const expected = cliBundle(spec);
+  const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
+  assert.deepEqual(bundle, expected, 'the wasm bundle differs from kubectl-irsa generate -o json');
+  const shown = await shownArtifacts(page);
+  for (const artifact of expected.artifacts.filter((a) => a.kind !== 'diagram')) {
+    assert.equal(shown[artifact.path], artifact.content, `${artifact.path} as shown differs`);
+  }
+  const svg = await page.evaluate(() => document.querySelector('irsa-generator').shadowRoot.querySelector('.diagram').innerHTML);
+  const diagram = expected.artifacts.find((a) => a.kind === 'diagram');
+  assert.equal(svg.trim().length > 0, true);
+  assert.ok(diagram && svg.includes('class="irsa-diagram"'));
+  return expected;
+}
+
+async function fill(page, name, value) {
+  await generator(page).locator(`[name=${name}]`).fill(value);
+}
+
+test('the example page renders and every artifact equals the CLI output', async () => {
+  const { page, context, errors, requests } = await open('/');
+  const expected = await assertMatchesCli(page);
+  assert.equal(expected.artifacts.length, 8);
+  assert.deepEqual(errors, []);
+  assert.ok(requests.every((url) => url.startsWith(origin)), `requests left the origin: ${requests}`);
+  const navToOutput = await page.evaluate(() => performance.getEntriesByName('irsa-first-output')[0].startTime);
+  metrics.navigationToFirstOutputMs = Math.round(navToOutput * 10) / 10;
+  await page.screenshot({ path: join(OUT, 'page.png'), fullPage: true });
+  await context.close();
+});
+
+test('a form filled from scratch, advanced settings included, matches the CLI', async () => {
+  const { page, context, errors } = await open('/');
+  await page.locator('irsa-generator .rows .remove').click();
+  await fill(page, 'account', '111122223333');
+  await fill(page, 'cluster', `${ISSUER}\nhttps://oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210`);
+  await fill(page, 'serviceAccount', 'on/yes\npayments/api');
+  await fill(page, 'role', 'payments-api');
+  await generator(page).locator('.add').click();
+  await generator(page).locator('[data-key=profile]').fill('deploy');
+  await generator(page).locator('[data-key=role]').fill('arn:aws:iam::444455556666:role/payments-deploy');
+  await generator(page).locator('[data-key=externalId]').fill('payments-7f3a');
+  await generator(page).locator('summary').click();
+  await fill(page, 'path', '/irsa/');
+  await fill(page, 'managedPolicies', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
+  await fill(page, 'maxSessionDuration', '7200');
+  await fill(page, 'roleSessionName', 'payments');
+  await generator(page).locator('[name=workloadKind]').selectOption('CronJob');
+  await fill(page, 'workloadName', 'nightly');
+  await fill(page, 'container', 'job');
+  await generator(page).locator('[name=regionalSts]').check();
+  // One service account per workload is required: the page shows why at the field.
+  const workloadMsg = generator(page).locator('.field-workloadName .msg');
+  assert.match(await workloadMsg.textContent(), /several service accounts/);
+  await fill(page, 'serviceAccount', 'on/yes');
+  const expected = await assertMatchesCli(page);
+  const kinds = expected.artifacts.map((a) => a.kind);
+  for (const kind of ['trust-policy', 'permissions-policy', 'aws-config', 'service-account', 'config-map', 'workload-patch', 'aws-cli']) {
+    assert.ok(kinds.includes(kind), kind);
+  }
+  // Per-keystroke regeneration, timed inside the page.
+  await page.evaluate(() => { document.querySelector('irsa-generator').timings.length = 0; });
+  await generator(page).locator('[name=roleSessionName]').pressSequentially('-session-name', { delay: 5 });
+  const timings = await page.evaluate(() => document.querySelector('irsa-generator').timings.slice());
+  timings.sort((a, b) => a - b);
+  metrics.keystrokeRegenerationMedianMs = Math.round(timings[Math.floor(timings.length / 2)] * 100) / 100;
+  metrics.keystrokeRegenerationMaxMs = Math.round(timings[timings.length - 1] * 100) / 100;
+  await assertMatchesCli(page);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('invalid input shows the error next to the field it names', async () => {
+  const { page, context } = await open('/');
+  await fill(page, 'account', '1234');
+  await fill(page, 'cluster', `${ISSUER}\nhttp://insecure.example.com`);
+  const root = generator(page);
+  assert.match(await root.locator('.field-account .msg').textContent(), /`1234` is not an AWS account ID/);
+  assert.equal(await root.locator('[name=account]').getAttribute('aria-invalid'), 'true');
+  assert.match(await root.locator('.field-cluster .msg').textContent(), /line 2: .*must start with `https:\/\/`/);
+  await root.locator('[data-key=role]').fill('arn:aws:iam::444455556666:role/payments-api?');
+  assert.match(await root.locator('.row .msg').textContent(), /role/);
+  assert.equal(await root.locator('[data-target="0"][data-key=role]').getAttribute('aria-invalid'), 'true');
+  const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
+  assert.equal(bundle.artifacts.length, 0);
+  assert.ok(await root.locator('.download-all').isDisabled());
+  await context.close();
+});
+
+test('the share link restores the form and the output', async () => {
+  const first = await open('/');
+  await fill(first.page, 'serviceAccount', 'payments/api\npayments/worker');
+  await fill(first.page, 'role', 'arn:aws:iam::111122223333:role/team/payments');
+  const url = await first.page.evaluate(() => location.href);
+  assert.match(url, /#spec=/);
+  const before = await first.page.evaluate(() => document.querySelector('irsa-generator').bundle);
+  await first.context.close();
+  const second = await open(new URL(url).pathname + new URL(url).hash);
+  assert.equal(await generator(second.page).locator('[name=serviceAccount]').inputValue(), 'payments/api\npayments/worker');
+  assert.equal(await generator(second.page).locator('[name=role]').inputValue(), 'arn:aws:iam::111122223333:role/team/payments');
+  assert.deepEqual(await second.page.evaluate(() => document.querySelector('irsa-generator').bundle), before);
+  await second.context.close();
+});
+
+test('the docs example embeds the component with preset fields and hidden sections', async () => {
+  const { page, context, errors } = await open('/docs-example.html');
+  const root = generator(page);
+  assert.equal(await root.locator('[name=account]').inputValue(), '111122223333');
+  assert.equal(await root.locator('details.advanced').isVisible(), false);
+  assert.equal(await root.locator('.copy-link').isVisible(), false);
+  // Untouched required fields are hints, not errors.
+  assert.equal(await root.locator('.diag.error').count(), 0);
+  assert.ok(await root.locator('.diag.hint').count() > 0);
+  await fill(page, 'serviceAccount', 'shop/web');
+  await fill(page, 'role', 'shop-web');
+  await assertMatchesCli(page);
+  assert.ok(!(await page.evaluate(() => location.href)).includes('#'), 'an embedded generator leaves the host page URL alone');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('no request leaves the origin, and none is made after load', async () => {
+  const { page, context, requests } = await open('/');
+  await page.waitForLoadState('networkidle');
+  const atLoad = requests.length;
+  assert.ok(requests.every((url) => url.startsWith(origin)), `requests left the origin: ${requests}`);
+  await fill(page, 'role', 'other-role');
+  await generator(page).locator('.add').click();
+  await generator(page).locator('[role=tab]').nth(2).click();
+  await generator(page).locator('.theme').click();
+  await page.waitForTimeout(200);
+  assert.deepEqual(requests.slice(atLoad), [], 'requests after load');
+  const served = new Set(server.requests.map((u) => u.split('?')[0]));
+  for (const path of served) assert.ok(!path.includes('#'), path);
+  await context.close();
+});
+
+test('keyboard: arrow keys move between artifact tabs', async () => {
+  const { page, context } = await open('/');
+  const first = generator(page).locator('[role=tab]').first();
+  await first.focus();
+  await page.keyboard.press('ArrowRight');
+  const selected = generator(page).locator('[role=tab][aria-selected=true]');
+  assert.equal(await selected.getAttribute('data-path'), await generator(page).locator('[role=tab]').nth(1).getAttribute('data-path'));
+  await page.keyboard.press('End');
+  assert.equal(await selected.getAttribute('data-path'), 'commands.sh');
+  await context.close();
+});
+
+test('dark theme and phone width render', async () => {
+  const { page, context } = await open('/', { width: 390, height: 1600 });
+  await generator(page).locator('.theme').click();
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(bg, 'rgb(255, 255, 255)');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at phone width`);
+  await page.screenshot({ path: join(OUT, 'page-phone-dark.png'), fullPage: true });
+  await context.close();
+});
+
+test('wasm throughput against native for the same spec', async () => {
+  const { page, context } = await open('/');
+  const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
+  const runs = 2000;
+  const wasmNs = await page.evaluate(async ({ spec, runs }) => {
+    const { generate } = await import('./pkg/irsa_wasm.js');
+    const text = JSON.stringify(spec);
+    for (let i = 0; i < 200; i += 1) generate(text);
+    const start = performance.now();
+    for (let i = 0; i < runs; i += 1) generate(text);
+    return ((performance.now() - start) * 1e6) / runs;
+  }, { spec, runs });
+  const native = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '-p', 'irsa-core', '--example', 'throughput', '--', String(runs)], {
+    cwd: REPO, input: JSON.stringify(spec),
+  }).toString());
+  metrics.wasmNsPerBundle = Math.round(wasmNs);
+  metrics.nativeNsPerBundle = native.nsPerBundle;
+  metrics.wasmToNativeRatio = Math.round((wasmNs / native.nsPerBundle) * 100) / 100;
+  assert.ok(wasmNs > 0 && native.nsPerBundle > 0);
+  await context.close();
+});
+
+test('size budget: wasm and JS glue at most 150 KB gzipped', () => {
+  const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg', 'irsa_wasm_bg.wasm')), { level: 9 }).length;
+  const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg', 'irsa_wasm.js')), { level: 9 }).length;
+  metrics.wasmGzipBytes = wasm;
+  metrics.glueGzipBytes = glue;
+  assert.ok(wasm + glue <= 150_000, `${wasm} + ${glue} bytes gzipped is over the 150 KB budget`);
+});

@@ -1,0 +1,499 @@
+// <irsa-generator>: the whole IRSA generator as one custom element. Everything is computed
+// in the browser by the irsa wasm module; nothing typed here is sent anywhere.
+//
+// Attributes (all optional) preset the form or hide parts of it:
+//   account, cluster (issuers, comma or newline separated), service-account, role,
+//   assume ("deploy=arn:aws:iam::444455556666:role/deploy, audit=audit-role")
+//   hide="advanced diagram targets theme share header"   share (keep the state in the URL fragment)
+
+import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
+
+const wasmReady = init();
+const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
+const THEME_KEY = 'irsa-theme';
+
+// Form fields: `spec` says where each lands in the spec; `lines` fields take one value a line.
+const BASICS = [
+  { key: 'account', label: 'AWS account ID', placeholder: '111122223333', help: 'Account of roles given by name.' },
+  { key: 'cluster', label: 'Cluster OIDC issuers', lines: true, placeholder: 'https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF', help: 'One per line: aws eks describe-cluster --name NAME --query cluster.identity.oidc.issuer' },
+  { key: 'serviceAccount', label: 'Service accounts', lines: true, placeholder: 'payments/api', help: 'namespace/name, one per line.' },
+  { key: 'role', label: 'Pod role', placeholder: 'payments-api', help: 'Name (in the account above) or ARN.' },
+];
+const ADVANCED = [
+  { key: 'path', label: 'Role path', placeholder: '/' },
+  { key: 'permissionsBoundary', label: 'Permissions boundary (policy ARN)', placeholder: 'arn:aws:iam::111122223333:policy/boundary' },
+  { key: 'managedPolicies', label: 'Managed policies of the pod role', lines: true, placeholder: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+  { key: 'maxSessionDuration', label: 'Max session duration (s)', number: true, placeholder: '3600' },
+  { key: 'durationSeconds', label: 'Pod role session (s)', number: true, placeholder: 'SDK default' },
+  { key: 'roleSessionName', label: 'Role session name', placeholder: 'SDK default' },
+  { key: 'podProfile', label: 'Pod role profile name', placeholder: 'default' },
+  { key: 'partition', label: 'Partition', options: ['', 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f'] },
+  { key: 'tokenExpiration', label: 'Token expiration (s)', number: true, placeholder: '86400' },
+  { key: 'trustPolicyQuota', label: 'Trust policy quota', number: true, placeholder: '2048' },
+  { key: 'configMapName', label: 'ConfigMap name', placeholder: '<service account>-aws-config' },
+  { key: 'mountPath', label: 'Config mount path', placeholder: '/etc/irsa' },
+  { key: 'workloadKind', label: 'Workload kind', options: ['', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] },
+  { key: 'workloadName', label: 'Workload name', placeholder: 'api' },
+  { key: 'container', label: 'Container', placeholder: 'the workload name' },
+  { key: 'regionalSts', label: 'Regional STS endpoints', checkbox: true },
+  { key: 'subjectPatterns', label: 'Allow * and ? in service accounts', checkbox: true },
+];
+const FIELDS = [...BASICS, ...ADVANCED];
+
+/** The form state (what the share link carries) -> the spec the core reads. */
+export function specOf(state) {
+  const spec = {};
+  const text = (v) => (v ?? '').trim();
+  const lines = (v) => text(v).split('\n').map((l) => l.trim()).filter(Boolean);
+  const one = (list) => (list.length === 1 ? list[0] : list);
+  const number = (v) => (/^-?\d+$/.test(text(v)) ? Number(text(v)) : text(v));
+  if (text(state.account)) spec.account = text(state.account);
+  spec.cluster = one(lines(state.cluster));
+  spec.serviceAccount = one(lines(state.serviceAccount));
+  if (text(state.role)) spec.role = text(state.role);
+  const assume = {};
+  for (const t of state.targets ?? []) {
+    if (!text(t.profile) && !text(t.role)) continue;
+    assume[text(t.profile)] = text(t.externalId) ? { role: text(t.role), externalId: text(t.externalId) } : text(t.role);
+  }
+  if (Object.keys(assume).length) spec.assume = assume;
+  for (const key of ['path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition']) {
+    if (text(state[key])) spec[key] = text(state[key]);
+  }
+  if (lines(state.managedPolicies).length) spec.permissions = { managedPolicies: lines(state.managedPolicies) };
+  for (const key of ['maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota']) {
+    if (text(state[key])) spec[key] = number(state[key]);
+  }
+  for (const key of ['regionalSts', 'subjectPatterns']) if (state[key]) spec[key] = true;
+  if (text(state.configMapName) || text(state.mountPath)) {
+    spec.configMap = {};
+    if (text(state.configMapName)) spec.configMap.name = text(state.configMapName);
+    if (text(state.mountPath)) spec.configMap.mountPath = text(state.mountPath);
+  }
+  if (text(state.workloadKind) || text(state.workloadName)) {
+    spec.workload = { kind: text(state.workloadKind), name: text(state.workloadName) };
+    if (text(state.container)) spec.workload.container = text(state.container);
+  }
+  return spec;
+}
+
+/** Which form control a diagnostic's field path belongs to. */
+function controlOf(field, targets) {
+  if (field.startsWith('assume.')) {
+    const index = targets.findIndex((t) => field === `assume.${t.profile.trim()}` || field.startsWith(`assume.${t.profile.trim()}.`));
+    return index >= 0 ? `target-${index}` : 'targets';
+  }
+  if (field.startsWith('permissions')) return 'managedPolicies';
+  if (field.startsWith('workload')) return 'workloadName';
+  if (field === 'configMap.mountPath') return 'mountPath';
+  if (field.startsWith('configMap')) return 'configMapName';
+  const top = field.split(/[.[]/)[0];
+  return FIELDS.some((f) => f.key === top) ? top : 'general';
+}
+
+/** `cluster[2]` -> "line 3: " for fields entered one per line. */
+function linePrefix(field) {
+  const m = /^(?:cluster|serviceAccount|permissions\.managedPolicies)\[(\d+)\]/.exec(field);
+  return m ? `line ${Number(m[1]) + 1}: ` : '';
+}
+
+function shellQuote(s) {
+  return /^[A-Za-z0-9_\-.,:/=+@]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/** The command lines that produce the same bundle. */
+export function commandsOf(spec) {
+  const out = ['# Save the spec as irsa.yaml (Copy as irsa.yaml), then write every artifact:', 'kubectl irsa generate -f irsa.yaml --out-dir irsa/', ''];
+  const flagsOnly = ['account', 'cluster', 'serviceAccount', 'role', 'assume', 'partition', 'podProfile', 'regionalSts', 'workload'];
+  const expressible = Object.keys(spec).every((k) => flagsOnly.includes(k))
+    && Object.values(spec.assume ?? {}).every((r) => typeof r === 'string')
+    && (!spec.workload || Object.keys(spec.workload).every((k) => ['kind', 'name', 'container'].includes(k)));
+  if (expressible && spec.role && spec.serviceAccount) {
+    const args = ['kubectl irsa generate', ...[spec.serviceAccount].flat().map(shellQuote), '--role', shellQuote(spec.role)];
+    if (spec.account) args.push('--account', shellQuote(spec.account));
+    for (const issuer of [spec.cluster].flat()) args.push('--issuer', shellQuote(issuer));
+    for (const [profile, role] of Object.entries(spec.assume ?? {})) args.push('--assume', shellQuote(`${profile}=${role}`));
+    if (spec.partition) args.push('--partition', shellQuote(spec.partition));
+    if (spec.podProfile) args.push('--pod-profile', shellQuote(spec.podProfile));
+    if (spec.regionalSts) args.push('--regional-sts');
+    if (spec.workload) args.push('--workload', shellQuote(`${spec.workload.kind}/${spec.workload.name}`));
+    if (spec.workload?.container) args.push('--container', shellQuote(spec.workload.container));
+    out.push('# The same, from flags only:', `${args.join(' ')} --out-dir irsa/`, '');
+  }
+  out.push('# Then create the IAM side and apply the Kubernetes objects:', 'bash irsa/aws-cli/create-iam.sh', 'kubectl apply --server-side -R -f irsa/kubernetes/', '');
+  return out.join('\n');
+}
+
+/** A POSIX tar archive of the artifacts, for "download all". */
+export function tarOf(files) {
+  const enc = new TextEncoder();
+  const blocks = [];
+  const field = (buf, offset, length, value) => buf.set(enc.encode(value).subarray(0, length), offset);
+  const octal = (n, width) => n.toString(8).padStart(width - 1, '0');
+  for (const { path, content, mode } of files) {
+    const data = enc.encode(content);
+    const header = new Uint8Array(512);
+    let name = path;
+    let prefix = '';
+    if (name.length > 100) {
+      const cut = name.lastIndexOf('/', 155);
+      prefix = name.slice(0, cut);
+      name = name.slice(cut + 1);
+    }
+    field(header, 0, 100, name);
+    field(header, 100, 8, octal(mode, 8));
+    field(header, 108, 8, octal(0, 8));
+    field(header, 116, 8, octal(0, 8));
+    field(header, 124, 12, octal(data.length, 12));
+    field(header, 136, 12, octal(0, 12));
+    field(header, 148, 8, '        ');
+    field(header, 156, 1, '0');
+    field(header, 257, 6, 'ustar');
+    field(header, 263, 2, '00');
+    field(header, 345, 155, prefix);
+    const sum = header.reduce((a, b) => a + b, 0);
+    field(header, 148, 8, `${octal(sum, 7)}\0`);
+    blocks.push(header, data, new Uint8Array((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(new Uint8Array(1024));
+  return new Blob(blocks, { type: 'application/x-tar' });
+}
+
+function encodeState(state) {
+  const bytes = new TextEncoder().encode(JSON.stringify(state));
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function decodeState(text) {
+  try {
+    const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+    const state = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    return state && typeof state === 'object' ? state : null;
+  } catch {
+    return null;
+  }
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k === 'text') node.textContent = v;
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  node.append(...children);
+  return node;
+}
+
+function saveFile(name, blob) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+let instances = 0;
+
+export class IrsaGenerator extends HTMLElement {
+  constructor() {
+    super();
+    this.id_ = `irsa${instances++}`;
+    this.state = { targets: [] };
+    this.bundle = null;
+    this.spec = {};
+    this.timings = [];
+    this.selected = null;
+    this.userSelected = false;
+    this.touched = new Set();
+    this.attachShadow({ mode: 'open' });
+  }
+
+  async connectedCallback() {
+    if (this.built) return;
+    this.built = true;
+    this.state = this.initialState();
+    this.build();
+    await wasmReady;
+    performance.mark('irsa-wasm-ready');
+    this.root.querySelector('.version').textContent = `irsa ${version()}`;
+    this.update();
+    performance.mark('irsa-first-output');
+    this.dispatchEvent(new CustomEvent('irsa-ready', { bubbles: true, composed: true }));
+  }
+
+  hidden(part) {
+    return (this.getAttribute('hide') ?? '').split(/[\s,]+/).includes(part);
+  }
+
+  initialState() {
+    if (this.hasAttribute('share') && location.hash.startsWith('#spec=')) {
+      const state = decodeState(location.hash.slice('#spec='.length));
+      if (state) return { targets: [], ...state };
+    }
+    const list = (v) => (v ?? '').split(/[\n,]+/).map((s) => s.trim()).filter(Boolean).join('\n');
+    return {
+      account: this.getAttribute('account') ?? '',
+      cluster: list(this.getAttribute('cluster')),
+      serviceAccount: list(this.getAttribute('service-account')),
+      role: this.getAttribute('role') ?? '',
+      targets: (this.getAttribute('assume') ?? '').split(/[\n,]+/).map((s) => s.trim()).filter(Boolean).map((pair) => {
+        const [profile, ...role] = pair.split('=');
+        return { profile, role: role.join('='), externalId: '' };
+      }),
+    };
+  }
+
+  build() {
+    const theme = localStorage.getItem(THEME_KEY);
+    if (theme) this.setAttribute('data-theme', theme);
+    const root = el('div', { class: 'irsa' });
+    this.root = root;
+    this.shadowRoot.append(el('link', { rel: 'stylesheet', href: STYLESHEET }), root);
+
+    const header = el('header', { hidden: this.hidden('header') },
+      el('span', { class: 'version' }),
+      el('button', { type: 'button', class: 'theme', hidden: this.hidden('theme'), text: 'Theme' }));
+    const form = el('form', { novalidate: true, autocomplete: 'off' });
+    this.form = form;
+    form.addEventListener('submit', (e) => e.preventDefault());
+    const basics = el('fieldset', { class: 'basics' }, el('legend', { text: 'Cluster, service accounts and pod role' }));
+    for (const f of BASICS) basics.append(this.field(f));
+    const targets = el('fieldset', { class: 'targets', hidden: this.hidden('targets') },
+      el('legend', { text: 'Roles to chain into (AWS profiles)' }),
+      el('p', { class: 'help', text: 'Each profile assumes its role with the pod role\'s credentials: aws --profile NAME …' }),
+      el('div', { class: 'rows' }),
+      el('p', { class: 'msg', id: `${this.id_}-msg-targets`, role: 'status' }),
+      el('button', { type: 'button', class: 'add', text: 'Add profile' }));
+    const advanced = el('details', { class: 'advanced', hidden: this.hidden('advanced') }, el('summary', { text: 'Advanced settings' }));
+    const grid = el('div', { class: 'grid' });
+    for (const f of ADVANCED) grid.append(this.field(f));
+    advanced.append(grid);
+    form.append(basics, targets, advanced);
+
+    const general = el('div', { class: 'general', role: 'status', 'aria-live': 'polite' });
+    const diagram = el('figure', { class: 'diagram', hidden: this.hidden('diagram'), 'aria-label': 'The chain' });
+    const tools = el('div', { class: 'tools' },
+      el('button', { type: 'button', class: 'download-all', text: 'Download all (.tar)' }),
+      el('button', { type: 'button', class: 'copy-yaml', text: 'Copy as irsa.yaml' }),
+      el('button', { type: 'button', class: 'copy-link', hidden: !this.hasAttribute('share') || this.hidden('share'), text: 'Copy share link' }),
+      el('span', { class: 'notice', role: 'status', 'aria-live': 'polite' }));
+    const tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Artifacts' });
+    const panel = el('div', { class: 'panel', role: 'tabpanel', tabindex: '0' },
+      el('div', { class: 'panel-tools' },
+        el('span', { class: 'what' }),
+        el('button', { type: 'button', class: 'copy', text: 'Copy' }),
+        el('button', { type: 'button', class: 'download', text: 'Download' })),
+      el('pre', {}, el('code')));
+    const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, tabs, panel);
+    root.append(header, form, general, diagram, output);
+
+    this.renderTargets();
+    form.addEventListener('input', (e) => {
+      this.touched.add(e.target.name || e.target.dataset.target);
+      this.update();
+    });
+    root.querySelector('.add').addEventListener('click', () => {
+      this.readForm();
+      this.state.targets.push({ profile: '', role: '', externalId: '' });
+      this.renderTargets();
+      this.update();
+      root.querySelector(`.rows .row:last-child input`)?.focus();
+    });
+    root.querySelector('.theme').addEventListener('click', () => this.toggleTheme());
+    tabs.addEventListener('click', (e) => {
+      const tab = e.target.closest('[role=tab]');
+      if (tab) {
+        this.userSelected = true;
+        this.select(tab.dataset.path, true);
+      }
+    });
+    tabs.addEventListener('keydown', (e) => this.tabKeys(e));
+    root.querySelector('.copy').addEventListener('click', () => this.copy(this.current()?.content ?? '', 'Copied'));
+    root.querySelector('.download').addEventListener('click', () => {
+      const item = this.current();
+      if (item) saveFile(item.path.split('/').pop(), new Blob([item.content], { type: 'text/plain' }));
+    });
+    root.querySelector('.copy-yaml').addEventListener('click', () => this.copy(toYaml(this.spec) ?? '', 'irsa.yaml copied'));
+    root.querySelector('.copy-link').addEventListener('click', () => this.copy(location.href, 'Link copied'));
+    root.querySelector('.download-all').addEventListener('click', () => {
+      const files = (this.bundle?.artifacts ?? []).map((a) => ({ path: `irsa/${a.path}`, content: a.content, mode: a.kind === 'aws-cli' ? 0o755 : 0o644 }));
+      files.push({ path: 'irsa/irsa.yaml', content: toYaml(this.spec) ?? '', mode: 0o644 });
+      saveFile('irsa.tar', tarOf(files));
+    });
+  }
+
+  field(f) {
+    const id = `${this.id_}-${f.key}`;
+    const msg = `${id}-msg`;
+    const common = { id, name: f.key, 'aria-describedby': `${msg} ${id}-help` };
+    let control;
+    if (f.checkbox) {
+      control = el('input', { ...common, type: 'checkbox' });
+      control.checked = Boolean(this.state[f.key]);
+      return el('div', { class: `field check field-${f.key}` }, el('label', { for: id }, control, ` ${f.label}`), el('p', { class: 'msg', id: msg }));
+    }
+    if (f.options) {
+      control = el('select', common, ...f.options.map((o) => el('option', { value: o, text: o || '(default)' })));
+    } else if (f.lines) {
+      control = el('textarea', { ...common, rows: '2', placeholder: f.placeholder, spellcheck: 'false' });
+    } else {
+      control = el('input', { ...common, type: 'text', placeholder: f.placeholder, spellcheck: 'false', inputmode: f.number ? 'numeric' : null });
+    }
+    control.value = this.state[f.key] ?? '';
+    return el('div', { class: `field field-${f.key}` },
+      el('label', { for: id, text: f.label }), control,
+      el('p', { class: 'help', id: `${id}-help`, text: f.help ?? '' }),
+      el('p', { class: 'msg', id: msg }));
+  }
+
+  renderTargets() {
+    const rows = this.root.querySelector('.rows');
+    rows.replaceChildren(...this.state.targets.map((t, i) => {
+      const input = (key, label, placeholder) => {
+        const id = `${this.id_}-target-${i}-${key}`;
+        const box = el('input', { id, type: 'text', 'data-target': String(i), 'data-key': key, placeholder, spellcheck: 'false', 'aria-describedby': `${this.id_}-msg-target-${i}` });
+        box.value = t[key] ?? '';
+        return el('div', { class: 'field' }, el('label', { for: id, text: label }), box);
+      };
+      const remove = el('button', { type: 'button', class: 'remove', 'aria-label': `Remove profile ${i + 1}`, text: 'Remove' });
+      remove.addEventListener('click', () => {
+        this.readForm();
+        this.state.targets.splice(i, 1);
+        this.renderTargets();
+        this.update();
+      });
+      return el('div', { class: 'row', 'data-index': String(i) },
+        input('profile', 'Profile', 'deploy'), input('role', 'Role (name or ARN)', 'arn:aws:iam::444455556666:role/deploy'),
+        input('externalId', 'External ID (optional)', ''), remove,
+        el('p', { class: 'msg', id: `${this.id_}-msg-target-${i}` }));
+    }));
+  }
+
+  readForm() {
+    for (const f of FIELDS) {
+      const control = this.form.elements[f.key];
+      this.state[f.key] = f.checkbox ? control.checked : control.value;
+    }
+    for (const box of this.root.querySelectorAll('[data-target]')) {
+      const target = this.state.targets[Number(box.dataset.target)];
+      if (target) target[box.dataset.key] = box.value;
+    }
+  }
+
+  /** Regenerates everything from the form: the hot path of every keystroke. */
+  update() {
+    const started = performance.now();
+    this.readForm();
+    this.spec = specOf(this.state);
+    this.bundle = generate(this.spec);
+    this.showDiagnostics(this.bundle.diagnostics);
+    this.showOutput();
+    this.timings.push(performance.now() - started);
+    if (this.hasAttribute('share')) history.replaceState(null, '', `#spec=${encodeState(this.state)}`);
+  }
+
+  showDiagnostics(diagnostics) {
+    for (const msg of this.root.querySelectorAll('.msg')) msg.replaceChildren();
+    for (const c of this.root.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
+    const general = this.root.querySelector('.general');
+    general.replaceChildren();
+    for (const d of diagnostics) {
+      const key = controlOf(d.field, this.state.targets);
+      // A required field nobody has typed in yet gets a hint, not an error.
+      const pristine = d.code === 'missing-field' && !this.touched.has(key);
+      const level = pristine ? 'hint' : d.severity;
+      const word = { error: 'Error', warning: 'Warning', hint: 'Required' }[level];
+      const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-field': d.field },
+        `${word}: ${linePrefix(d.field)}${d.message}${d.help ? ` (${d.help})` : ''}`);
+      const target = key.startsWith('target-')
+        ? this.root.querySelector(`#${this.id_}-msg-${key}`)
+        : key === 'targets' ? this.root.querySelector(`#${this.id_}-msg-targets`) : this.root.querySelector(`#${this.id_}-${key}-msg`);
+      (target ?? general).append(line);
+      if (d.severity === 'error' && !pristine) {
+        const controls = key.startsWith('target-')
+          ? this.root.querySelectorAll(`[data-target="${key.slice('target-'.length)}"]`)
+          : [this.form.elements[key]].filter(Boolean);
+        for (const c of controls) c.setAttribute('aria-invalid', 'true');
+      }
+    }
+  }
+
+  items() {
+    const artifacts = this.bundle?.artifacts ?? [];
+    return [
+      ...artifacts.filter((a) => a.kind !== 'diagram'),
+      { path: 'irsa.yaml', kind: 'spec', content: toYaml(this.spec) ?? '' },
+      { path: 'commands.sh', kind: 'commands', content: commandsOf(this.spec) },
+    ];
+  }
+
+  current() {
+    return this.items().find((i) => i.path === this.selected);
+  }
+
+  showOutput() {
+    const failed = this.bundle.diagnostics.some((d) => d.severity === 'error');
+    this.root.querySelector('.output').classList.toggle('failed', failed);
+    this.root.querySelector('.download-all').disabled = failed;
+    const diagram = this.bundle.artifacts.find((a) => a.kind === 'diagram');
+    const figure = this.root.querySelector('.diagram');
+    if (diagram) figure.innerHTML = diagram.content;
+    else figure.replaceChildren(el('p', { class: 'placeholder', text: failed ? 'Fix the highlighted fields to see the chain.' : '' }));
+    const items = this.items();
+    if (!this.userSelected || !items.some((i) => i.path === this.selected)) this.selected = items[0].path;
+    // Rebuild the tabs only when the set of artifacts changes, so focus and clicks survive.
+    const tabs = this.root.querySelector('.tabs');
+    const paths = items.map((i) => i.path).join('\n');
+    if (tabs.dataset.paths !== paths) {
+      tabs.dataset.paths = paths;
+      tabs.replaceChildren(...items.map((item) => el('button', {
+        type: 'button', role: 'tab', 'data-path': item.path, 'data-kind': item.kind, text: item.path,
+      })));
+    }
+    this.select(this.selected, false);
+  }
+
+  select(path, focus) {
+    this.selected = path;
+    const item = this.current();
+    for (const tab of this.root.querySelectorAll('[role=tab]')) {
+      const on = tab.dataset.path === path;
+      tab.setAttribute('aria-selected', String(on));
+      tab.tabIndex = on ? 0 : -1;
+      if (on && focus) tab.focus();
+    }
+    this.root.querySelector('.panel code').textContent = item?.content ?? '';
+    this.root.querySelector('.panel .what').textContent = item ? `${item.kind}${item.role ? ` · ${item.role}` : ''}` : '';
+  }
+
+  tabKeys(e) {
+    const tabs = [...this.root.querySelectorAll('[role=tab]')];
+    const at = tabs.findIndex((t) => t.dataset.path === this.selected);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    this.userSelected = true;
+    this.select(tabs[(next + tabs.length) % tabs.length].dataset.path, true);
+  }
+
+  async copy(text, done) {
+    const notice = this.root.querySelector('.notice');
+    try {
+      await navigator.clipboard.writeText(text);
+      notice.textContent = done;
+    } catch {
+      notice.textContent = 'Copy is blocked here: select the text instead';
+    }
+  }
+
+  toggleTheme() {
+    const dark = this.getAttribute('data-theme') === 'dark'
+      || (!this.hasAttribute('data-theme') && matchMedia('(prefers-color-scheme: dark)').matches);
+    const theme = dark ? 'light' : 'dark';
+    this.setAttribute('data-theme', theme);
+    document.documentElement.setAttribute('data-theme', theme);
+    localStorage.setItem(THEME_KEY, theme);
+  }
+}
+
+customElements.define('irsa-generator', IrsaGenerator);
