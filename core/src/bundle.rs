@@ -16,6 +16,7 @@ pub enum Kind {
     WorkloadPatch,
     AwsCli,
     Diagram,
+    Terraform,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

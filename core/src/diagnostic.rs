@@ -69,6 +69,7 @@ codes! {
     ConfigMapName => "config-map-name",
     MountPath => "mount-path",
     Workload => "workload",
+    ModuleSource => "module-source",
     DefaultServiceAccount => "default-service-account",
     SubjectPattern => "subject-pattern",
     TrustPolicyNearQuota => "trust-policy-near-quota",

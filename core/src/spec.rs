@@ -26,6 +26,11 @@ pub mod defaults {
     pub const TRUST_POLICY_QUOTA: u64 = 2048;
     pub const ROLE_PATH: &str = "/";
     pub const MAX_SESSION_DURATION: u64 = 3600;
+    /// The module in this repository, at the version that generated the call.
+    pub const TERRAFORM_MODULE_SOURCE: &str = concat!(
+        "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v",
+        env!("CARGO_PKG_VERSION")
+    );
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +52,10 @@ pub struct Spec {
     pub trust_policy_quota: u64,
     pub subject_patterns: bool,
     pub workloads: Vec<At<Workload>>,
+    /// Whether the Terraform forms create the clusters' OIDC providers.
+    pub create_oidc_provider: bool,
+    /// Where the generated module call finds the irsa Terraform module.
+    pub terraform_module_source: String,
 }
 
 /// A role as the user named it: a bare name (in `account`, under `path`) or a full ARN.
@@ -173,6 +182,8 @@ const TOP_LEVEL: &[&str] = &[
     "trustPolicyQuota",
     "subjectPatterns",
     "workload",
+    "createOidcProvider",
+    "terraformModuleSource",
 ];
 
 const TARGET: &[&str] = &[
@@ -262,6 +273,19 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
         .take("trustPolicyQuota")
         .and_then(|(at, n)| reader::integer(n, &at, (1, 8192), Code::Quota, diags))
         .unwrap_or(defaults::TRUST_POLICY_QUOTA);
+    let create_oidc_provider = f
+        .take("createOidcProvider")
+        .and_then(|(at, n)| reader::boolean(n, &at, diags));
+    let terraform_module_source = f.take("terraformModuleSource").and_then(|(at, n)| {
+        let value = reader::string(n, &at, diags)?;
+        let rule = if value.is_empty() || value.contains(['"', '\\', '\n']) || value.contains("${")
+        {
+            Err(format!("`{value}` is not a Terraform module source"))
+        } else {
+            Ok(())
+        };
+        check(rule, Code::ModuleSource, &at, diags).map(|()| value)
+    });
     let workloads = f
         .take("workload")
         .map(|(at, n)| read_workloads(n, &at, diags))
@@ -289,6 +313,9 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
         trust_policy_quota,
         subject_patterns,
         workloads,
+        create_oidc_provider: create_oidc_provider.unwrap_or(false),
+        terraform_module_source: terraform_module_source
+            .unwrap_or_else(|| defaults::TERRAFORM_MODULE_SOURCE.to_owned()),
     })
 }
 

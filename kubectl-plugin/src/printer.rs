@@ -37,6 +37,7 @@ pub fn text(artifacts: &[Artifact]) -> String {
                 "workload wiring: kubectl apply --server-side -f".to_owned()
             }
             (Kind::AwsCli, _) => "creates or updates the IAM side: bash".to_owned(),
+            (Kind::Terraform, _) => "Terraform: terraform init && terraform apply".to_owned(),
             (Kind::Diagram, _) => "the chain as a picture: SVG".to_owned(),
             (kind, _) => format!("{kind:?}"),
         };

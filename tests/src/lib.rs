@@ -1,6 +1,7 @@
 //! Support for the cross-crate tests: an IAM trust-policy evaluator written independently
 //! of the generator, golden-file comparison, and helpers to run real tools.
 
+pub mod aws;
 pub mod evaluator;
 pub mod golden;
 pub mod tools;

@@ -553,6 +553,27 @@ const CASES: &[(&str, &str, &str)] = &[
         "workload[1]",
         "duplicate",
     ),
+    // terraform
+    (
+        "createOidcProvider: \"yes\"",
+        "createOidcProvider",
+        "wrong-type",
+    ),
+    (
+        "terraformModuleSource: \"\"",
+        "terraformModuleSource",
+        "module-source",
+    ),
+    (
+        "terraformModuleSource: \"a\\\"b\"",
+        "terraformModuleSource",
+        "module-source",
+    ),
+    (
+        "terraformModuleSource: \"./m/${var.x}\"",
+        "terraformModuleSource",
+        "module-source",
+    ),
     // structure
     ("rol: x", "rol", "unknown-field"),
     ("serviceAcount: a/b", "serviceAcount", "unknown-field"),

@@ -4,8 +4,10 @@
 pub mod aws_cli;
 pub mod aws_config;
 pub mod diagram;
+pub mod hcl;
 pub mod iam;
 pub mod kubernetes;
+pub mod terraform;
 
 use crate::arn::RoleArn;
 use crate::bundle::{Artifact, Kind};
@@ -86,6 +88,18 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
             });
         }
     }
+    out.push(Artifact {
+        path: "terraform/module/main.tf".to_owned(),
+        kind: Kind::Terraform,
+        role: None,
+        content: terraform::module_call(plan),
+    });
+    out.push(Artifact {
+        path: "terraform/standalone/main.tf".to_owned(),
+        kind: Kind::Terraform,
+        role: None,
+        content: terraform::standalone(plan, &roles),
+    });
     out.push(Artifact {
         path: "diagram.svg".to_owned(),
         kind: Kind::Diagram,

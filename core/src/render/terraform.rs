@@ -1,0 +1,416 @@
+//! Terraform: a call of the irsa module (the few lines users keep), and the same IAM side
+//! as plain resources for those who copy HCL. Roles in other accounts are created through
+//! an aliased provider that may only touch that account.
+
+use crate::plan::Plan;
+use crate::render::RoleDocs;
+use crate::render::hcl::{self, Item, attr, list, string};
+use crate::spec::{RoleSettings, defaults};
+
+/// The module call: `module "irsa"` with the spec's keys, plus a `target-role` call per role
+/// in another account.
+pub fn module_call(plan: &Plan) -> String {
+    let spec = &plan.spec;
+    let source = &spec.terraform_module_source;
+    let mut body = vec![attr("source", string(source)), Item::Blank];
+    body.push(attr(
+        "clusters",
+        list(&plan.issuers().map(|i| i.url()).collect::<Vec<_>>()),
+    ));
+    let subjects: Vec<String> = plan
+        .subjects()
+        .map(|s| format!("{}/{}", s.namespace, s.name))
+        .collect();
+    body.push(attr("service_accounts", list(&subjects)));
+    body.push(attr("role_name", string(&plan.pod_role.name)));
+    if spec.subject_patterns {
+        body.push(attr("subject_patterns", "true"));
+    }
+    if plan.pod_role.path != defaults::ROLE_PATH {
+        body.push(attr("path", string(&plan.pod_role.path)));
+    }
+    body.extend(settings_attrs(&spec.pod));
+    if spec.create_oidc_provider {
+        body.push(attr("create_oidc_provider", "true"));
+    }
+    if spec.pod_profile != defaults::POD_PROFILE {
+        body.push(attr("pod_profile", string(&spec.pod_profile)));
+    }
+    if let Some(name) = &spec.role_session_name {
+        body.push(attr("role_session_name", string(name)));
+    }
+    if spec.regional_sts {
+        body.push(attr("regional_sts", "true"));
+    }
+    body.extend(tags(&spec.pod));
+    let (local, remote): (Vec<_>, Vec<_>) = plan
+        .targets
+        .iter()
+        .partition(|(_, arn)| arn.account == plan.pod_role.account);
+    if !remote.is_empty() {
+        let assume = remote
+            .iter()
+            .map(|(t, arn)| {
+                let mut fields = vec![format!("role_arn = {}", string(&arn.to_string()))];
+                if let Some(id) = &t.external_id {
+                    fields.push(format!("external_id = {}", string(id)));
+                }
+                attr(
+                    &label_key(&t.profile),
+                    format!("{{ {} }}", fields.join(", ")),
+                )
+            })
+            .collect();
+        body.push(Item::Map("assume".into(), assume));
+    }
+    if !local.is_empty() {
+        let targets = local
+            .iter()
+            .map(|(t, arn)| {
+                let mut fields = vec![attr("name", string(&arn.name))];
+                if let Some(id) = &t.external_id {
+                    fields.push(attr("external_id", string(id)));
+                }
+                if arn.path != defaults::ROLE_PATH {
+                    fields.push(attr("path", string(&arn.path)));
+                }
+                fields.extend(settings_attrs(&t.settings));
+                fields.extend(tags(&t.settings));
+                Item::Map(label_key(&t.profile), fields)
+            })
+            .collect();
+        body.push(Item::Map("target_roles".into(), targets));
+    }
+    let mut blocks = vec![Item::Block("module \"irsa\"".into(), body)];
+    let labels: Vec<String> = target_labels(plan);
+    for (account, targets) in by_account(&remote) {
+        blocks.extend(account_provider(account));
+        for (t, arn) in targets {
+            let n = plan
+                .targets
+                .iter()
+                .position(|(x, _)| x.profile == t.profile)
+                .unwrap_or(0);
+            let label = labels.get(n).cloned().unwrap_or_default();
+            let mut call = vec![
+                attr("source", string(&submodule_source(source))),
+                attr(
+                    "providers",
+                    format!("{{ aws = aws.{} }}", account_alias(account)),
+                ),
+                Item::Blank,
+                attr("name", string(&arn.name)),
+                attr("trusted_role_arn", "module.irsa.pod_role_arn"),
+            ];
+            if let Some(id) = &t.external_id {
+                call.push(attr("external_id", string(id)));
+            }
+            if arn.path != defaults::ROLE_PATH {
+                call.push(attr("path", string(&arn.path)));
+            }
+            call.extend(settings_attrs(&t.settings));
+            call.extend(tags(&t.settings));
+            blocks.push(Item::Block(format!("module \"{label}\""), call));
+        }
+    }
+    blocks.push(output(
+        "pod_role_arn",
+        "module.irsa.pod_role_arn",
+        "The ServiceAccounts' eks.amazonaws.com/role-arn.",
+    ));
+    blocks.push(output(
+        "aws_config",
+        "module.irsa.aws_config",
+        "The AWS config file for the pods.",
+    ));
+    hcl::document(
+        "Generated by irsa: the IAM side, through the irsa Terraform module.",
+        &blocks,
+    )
+}
+
+/// Plain resources: the OIDC providers (optional), every role with the exact policies of
+/// the bundle, and the AWS config file as an output.
+pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
+    let spec = &plan.spec;
+    let mut blocks = vec![Item::Block(
+        "terraform".into(),
+        vec![Item::Block(
+            "required_providers".into(),
+            vec![Item::Map(
+                "aws".into(),
+                vec![
+                    attr("source", string("hashicorp/aws")),
+                    attr("version", string(">= 5.0, < 7.0")),
+                ],
+            )],
+        )],
+    )];
+    blocks.push(Item::Block(
+        "variable \"create_oidc_provider\"".into(),
+        vec![
+            attr(
+                "description",
+                string("Create the clusters' IAM OIDC providers (false: they exist already)."),
+            ),
+            attr("type", "bool"),
+            attr(
+                "default",
+                if spec.create_oidc_provider {
+                    "true"
+                } else {
+                    "false"
+                },
+            ),
+        ],
+    ));
+    let mut providers = Vec::new();
+    for (n, issuer) in plan.issuers().enumerate() {
+        let name = format!("cluster_{}", n + 1);
+        blocks.push(Item::Block(
+            format!("resource \"aws_iam_openid_connect_provider\" \"{name}\""),
+            vec![
+                attr("count", "var.create_oidc_provider ? 1 : 0"),
+                attr("url", string(&issuer.url())),
+                attr(
+                    "client_id_list",
+                    list(&[crate::render::iam::AUDIENCE.to_owned()]),
+                ),
+            ],
+        ));
+        providers.push(format!("aws_iam_openid_connect_provider.{name}"));
+    }
+    let mut accounts: Vec<&str> = Vec::new();
+    let labels = std::iter::once("pod".to_owned()).chain(target_labels(plan));
+    for (n, (role, label)) in roles.iter().zip(labels).enumerate() {
+        let account = role.arn.account.as_str();
+        let is_pod = n == 0;
+        let remote = account != plan.pod_role.account;
+        if remote && !accounts.contains(&account) {
+            accounts.push(account);
+            blocks.extend(account_provider(account));
+        }
+        // Resources of another account go through its provider.
+        let provider =
+            || remote.then(|| attr("provider", format!("aws.{}", account_alias(account))));
+        let mut body: Vec<Item> = provider().into_iter().collect();
+        body.push(attr("name", string(&role.arn.name)));
+        body.push(attr("path", string(&role.arn.path)));
+        body.push(attr(
+            "max_session_duration",
+            role.settings
+                .max_session_duration
+                .unwrap_or(defaults::MAX_SESSION_DURATION)
+                .to_string(),
+        ));
+        if let Some(boundary) = &role.settings.permissions_boundary {
+            body.push(attr("permissions_boundary", string(boundary)));
+        }
+        body.push(Item::Heredoc(
+            "assume_role_policy".into(),
+            role.trust.clone(),
+        ));
+        body.extend(tags(role.settings));
+        // IAM checks that a trusted role exists, and the providers must exist first.
+        let after = if is_pod {
+            providers.join(", ")
+        } else {
+            "aws_iam_role.pod".to_owned()
+        };
+        if !after.is_empty() {
+            body.push(Item::Blank);
+            body.push(attr("depends_on", format!("[{after}]")));
+        }
+        blocks.push(Item::Block(
+            format!("resource \"aws_iam_role\" \"{label}\""),
+            body,
+        ));
+        if let Some(policy) = &role.permissions {
+            let mut body: Vec<Item> = provider().into_iter().collect();
+            body.push(attr(
+                "name",
+                string(crate::render::aws_cli::INLINE_POLICY_NAME),
+            ));
+            body.push(attr("role", format!("aws_iam_role.{label}.id")));
+            body.push(Item::Heredoc("policy".into(), policy.clone()));
+            blocks.push(Item::Block(
+                format!("resource \"aws_iam_role_policy\" \"{label}\""),
+                body,
+            ));
+        }
+        for (m, policy) in role.settings.managed_policies.iter().enumerate() {
+            let mut body: Vec<Item> = provider().into_iter().collect();
+            body.push(attr("role", format!("aws_iam_role.{label}.name")));
+            body.push(attr("policy_arn", string(policy)));
+            blocks.push(Item::Block(
+                format!(
+                    "resource \"aws_iam_role_policy_attachment\" \"{label}_{}\"",
+                    m + 1
+                ),
+                body,
+            ));
+        }
+    }
+    blocks.push(output(
+        "pod_role_arn",
+        "aws_iam_role.pod.arn",
+        "The ServiceAccounts' eks.amazonaws.com/role-arn.",
+    ));
+    if plan.has_profiles() {
+        let config = crate::render::aws_config::render(plan);
+        blocks.push(Item::Block(
+            "output \"aws_config\"".into(),
+            vec![
+                attr("description", string("The AWS config file for the pods.")),
+                Item::Heredoc("value".into(), config),
+            ],
+        ));
+    }
+    hcl::document(
+        "Generated by irsa: the IAM side as plain Terraform resources.",
+        &blocks,
+    )
+}
+
+fn settings_attrs(settings: &RoleSettings) -> Vec<Item> {
+    let mut out = Vec::new();
+    if let Some(seconds) = settings.max_session_duration {
+        out.push(attr("max_session_duration", seconds.to_string()));
+    }
+    if let Some(boundary) = &settings.permissions_boundary {
+        out.push(attr("permissions_boundary", string(boundary)));
+    }
+    if !settings.managed_policies.is_empty() {
+        out.push(attr(
+            "managed_policy_arns",
+            list(&settings.managed_policies),
+        ));
+    }
+    if !settings.statements.is_empty() {
+        let json = serde_json::to_string(&settings.statements).unwrap_or_default();
+        out.push(attr(
+            "inline_policy_statements",
+            format!("jsondecode({})", string(&json)),
+        ));
+    }
+    out
+}
+
+fn tags(settings: &RoleSettings) -> Option<Item> {
+    (!settings.tags.is_empty()).then(|| {
+        Item::Map(
+            "tags".into(),
+            settings
+                .tags
+                .iter()
+                .map(|(k, v)| attr(&string(k), string(v)))
+                .collect(),
+        )
+    })
+}
+
+fn output(name: &str, value: &str, description: &str) -> Item {
+    Item::Block(
+        format!("output \"{name}\""),
+        vec![
+            attr("description", string(description)),
+            attr("value", value),
+        ],
+    )
+}
+
+/// A provider that can only act in `account`, reached by assuming a role there.
+fn account_provider(account: &str) -> [Item; 2] {
+    let alias = account_alias(account);
+    [
+        Item::Block(
+            format!("variable \"{alias}_role_arn\""),
+            vec![
+                attr(
+                    "description",
+                    string(&format!(
+                        "A role in account {account} that Terraform assumes to create roles there."
+                    )),
+                ),
+                attr("type", "string"),
+            ],
+        ),
+        Item::Block(
+            "provider \"aws\"".into(),
+            vec![
+                attr("alias", string(&alias)),
+                attr("allowed_account_ids", list(&[account.to_owned()])),
+                Item::Blank,
+                Item::Block(
+                    "assume_role".into(),
+                    vec![attr("role_arn", format!("var.{alias}_role_arn"))],
+                ),
+            ],
+        ),
+    ]
+}
+
+fn account_alias(account: &str) -> String {
+    format!("account_{account}")
+}
+
+fn by_account<'a, T>(
+    items: &[&'a (T, crate::arn::RoleArn)],
+) -> Vec<(&'a str, Vec<&'a (T, crate::arn::RoleArn)>)> {
+    let mut groups: Vec<(&str, Vec<&(T, crate::arn::RoleArn)>)> = Vec::new();
+    for item in items {
+        let account = item.1.account.as_str();
+        match groups.iter_mut().find(|(a, _)| *a == account) {
+            Some((_, list)) => list.push(item),
+            None => groups.push((account, vec![item])),
+        }
+    }
+    groups
+}
+
+/// `…//terraform/irsa?ref=v1` -> `…//terraform/irsa/modules/target-role?ref=v1`.
+fn submodule_source(source: &str) -> String {
+    match source.split_once('?') {
+        Some((path, query)) => {
+            format!("{}/modules/target-role?{query}", path.trim_end_matches('/'))
+        }
+        None => format!("{}/modules/target-role", source.trim_end_matches('/')),
+    }
+}
+
+/// A map key: bare when it is an identifier, quoted otherwise.
+fn label_key(profile: &str) -> String {
+    let ident = profile.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && profile
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ident {
+        profile.to_owned()
+    } else {
+        string(profile)
+    }
+}
+
+/// A unique resource or module label per target, from its profile name (letters, digits, `_`).
+fn target_labels(plan: &Plan) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for (n, (target, _)) in plan.targets.iter().enumerate() {
+        let base: String = target
+            .profile
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut label = format!("target_{base}");
+        if labels.contains(&label) {
+            label = format!("{label}_{}", n + 1);
+        }
+        labels.push(label);
+    }
+    labels
+}

@@ -1,0 +1,111 @@
+# A role the irsa pod role may assume (sts:AssumeRole), with its own permissions. Used by
+# the irsa module for roles in its account; call it directly, with that account's
+# provider, for a role in another account.
+
+terraform {
+  required_version = ">= 1.3"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0, < 7.0"
+    }
+  }
+}
+
+variable "name" {
+  description = "Name of the role."
+  type        = string
+}
+
+variable "trusted_role_arn" {
+  description = "ARN of the pod role allowed to assume this role."
+  type        = string
+}
+
+variable "external_id" {
+  description = "External ID the pod role must present (sts:ExternalId condition)."
+  type        = string
+  default     = null
+}
+
+variable "path" {
+  description = "Role path, / or /a/b/."
+  type        = string
+  default     = "/"
+}
+
+variable "max_session_duration" {
+  description = "Maximum session duration in seconds (3600-43200). Chained sessions last at most 3600 s."
+  type        = number
+  default     = 3600
+}
+
+variable "permissions_boundary" {
+  description = "ARN of the permissions boundary policy."
+  type        = string
+  default     = null
+}
+
+variable "managed_policy_arns" {
+  description = "Managed policies to attach."
+  type        = list(string)
+  default     = []
+}
+
+variable "inline_policy_statements" {
+  description = "IAM statements (Effect, Action, Resource, ...) of the role's inline policy."
+  type        = any
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags of the role."
+  type        = map(string)
+  default     = {}
+}
+
+locals {
+  trust = {
+    Version = "2012-10-17"
+    Statement = [merge(
+      {
+        Effect    = "Allow"
+        Principal = { AWS = var.trusted_role_arn }
+        Action    = "sts:AssumeRole"
+      },
+      var.external_id == null ? {} : { Condition = { StringEquals = { "sts:ExternalId" = var.external_id } } },
+    )]
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name                 = var.name
+  path                 = var.path
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = jsonencode(local.trust)
+  tags                 = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  count  = length(var.inline_policy_statements) > 0 ? 1 : 0
+  name   = "irsa"
+  role   = aws_iam_role.this.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = var.inline_policy_statements })
+}
+
+resource "aws_iam_role_policy_attachment" "this" {
+  for_each   = toset(var.managed_policy_arns)
+  role       = aws_iam_role.this.name
+  policy_arn = each.value
+}
+
+output "arn" {
+  description = "ARN of the role."
+  value       = aws_iam_role.this.arn
+}
+
+output "name" {
+  description = "Name of the role."
+  value       = aws_iam_role.this.name
+}

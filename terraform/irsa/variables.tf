@@ -1,0 +1,116 @@
+variable "clusters" {
+  description = "OIDC issuer URLs of the clusters whose service accounts may assume the pod role."
+  type        = list(string)
+  validation {
+    condition     = length(var.clusters) > 0 && alltrue([for u in var.clusters : can(regex("^https://[a-z0-9.-]+(/[A-Za-z0-9._~-]+)*$", u))])
+    error_message = "Each cluster must be an https:// issuer URL without a port, query, fragment or trailing slash."
+  }
+}
+
+variable "service_accounts" {
+  description = "Service accounts (namespace/name) the pod role trusts."
+  type        = list(string)
+  validation {
+    condition     = length(var.service_accounts) > 0 && alltrue([for s in var.service_accounts : can(regex("^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?/[a-z0-9*?]([-a-z0-9.*?]*[a-z0-9*?])?$", s))])
+    error_message = "Each service account must be namespace/name."
+  }
+}
+
+variable "subject_patterns" {
+  description = "Allow * and ? in service_accounts (written with StringLike)."
+  type        = bool
+  default     = false
+}
+
+variable "role_name" {
+  description = "Name of the pod role."
+  type        = string
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "A role name is 1-64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+variable "path" {
+  description = "Path of the pod role."
+  type        = string
+  default     = "/"
+}
+
+variable "max_session_duration" {
+  description = "Maximum session duration of the pod role in seconds (3600-43200)."
+  type        = number
+  default     = 3600
+}
+
+variable "permissions_boundary" {
+  description = "ARN of the pod role's permissions boundary."
+  type        = string
+  default     = null
+}
+
+variable "managed_policy_arns" {
+  description = "Managed policies attached to the pod role."
+  type        = list(string)
+  default     = []
+}
+
+variable "inline_policy_statements" {
+  description = "IAM statements added to the pod role's inline policy (after sts:AssumeRole on the targets)."
+  type        = any
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags of the pod role."
+  type        = map(string)
+  default     = {}
+}
+
+variable "assume" {
+  description = "Profiles chaining into roles created elsewhere: profile => { role_arn, external_id }."
+  type = map(object({
+    role_arn    = string
+    external_id = optional(string)
+  }))
+  default = {}
+}
+
+variable "target_roles" {
+  description = "Profiles chaining into roles this module creates in the pod role's account."
+  type = map(object({
+    name                     = string
+    external_id              = optional(string)
+    path                     = optional(string, "/")
+    max_session_duration     = optional(number, 3600)
+    permissions_boundary     = optional(string)
+    managed_policy_arns      = optional(list(string), [])
+    inline_policy_statements = optional(any, [])
+    tags                     = optional(map(string), {})
+  }))
+  default = {}
+}
+
+variable "create_oidc_provider" {
+  description = "Create the clusters' IAM OIDC providers instead of looking them up."
+  type        = bool
+  default     = false
+}
+
+variable "pod_profile" {
+  description = "Profile name of the pod role in the AWS config file."
+  type        = string
+  default     = "default"
+}
+
+variable "role_session_name" {
+  description = "role_session_name of every profile."
+  type        = string
+  default     = null
+}
+
+variable "regional_sts" {
+  description = "Set sts_regional_endpoints = regional in every profile."
+  type        = bool
+  default     = false
+}

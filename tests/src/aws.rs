@@ -1,0 +1,184 @@
+//! The real AWS CLI against a moto server, shared by the suites that create the IAM side
+//! in different ways (the generated script, the Terraform module, plain Terraform) and
+//! then check it the same way.
+
+use crate::tools::{Moto, venv_tool};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// moto's default account: roles created there are the ones the CLI then assumes.
+pub const ACCOUNT: &str = "123456789012";
+pub const ISSUER: &str =
+    "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+
+/// One spec with every role setting: the pod role with path, duration, boundary and tags;
+/// `deploy` with an external ID, its own managed and inline permissions.
+pub fn full_spec(extra: &str) -> String {
+    format!(
+        "account: \"{ACCOUNT}\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\npodProfile: pod\n\
+         path: /irsa/\nmaxSessionDuration: 7200\npermissionsBoundary: arn:aws:iam::aws:policy/ReadOnlyAccess\n\
+         tags: {{team: payments, cost-center: \"4711\"}}\nroleSessionName: payments-api\n\
+         assume:\n  deploy:\n    role: payments-deploy\n    externalId: payments-7f3a\n\
+         \x20   permissions:\n      managedPolicies: [arn:aws:iam::aws:policy/SecurityAudit]\n\
+         \x20     statements: [{{Action: \"s3:GetObject\", Resource: \"arn:aws:s3:::payments/*\"}}]\n{extra}"
+    )
+}
+
+/// Writes every artifact of `bundle` under `dir`, at its path.
+pub fn write_bundle(bundle: &irsa_core::Bundle, dir: &Path) {
+    for artifact in &bundle.artifacts {
+        let path = dir.join(&artifact.path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, &artifact.content).expect("write");
+    }
+}
+
+/// The AWS CLI pointed at one moto server, with its own HOME (the CLI caches credentials).
+#[derive(Debug)]
+pub struct Aws {
+    pub moto: Moto,
+    pub home: PathBuf,
+}
+
+impl Aws {
+    pub fn start(home: &Path) -> Self {
+        Self {
+            moto: Moto::start(),
+            home: home.to_path_buf(),
+        }
+    }
+
+    /// Environment for tools acting as an administrator of the moto account.
+    pub fn admin_env(&self, cmd: &mut Command) {
+        cmd.env("HOME", &self.home)
+            .env("AWS_ENDPOINT_URL", &self.moto.endpoint)
+            .env("AWS_DEFAULT_REGION", "eu-west-2")
+            .env("AWS_REGION", "eu-west-2")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.home.join("no-credentials"),
+            )
+            .env("AWS_CONFIG_FILE", self.home.join("no-config"));
+    }
+
+    /// `aws ARGS` as the administrator; stdout, or a panic with the CLI's output.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new(venv_tool("aws"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(&self.home);
+        self.admin_env(&mut cmd);
+        run(cmd, &format!("aws {args:?}"))
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        json(&self.cli(args))
+    }
+
+    /// Who `--profile PROFILE` becomes with `config` as the pods' AWS config file, the
+    /// token read from a file where the webhook would mount it.
+    pub fn who(&self, config: &str, profile: &str) -> String {
+        let token = self.home.join("token");
+        std::fs::write(
+            &token,
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6cGF5bWVudHM6YXBpIn0.c2ln",
+        )
+        .expect("token");
+        let token_line =
+            "web_identity_token_file = /var/run/secrets/eks.amazonaws.com/serviceaccount/token";
+        assert!(config.contains(token_line), "{config}");
+        let config = config.replace(
+            token_line,
+            &format!("web_identity_token_file = {}", token.display()),
+        );
+        let path = self.home.join("pod-config");
+        std::fs::write(&path, config).expect("write config");
+        let mut cmd = Command::new(venv_tool("aws"));
+        cmd.args([
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            profile,
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &self.home)
+        .env("AWS_ENDPOINT_URL", &self.moto.endpoint)
+        .env("AWS_DEFAULT_REGION", "eu-west-2")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            self.home.join("no-credentials"),
+        )
+        .env("AWS_CONFIG_FILE", &path);
+        run(cmd, &format!("aws --profile {profile}"))
+            .trim()
+            .to_owned()
+    }
+
+    /// A role as IAM stored it: ARN, path, duration, boundary, tags, trust policy.
+    pub fn role(&self, name: &str) -> Value {
+        self.json(&[
+            "iam",
+            "get-role",
+            "--role-name",
+            name,
+            "--query",
+            "Role.[Arn,Path,MaxSessionDuration,PermissionsBoundary.PermissionsBoundaryArn,Tags,AssumeRolePolicyDocument]",
+        ])
+    }
+
+    /// Names of every role in the account.
+    pub fn role_names(&self) -> Vec<String> {
+        let names = self.json(&["iam", "list-roles", "--query", "Roles[].RoleName"]);
+        names
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub fn run(mut cmd: Command, what: &str) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// A policy with every one-element list written as its element, and lists sorted: IAM
+/// accepts both spellings, so two policies that mean the same compare equal.
+pub fn normalized(policy: &Value) -> Value {
+    match policy {
+        Value::Array(items) if items.len() == 1 => normalized(&items[0]),
+        Value::Array(items) => {
+            let mut items: Vec<Value> = items.iter().map(normalized).collect();
+            items.sort_by_key(|v| v.to_string());
+            Value::Array(items)
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), normalized(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}

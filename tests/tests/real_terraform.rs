@@ -1,0 +1,271 @@
+//! Real `terraform` with the real hashicorp/aws provider (from the filesystem mirror)
+//! applying both generated forms — the module call (against this repository's module) and
+//! the plain resources — into moto. Each must validate, apply, plan no further change,
+//! store every role setting and trust policy the core generated, give an AWS config file
+//! that the real AWS CLI resolves to the roles, and leave nothing after destroy.
+//! Run by `scripts/test`; skipped, saying so, where the machine has no Terraform mirror.
+
+use irsa_tests::aws::{ACCOUNT, Aws, full_spec, json, normalized};
+use irsa_tests::golden::repo_root;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn mirror() -> Option<PathBuf> {
+    let path = PathBuf::from(
+        std::env::var_os("IRSA_TF_MIRROR").unwrap_or_else(|| "/opt/tf-plugins".into()),
+    );
+    path.is_dir().then_some(path)
+}
+
+fn terraform(aws: &Aws, dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new("terraform");
+    cmd.args(args)
+        .arg("-no-color")
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TF_CLI_CONFIG_FILE", dir.join("cli.tfrc"))
+        .env("TF_IN_AUTOMATION", "1");
+    aws.admin_env(&mut cmd);
+    cmd.output().expect("run terraform")
+}
+
+fn ok(aws: &Aws, dir: &Path, args: &[&str]) -> String {
+    let out = terraform(aws, dir, args);
+    assert!(
+        out.status.success(),
+        "terraform {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Applies one generated form and checks the result; `form` is its directory in the bundle.
+fn apply_form(form: &str) {
+    let Some(mirror) = mirror() else {
+        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
+        return;
+    };
+    let module = repo_root().join("terraform/irsa");
+    let spec = full_spec(&format!(
+        "createOidcProvider: true\nterraformModuleSource: {}\n",
+        module.display()
+    ));
+    let bundle = irsa_core::generate(&spec);
+    assert!(!bundle.has_errors(), "{:#?}", bundle.diagnostics);
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = home.path().join("tf");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let main = bundle
+        .artifacts
+        .iter()
+        .find(|a| a.path == format!("terraform/{form}/main.tf"))
+        .expect("form");
+    std::fs::write(dir.join("main.tf"), &main.content).expect("write");
+    let aws = Aws::start(home.path());
+    std::fs::write(
+        dir.join("cli.tfrc"),
+        format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
+            mirror.display()
+        ),
+    )
+    .expect("cli config");
+    std::fs::write(
+        dir.join("provider.tf"),
+        format!(
+            "provider \"aws\" {{\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"{0}\"\n    sts = \"{0}\"\n  }}\n}}\n",
+            aws.moto.endpoint
+        ),
+    )
+    .expect("provider");
+
+    ok(&aws, &dir, &["init", "-input=false"]);
+    ok(&aws, &dir, &["validate"]);
+    ok(&aws, &dir, &["apply", "-input=false", "-auto-approve"]);
+    let plan = terraform(&aws, &dir, &["plan", "-input=false", "-detailed-exitcode"]);
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "a second plan wants changes:\n{}",
+        String::from_utf8_lossy(&plan.stdout)
+    );
+
+    let pod = aws.role("payments-api");
+    assert_eq!(
+        pod[0],
+        format!("arn:aws:iam::{ACCOUNT}:role/irsa/payments-api")
+    );
+    assert_eq!(
+        (&pod[1], &pod[2], &pod[3]),
+        (
+            &"/irsa/".into(),
+            &7200.into(),
+            &"arn:aws:iam::aws:policy/ReadOnlyAccess".into()
+        )
+    );
+    let mut tags = pod[4].as_array().cloned().unwrap_or_default();
+    tags.sort_by_key(|t| t.to_string());
+    assert_eq!(
+        serde_json::Value::Array(tags),
+        serde_json::json!([{"Key": "cost-center", "Value": "4711"}, {"Key": "team", "Value": "payments"}])
+    );
+    let trust = |role: &str| {
+        let artifact = bundle
+            .artifacts
+            .iter()
+            .find(|a| a.path == format!("iam/{role}.trust.json"));
+        normalized(&json(&artifact.expect("trust").content))
+    };
+    assert_eq!(
+        normalized(&pod[5]),
+        trust("payments-api"),
+        "the pod role's trust differs from the core's"
+    );
+    assert_eq!(
+        normalized(&aws.role("payments-deploy")[5]),
+        trust("payments-deploy")
+    );
+    let inline = aws.json(&[
+        "iam",
+        "get-role-policy",
+        "--role-name",
+        "payments-deploy",
+        "--policy-name",
+        "irsa",
+        "--query",
+        "PolicyDocument",
+    ]);
+    assert_eq!(normalized(&inline["Statement"])["Action"], "s3:GetObject");
+    let pod_policy = aws.json(&[
+        "iam",
+        "get-role-policy",
+        "--role-name",
+        "payments-api",
+        "--policy-name",
+        "irsa",
+        "--query",
+        "PolicyDocument",
+    ]);
+    assert_eq!(
+        normalized(&pod_policy["Statement"])["Resource"],
+        format!("arn:aws:iam::{ACCOUNT}:role/payments-deploy")
+    );
+    let attached = aws.cli(&[
+        "iam",
+        "list-attached-role-policies",
+        "--role-name",
+        "payments-deploy",
+    ]);
+    assert!(
+        attached.contains("arn:aws:iam::aws:policy/SecurityAudit"),
+        "{attached}"
+    );
+
+    let config = ok(&aws, &dir, &["output", "-raw", "aws_config"]);
+    assert_eq!(
+        aws.who(&config, "pod"),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-api/payments-api")
+    );
+    assert_eq!(
+        aws.who(&config, "deploy"),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-deploy/payments-api")
+    );
+
+    ok(&aws, &dir, &["destroy", "-input=false", "-auto-approve"]);
+    assert_eq!(
+        aws.role_names(),
+        Vec::<String>::new(),
+        "destroy left roles behind"
+    );
+    let providers = aws.json(&[
+        "iam",
+        "list-open-id-connect-providers",
+        "--query",
+        "OpenIDConnectProviderList",
+    ]);
+    assert_eq!(
+        providers,
+        serde_json::json!([]),
+        "destroy left OIDC providers behind"
+    );
+}
+
+#[test]
+#[ignore = "needs terraform, its provider mirror and moto: run scripts/test"]
+fn the_module_call_applies_into_moto() {
+    apply_form("module");
+}
+
+#[test]
+#[ignore = "needs terraform, its provider mirror and moto: run scripts/test"]
+fn the_plain_resources_apply_into_moto() {
+    apply_form("standalone");
+}
+
+#[test]
+#[ignore = "needs terraform and its provider mirror: run scripts/test"]
+fn every_example_is_fmt_clean_and_validates() {
+    let Some(mirror) = mirror() else {
+        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
+        return;
+    };
+    let module = repo_root().join("terraform/irsa");
+    let home = tempfile::tempdir().expect("tempdir");
+    let aws = Aws::start(home.path());
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo_root().join("examples")).expect("examples") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_owned();
+        let Ok(irsa_core::node::Node::Map(mut spec)) =
+            irsa_core::node::parse(&std::fs::read_to_string(&path).expect("read"))
+        else {
+            panic!("{name} is not a mapping");
+        };
+        // Validate against this repository's module rather than the published one.
+        spec.push((
+            "terraformModuleSource".into(),
+            irsa_core::node::Node::Str(module.display().to_string()),
+        ));
+        let bundle = irsa_core::generate_node(&irsa_core::node::Node::Map(spec));
+        for artifact in bundle
+            .artifacts
+            .iter()
+            .filter(|a| a.kind == irsa_core::Kind::Terraform)
+        {
+            let dir = home
+                .path()
+                .join(&name)
+                .join(&artifact.path)
+                .parent()
+                .expect("dir")
+                .to_path_buf();
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            std::fs::write(dir.join("main.tf"), &artifact.content).expect("write");
+            std::fs::write(
+                dir.join("cli.tfrc"),
+                format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n", mirror.display()),
+            )
+            .expect("cli config");
+            let fmt = terraform(&aws, &dir, &["fmt", "-check", "-diff", "main.tf"]);
+            assert!(
+                fmt.status.success(),
+                "{name} {}: not terraform fmt clean:\n{}",
+                artifact.path,
+                String::from_utf8_lossy(&fmt.stdout)
+            );
+            ok(&aws, &dir, &["init", "-input=false", "-backend=false"]);
+            ok(&aws, &dir, &["validate"]);
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 20,
+        "both forms of every example, found {checked}"
+    );
+}
