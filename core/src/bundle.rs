@@ -17,6 +17,7 @@ pub enum Kind {
     AwsCli,
     Diagram,
     Terraform,
+    Cloudformation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

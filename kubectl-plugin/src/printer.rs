@@ -38,6 +38,9 @@ pub fn text(artifacts: &[Artifact]) -> String {
             }
             (Kind::AwsCli, _) => "creates or updates the IAM side: bash".to_owned(),
             (Kind::Terraform, _) => "Terraform: terraform init && terraform apply".to_owned(),
+            (Kind::Cloudformation, _) => {
+                "CloudFormation template: aws cloudformation deploy".to_owned()
+            }
             (Kind::Diagram, _) => "the chain as a picture: SVG".to_owned(),
             (kind, _) => format!("{kind:?}"),
         };

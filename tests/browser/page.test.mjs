@@ -101,7 +101,7 @@ async function fill(page, name, value) {
 test('the example page renders and every artifact equals the CLI output', async () => {
   const { page, context, errors, requests } = await open('/');
   const expected = await assertMatchesCli(page);
-  assert.deepEqual([...new Set(expected.artifacts.map((a) => a.kind))].sort(), ['aws-cli', 'aws-config', 'config-map', 'diagram', 'permissions-policy', 'service-account', 'terraform', 'trust-policy']);
+  assert.deepEqual([...new Set(expected.artifacts.map((a) => a.kind))].sort(), ['aws-cli', 'aws-config', 'cloudformation', 'config-map', 'diagram', 'permissions-policy', 'service-account', 'terraform', 'trust-policy']);
   assert.deepEqual(errors, []);
   assert.ok(requests.every((url) => url.startsWith(origin)), `requests left the origin: ${requests}`);
   const navToOutput = await page.evaluate(() => performance.getEntriesByName('irsa-first-output')[0].startTime);

@@ -3,6 +3,7 @@
 
 pub mod aws_cli;
 pub mod aws_config;
+pub mod cloudformation;
 pub mod diagram;
 pub mod hcl;
 pub mod iam;
@@ -100,6 +101,14 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
         role: None,
         content: terraform::standalone(plan, &roles),
     });
+    for (path, content) in cloudformation::templates(plan, &roles) {
+        out.push(Artifact {
+            path,
+            kind: Kind::Cloudformation,
+            role: None,
+            content,
+        });
+    }
     out.push(Artifact {
         path: "diagram.svg".to_owned(),
         kind: Kind::Diagram,

@@ -1,0 +1,154 @@
+//! The generated CloudFormation templates: `cfn-lint` on those of every example, then the
+//! template of the full spec deployed into moto with the real AWS CLI, its roles checked
+//! and resolved through the generated AWS config file, and the stack deleted.
+//! Run by `scripts/test` (needs .venv).
+
+use irsa_core::Kind;
+use irsa_tests::aws::{ACCOUNT, Aws, full_spec, json, normalized};
+use irsa_tests::golden::example_bundles;
+use irsa_tests::tools::venv_tool;
+use std::process::Command;
+
+#[test]
+#[ignore = "needs cfn-lint: run scripts/test"]
+fn templates_of_every_example_pass_cfn_lint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut files = Vec::new();
+    for (name, bundle) in example_bundles() {
+        for (i, artifact) in bundle
+            .artifacts
+            .iter()
+            .filter(|a| a.kind == Kind::Cloudformation)
+            .enumerate()
+        {
+            let file = dir.path().join(format!("{name}-{i}.yaml"));
+            std::fs::write(&file, &artifact.content).expect("write");
+            files.push(file);
+        }
+    }
+    assert!(
+        files.len() >= 12,
+        "every example has templates, found {}",
+        files.len()
+    );
+    let out = Command::new(venv_tool("cfn-lint"))
+        .args(&files)
+        .output()
+        .expect("run cfn-lint");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs the real AWS CLI and moto: run scripts/test"]
+fn the_template_deploys_into_moto() {
+    let bundle = irsa_core::generate(&full_spec(""));
+    assert!(!bundle.has_errors(), "{:#?}", bundle.diagnostics);
+    let template = bundle
+        .artifacts
+        .iter()
+        .find(|a| a.path == "cloudformation/irsa.yaml")
+        .expect("template");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("irsa.yaml"), &template.content).expect("write");
+    let aws = Aws::start(dir.path());
+    // moto's CloudFormation does not model AWS::IAM::OIDCProvider (cfn-lint checks that
+    // resource against the real schema): create the provider directly and deploy with the
+    // template's default, CreateOidcProvider=false.
+    aws.cli(&[
+        "iam",
+        "create-open-id-connect-provider",
+        "--url",
+        irsa_tests::aws::ISSUER,
+        "--client-id-list",
+        "sts.amazonaws.com",
+    ]);
+    aws.cli(&[
+        "cloudformation",
+        "create-stack",
+        "--stack-name",
+        "irsa",
+        "--template-body",
+        "file://irsa.yaml",
+        "--capabilities",
+        "CAPABILITY_NAMED_IAM",
+    ]);
+    aws.cli(&[
+        "cloudformation",
+        "wait",
+        "stack-create-complete",
+        "--stack-name",
+        "irsa",
+    ]);
+
+    let pod = aws.role("payments-api");
+    assert_eq!(
+        pod[0],
+        format!("arn:aws:iam::{ACCOUNT}:role/irsa/payments-api")
+    );
+    assert_eq!((&pod[1], &pod[2]), (&"/irsa/".into(), &7200.into()));
+    let trust = |role: &str| {
+        let artifact = bundle
+            .artifacts
+            .iter()
+            .find(|a| a.path == format!("iam/{role}.trust.json"));
+        normalized(&json(&artifact.expect("trust").content))
+    };
+    assert_eq!(normalized(&pod[5]), trust("payments-api"));
+    assert_eq!(
+        normalized(&aws.role("payments-deploy")[5]),
+        trust("payments-deploy")
+    );
+    let outputs = aws.json(&[
+        "cloudformation",
+        "describe-stacks",
+        "--stack-name",
+        "irsa",
+        "--query",
+        "Stacks[0].Outputs",
+    ]);
+    assert!(
+        outputs
+            .to_string()
+            .contains(&format!("arn:aws:iam::{ACCOUNT}:role/irsa/payments-api")),
+        "{outputs}"
+    );
+    let providers = aws.cli(&["iam", "list-open-id-connect-providers"]);
+    assert!(
+        providers.contains("oidc-provider/oidc.eks.eu-west-2.amazonaws.com"),
+        "{providers}"
+    );
+
+    let config = &bundle
+        .artifacts
+        .iter()
+        .find(|a| a.path == "aws/config")
+        .expect("config")
+        .content;
+    assert_eq!(
+        aws.who(config, "pod"),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-api/payments-api")
+    );
+    assert_eq!(
+        aws.who(config, "deploy"),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-deploy/payments-api")
+    );
+
+    aws.cli(&["cloudformation", "delete-stack", "--stack-name", "irsa"]);
+    aws.cli(&[
+        "cloudformation",
+        "wait",
+        "stack-delete-complete",
+        "--stack-name",
+        "irsa",
+    ]);
+    assert_eq!(
+        aws.role_names(),
+        Vec::<String>::new(),
+        "delete-stack left roles behind"
+    );
+}
