@@ -18,6 +18,7 @@ pub enum Kind {
     Diagram,
     Terraform,
     Cloudformation,
+    Eksctl,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

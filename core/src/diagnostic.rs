@@ -70,6 +70,7 @@ codes! {
     MountPath => "mount-path",
     Workload => "workload",
     ModuleSource => "module-source",
+    ClusterName => "cluster-name",
     DefaultServiceAccount => "default-service-account",
     SubjectPattern => "subject-pattern",
     TrustPolicyNearQuota => "trust-policy-near-quota",

@@ -139,6 +139,21 @@ pub fn tag(key: &str, value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// EKS cluster name: 1-100 characters, a letter or digit then letters, digits, `-` and `_`.
+pub fn cluster_name(s: &str) -> Result<(), String> {
+    let ok = (1..=100).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{s}` is not an EKS cluster name: 1 to 100 letters, digits, `-` and `_`, starting with a letter or digit"
+        ))
+    }
+}
+
 /// Kubernetes DNS-1123 label (namespaces): at most 63 of `[a-z0-9-]`, alphanumeric at both ends.
 pub fn dns_label(s: &str) -> Result<(), String> {
     if s.len() > 63 {

@@ -110,6 +110,7 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
         .filter_map(|w| workload_subject(&spec, w, diags))
         .collect();
     check_config_map_names(&spec, diags);
+    check_cluster_name(&spec, diags);
     if diags.has_errors() {
         return None;
     }
@@ -323,5 +324,27 @@ fn check_config_map_names(spec: &Spec, diags: &mut Diagnostics) {
             .with_help("set `configMap.name`");
             diags.push(d);
         }
+    }
+}
+
+/// A cluster name says which cluster eksctl configures: one EKS cluster, whose region the
+/// issuer tells.
+fn check_cluster_name(spec: &Spec, diags: &mut Diagnostics) {
+    let Some(name) = &spec.cluster_name else {
+        return;
+    };
+    let eks = spec
+        .clusters
+        .iter()
+        .filter(|c| c.value.eks.is_some())
+        .count();
+    if spec.clusters.len() != 1 || eks != 1 {
+        let d = Diagnostic::error(
+            Code::ClusterName,
+            &name.field,
+            "`clusterName` needs exactly one cluster, with an EKS issuer",
+        )
+        .with_help("drop `clusterName`, or generate one spec per cluster");
+        diags.push(d);
     }
 }

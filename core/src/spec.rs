@@ -54,6 +54,8 @@ pub struct Spec {
     pub workloads: Vec<At<Workload>>,
     /// Whether the Terraform forms create the clusters' OIDC providers.
     pub create_oidc_provider: bool,
+    /// The EKS cluster's name, for the eksctl ClusterConfig.
+    pub cluster_name: Option<At<String>>,
     /// Where the generated module call finds the irsa Terraform module.
     pub terraform_module_source: String,
 }
@@ -183,6 +185,7 @@ const TOP_LEVEL: &[&str] = &[
     "subjectPatterns",
     "workload",
     "createOidcProvider",
+    "clusterName",
     "terraformModuleSource",
 ];
 
@@ -273,6 +276,11 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
         .take("trustPolicyQuota")
         .and_then(|(at, n)| reader::integer(n, &at, (1, 8192), Code::Quota, diags))
         .unwrap_or(defaults::TRUST_POLICY_QUOTA);
+    let cluster_name = f.take("clusterName").and_then(|(at, n)| {
+        let value = reader::string(n, &at, diags)?;
+        check(names::cluster_name(&value), Code::ClusterName, &at, diags)
+            .map(|()| At { field: at, value })
+    });
     let create_oidc_provider = f
         .take("createOidcProvider")
         .and_then(|(at, n)| reader::boolean(n, &at, diags));
@@ -314,6 +322,7 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
         subject_patterns,
         workloads,
         create_oidc_provider: create_oidc_provider.unwrap_or(false),
+        cluster_name,
         terraform_module_source: terraform_module_source
             .unwrap_or_else(|| defaults::TERRAFORM_MODULE_SOURCE.to_owned()),
     })

@@ -574,6 +574,18 @@ const CASES: &[(&str, &str, &str)] = &[
         "terraformModuleSource",
         "module-source",
     ),
+    ("clusterName: \"-prod\"", "clusterName", "cluster-name"),
+    ("clusterName: \"prod eu\"", "clusterName", "cluster-name"),
+    (
+        "{clusterName: prod, cluster: https://issuer.example.com}",
+        "clusterName",
+        "cluster-name",
+    ),
+    (
+        "{clusterName: prod, cluster: [https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF, https://oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210]}",
+        "clusterName",
+        "cluster-name",
+    ),
     // structure
     ("rol: x", "rol", "unknown-field"),
     ("serviceAcount: a/b", "serviceAcount", "unknown-field"),

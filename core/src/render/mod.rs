@@ -5,6 +5,7 @@ pub mod aws_cli;
 pub mod aws_config;
 pub mod cloudformation;
 pub mod diagram;
+pub mod eksctl;
 pub mod hcl;
 pub mod iam;
 pub mod kubernetes;
@@ -105,6 +106,17 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
         out.push(Artifact {
             path,
             kind: Kind::Cloudformation,
+            role: None,
+            content,
+        });
+    }
+    if let Some(content) = roles
+        .first()
+        .and_then(|pod| eksctl::cluster_config(plan, pod))
+    {
+        out.push(Artifact {
+            path: "eksctl/cluster-config.yaml".to_owned(),
+            kind: Kind::Eksctl,
             role: None,
             content,
         });
