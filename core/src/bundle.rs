@@ -19,6 +19,7 @@ pub enum Kind {
     Terraform,
     Cloudformation,
     Eksctl,
+    PodIdentity,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

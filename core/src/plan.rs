@@ -111,6 +111,7 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
         .collect();
     check_config_map_names(&spec, diags);
     check_cluster_name(&spec, diags);
+    check_pod_identity(&spec, diags);
     if diags.has_errors() {
         return None;
     }
@@ -331,6 +332,15 @@ fn check_config_map_names(spec: &Spec, diags: &mut Diagnostics) {
 /// issuer tells.
 fn check_cluster_name(spec: &Spec, diags: &mut Diagnostics) {
     let Some(name) = &spec.cluster_name else {
+        if spec.pod_identity {
+            let message =
+                "`clusterName` is required with `podIdentity`: associations are made per cluster";
+            diags.push(Diagnostic::error(
+                Code::MissingField,
+                "clusterName",
+                message,
+            ));
+        }
         return;
     };
     let eks = spec
@@ -338,13 +348,34 @@ fn check_cluster_name(spec: &Spec, diags: &mut Diagnostics) {
         .iter()
         .filter(|c| c.value.eks.is_some())
         .count();
-    if spec.clusters.len() != 1 || eks != 1 {
+    let pod_identity_without_issuer = spec.pod_identity && spec.clusters.is_empty();
+    if !pod_identity_without_issuer && (spec.clusters.len() != 1 || eks != 1) {
         let d = Diagnostic::error(
             Code::ClusterName,
             &name.field,
             "`clusterName` needs exactly one cluster, with an EKS issuer",
         )
         .with_help("drop `clusterName`, or generate one spec per cluster");
+        diags.push(d);
+    }
+}
+
+/// EKS Pod Identity associates exact service accounts, one by one.
+fn check_pod_identity(spec: &Spec, diags: &mut Diagnostics) {
+    if !spec.pod_identity {
+        return;
+    }
+    for sa in spec
+        .service_accounts
+        .iter()
+        .filter(|s| s.value.is_pattern())
+    {
+        let d = Diagnostic::error(
+            Code::PatternNotAllowed,
+            &sa.field,
+            "EKS Pod Identity associates exact service accounts, not patterns",
+        )
+        .with_help("list the service accounts");
         diags.push(d);
     }
 }

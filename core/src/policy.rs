@@ -70,6 +70,8 @@ pub enum Principal {
     Federated(String),
     #[serde(rename = "AWS")]
     Aws(String),
+    #[serde(rename = "Service")]
+    Service(String),
 }
 
 /// Operator -> condition key -> values. Ordered maps keep the output deterministic.

@@ -56,6 +56,9 @@ pub struct Spec {
     pub create_oidc_provider: bool,
     /// The EKS cluster's name, for the eksctl ClusterConfig.
     pub cluster_name: Option<At<String>>,
+    /// EKS Pod Identity instead of IRSA: the EKS service is trusted, associations bind
+    /// the service accounts, and the pods' profiles use the container credentials.
+    pub pod_identity: bool,
     /// Where the generated module call finds the irsa Terraform module.
     pub terraform_module_source: String,
 }
@@ -186,6 +189,7 @@ const TOP_LEVEL: &[&str] = &[
     "workload",
     "createOidcProvider",
     "clusterName",
+    "podIdentity",
     "terraformModuleSource",
 ];
 
@@ -213,14 +217,22 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
         .take("subjectPatterns")
         .and_then(|(at, n)| reader::boolean(n, &at, diags));
     let subject_patterns = subject_patterns.unwrap_or(false);
-    let clusters = f
-        .required(
+    let pod_identity = f
+        .take("podIdentity")
+        .and_then(|(at, n)| reader::boolean(n, &at, diags))
+        .unwrap_or(false);
+    // EKS Pod Identity trusts the EKS service, not the cluster's issuer.
+    let clusters = if pod_identity {
+        f.take("cluster")
+    } else {
+        f.required(
             "cluster",
             "the cluster's OIDC issuer URL, or a list of them",
             diags,
         )
-        .map(|(at, n)| read_clusters(n, &at, diags))
-        .unwrap_or_default();
+    }
+    .map(|(at, n)| read_clusters(n, &at, diags))
+    .unwrap_or_default();
     let service_accounts = f
         .required(
             "serviceAccount",
@@ -323,6 +335,7 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
         workloads,
         create_oidc_provider: create_oidc_provider.unwrap_or(false),
         cluster_name,
+        pod_identity,
         terraform_module_source: terraform_module_source
             .unwrap_or_else(|| defaults::TERRAFORM_MODULE_SOURCE.to_owned()),
     })

@@ -1,7 +1,7 @@
 //! The eksctl ClusterConfig of every example that names its cluster. No eksctl binary can
 //! be installed here, so this checks what eksctl's schema requires of each entry: a
 //! ServiceAccount per declared one, and either a role to create with at least one policy
-//! or the pod role's ARN to attach.
+//! or the pod role's ARN to attach; under Pod Identity, complete associations.
 
 use irsa_tests::golden::example_bundles;
 use serde_json::Value;
@@ -24,6 +24,15 @@ fn cluster_configs_cover_every_service_account() {
             config["metadata"]["name"].is_string() && config["metadata"]["region"].is_string(),
             "{name}"
         );
+        if let Some(associations) = config["iam"]["podIdentityAssociations"].as_array() {
+            for association in associations {
+                for key in ["namespace", "serviceAccountName", "roleARN"] {
+                    assert!(association[key].is_string(), "{name}: {key}");
+                }
+            }
+            seen += 1;
+            continue;
+        }
         assert_eq!(config["iam"]["withOIDC"], true, "{name}");
         let service_accounts: Vec<String> = bundle
             .artifacts
@@ -75,5 +84,5 @@ fn cluster_configs_cover_every_service_account() {
         }
         seen += 1;
     }
-    assert!(seen >= 2, "examples with clusterName: {seen}");
+    assert!(seen >= 3, "examples with clusterName: {seen}");
 }

@@ -10,8 +10,12 @@ fn generated_scripts_are_shellcheck_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut scripts = Vec::new();
     for (name, bundle) in example_bundles() {
-        for artifact in bundle.artifacts.iter().filter(|a| a.kind == Kind::AwsCli) {
-            let file = dir.path().join(format!("{name}.sh"));
+        let scripts_of = bundle
+            .artifacts
+            .iter()
+            .filter(|a| matches!(a.kind, Kind::AwsCli | Kind::PodIdentity));
+        for (i, artifact) in scripts_of.enumerate() {
+            let file = dir.path().join(format!("{name}-{i}.sh"));
             std::fs::write(&file, &artifact.content).expect("write");
             scripts.push(file);
         }

@@ -20,7 +20,8 @@ pub fn render(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
     }
     let _ = writeln!(out, "check_account {}", accounts.join(" "));
     let pod_account = quote(&plan.pod_role.account);
-    for issuer in plan.issuers() {
+    // EKS Pod Identity needs no OIDC provider (and the spec may name no issuer).
+    for issuer in plan.issuers().filter(|_| !plan.spec.pod_identity) {
         let arn = issuer.provider_arn(plan.partition, &plan.pod_role.account);
         let _ = writeln!(out, "\n# OIDC provider of {}", issuer.url());
         let _ = writeln!(
@@ -135,7 +136,7 @@ fn heredoc(policy: &str) -> String {
 }
 
 /// Single-quotes a word for bash when it holds anything beyond a safe set.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "_-.,:/=+@".contains(c);
     if !s.is_empty() && s.chars().all(safe) {
         s.to_owned()

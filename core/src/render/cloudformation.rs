@@ -68,7 +68,7 @@ fn template(plan: &Plan, roles: &[RoleDocs<'_>], account: &str, pod_account: boo
         ("AWSTemplateFormatVersion", s("2010-09-09")),
         ("Description", Node::Str(description)),
     ];
-    if pod_account {
+    if pod_account && !plan.spec.pod_identity {
         top.push((
             "Parameters",
             map(vec![(
@@ -194,6 +194,34 @@ fn template(plan: &Plan, roles: &[RoleDocs<'_>], account: &str, pod_account: boo
                 ),
             ]),
         ));
+    }
+    if let Some(cluster) = plan
+        .spec
+        .cluster_name
+        .as_ref()
+        .filter(|_| pod_account && plan.spec.pod_identity)
+    {
+        for (n, subject) in plan.subjects().enumerate() {
+            let role_arn = map(vec![(
+                "Fn::GetAtt",
+                Node::Seq(vec![s("PodRole"), s("Arn")]),
+            )]);
+            resources.push((
+                format!("PodIdentityAssociation{}", n + 1),
+                map(vec![
+                    ("Type", s("AWS::EKS::PodIdentityAssociation")),
+                    (
+                        "Properties",
+                        map(vec![
+                            ("ClusterName", Node::Str(cluster.value.clone())),
+                            ("Namespace", Node::Str(subject.namespace.clone())),
+                            ("ServiceAccount", Node::Str(subject.name.clone())),
+                            ("RoleArn", role_arn),
+                        ]),
+                    ),
+                ]),
+            ));
+        }
     }
     top.push(("Resources", Node::Map(resources)));
     top.push(("Outputs", Node::Map(outputs)));

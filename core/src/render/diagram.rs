@@ -26,7 +26,7 @@ struct Layout {
 }
 
 pub fn render(plan: &Plan) -> String {
-    let clusters: Vec<Node> = plan
+    let mut clusters: Vec<Node> = plan
         .issuers()
         .map(|issuer| {
             let (title, label) = match &issuer.eks {
@@ -47,6 +47,18 @@ pub fn render(plan: &Plan) -> String {
             }
         })
         .collect();
+    if let Some(name) = plan
+        .spec
+        .cluster_name
+        .as_ref()
+        .filter(|_| plan.spec.pod_identity)
+    {
+        clusters = vec![Node {
+            kind: "cluster",
+            title: "EKS Pod Identity".to_owned(),
+            label: name.value.clone(),
+        }];
+    }
     let subjects: Vec<Node> = plan
         .subjects()
         .map(|s| Node {

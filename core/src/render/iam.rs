@@ -13,6 +13,9 @@ pub const AUDIENCE: &str = "sts.amazonaws.com";
 /// `StringLike` on `sub`. They are separate statements because conditions in one
 /// statement are AND-ed.
 pub fn pod_trust(plan: &Plan) -> PolicyDocument {
+    if plan.spec.pod_identity {
+        return pod_identity_trust();
+    }
     let (patterns, exact): (Vec<_>, Vec<_>) = plan.subjects().partition(|s| s.is_pattern());
     let exact: Vec<String> = exact.iter().map(|s| s.sub()).collect();
     let patterns: Vec<String> = patterns.iter().map(|s| s.sub()).collect();
@@ -40,6 +43,21 @@ pub fn pod_trust(plan: &Plan) -> PolicyDocument {
     }
     PolicyDocument::new(statements)
 }
+
+/// EKS Pod Identity: the EKS Auth service assumes the role and tags the session with the
+/// cluster, namespace and service account.
+fn pod_identity_trust() -> PolicyDocument {
+    let mut statement = Statement::allow("sts:AssumeRole");
+    statement.action = Some(OneOrMany::Many(vec![
+        "sts:AssumeRole".to_owned(),
+        "sts:TagSession".to_owned(),
+    ]));
+    statement.principal = Some(Principal::Service(POD_IDENTITY_SERVICE.to_owned()));
+    PolicyDocument::new(vec![statement])
+}
+
+/// The service principal of EKS Pod Identity.
+pub const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
 
 /// The pod role's permissions: `sts:AssumeRole` on exactly the target roles, then its own
 /// statements. `None` when it has neither.

@@ -50,13 +50,17 @@ fn to_yaml<T: Serialize>(value: &T) -> String {
     out
 }
 
+/// Under EKS Pod Identity the association, not an annotation, binds the role.
 pub fn service_account(plan: &Plan, subject: &Subject) -> String {
-    let mut annotations = BTreeMap::from([(ROLE_ARN_ANNOTATION, plan.pod_role.to_string())]);
-    if plan.spec.regional_sts {
-        annotations.insert(REGIONAL_STS_ANNOTATION, "true".to_owned());
-    }
-    if let Some(seconds) = plan.spec.token_expiration {
-        annotations.insert(TOKEN_EXPIRATION_ANNOTATION, seconds.to_string());
+    let mut annotations = BTreeMap::new();
+    if !plan.spec.pod_identity {
+        annotations.insert(ROLE_ARN_ANNOTATION, plan.pod_role.to_string());
+        if plan.spec.regional_sts {
+            annotations.insert(REGIONAL_STS_ANNOTATION, "true".to_owned());
+        }
+        if let Some(seconds) = plan.spec.token_expiration {
+            annotations.insert(TOKEN_EXPIRATION_ANNOTATION, seconds.to_string());
+        }
     }
     let object: Object<'_, ()> = Object {
         api_version: "v1",
@@ -65,7 +69,7 @@ pub fn service_account(plan: &Plan, subject: &Subject) -> String {
             name: &subject.name,
             namespace: &subject.namespace,
             labels: labels(),
-            annotations: Some(annotations),
+            annotations: (!annotations.is_empty()).then_some(annotations),
         },
         data: None,
         spec: None,

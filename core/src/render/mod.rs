@@ -9,6 +9,7 @@ pub mod eksctl;
 pub mod hcl;
 pub mod iam;
 pub mod kubernetes;
+pub mod pod_identity;
 pub mod terraform;
 
 use crate::arn::RoleArn;
@@ -90,12 +91,15 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
             });
         }
     }
-    out.push(Artifact {
-        path: "terraform/module/main.tf".to_owned(),
-        kind: Kind::Terraform,
-        role: None,
-        content: terraform::module_call(plan),
-    });
+    // The module speaks IRSA only; under Pod Identity the plain resources carry it.
+    if !plan.spec.pod_identity {
+        out.push(Artifact {
+            path: "terraform/module/main.tf".to_owned(),
+            kind: Kind::Terraform,
+            role: None,
+            content: terraform::module_call(plan),
+        });
+    }
     out.push(Artifact {
         path: "terraform/standalone/main.tf".to_owned(),
         kind: Kind::Terraform,
@@ -106,6 +110,14 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
         out.push(Artifact {
             path,
             kind: Kind::Cloudformation,
+            role: None,
+            content,
+        });
+    }
+    if let Some(content) = pod_identity::associations_script(plan) {
+        out.push(Artifact {
+            path: "pod-identity/associations.sh".to_owned(),
+            kind: Kind::PodIdentity,
             role: None,
             content,
         });

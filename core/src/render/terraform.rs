@@ -146,26 +146,29 @@ pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
             )],
         )],
     )];
-    blocks.push(Item::Block(
-        "variable \"create_oidc_provider\"".into(),
-        vec![
-            attr(
-                "description",
-                string("Create the clusters' IAM OIDC providers (false: they exist already)."),
-            ),
-            attr("type", "bool"),
-            attr(
-                "default",
-                if spec.create_oidc_provider {
-                    "true"
-                } else {
-                    "false"
-                },
-            ),
-        ],
-    ));
+    let oidc = !spec.pod_identity;
+    blocks.extend(oidc.then(|| {
+        Item::Block(
+            "variable \"create_oidc_provider\"".into(),
+            vec![
+                attr(
+                    "description",
+                    string("Create the clusters' IAM OIDC providers (false: they exist already)."),
+                ),
+                attr("type", "bool"),
+                attr(
+                    "default",
+                    if spec.create_oidc_provider {
+                        "true"
+                    } else {
+                        "false"
+                    },
+                ),
+            ],
+        )
+    }));
     let mut providers = Vec::new();
-    for (n, issuer) in plan.issuers().enumerate() {
+    for (n, issuer) in plan.issuers().filter(|_| oidc).enumerate() {
         let name = format!("cluster_{}", n + 1);
         blocks.push(Item::Block(
             format!("resource \"aws_iam_openid_connect_provider\" \"{name}\""),
@@ -248,6 +251,22 @@ pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
                     m + 1
                 ),
                 body,
+            ));
+        }
+    }
+    if let Some(cluster) = spec.cluster_name.as_ref().filter(|_| spec.pod_identity) {
+        for (n, subject) in plan.subjects().enumerate() {
+            blocks.push(Item::Block(
+                format!(
+                    "resource \"aws_eks_pod_identity_association\" \"service_account_{}\"",
+                    n + 1
+                ),
+                vec![
+                    attr("cluster_name", string(&cluster.value)),
+                    attr("namespace", string(&subject.namespace)),
+                    attr("service_account", string(&subject.name)),
+                    attr("role_arn", "aws_iam_role.pod.arn"),
+                ],
             ));
         }
     }
