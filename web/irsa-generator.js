@@ -35,6 +35,9 @@ const ADVANCED = [
   { key: 'workloadKind', label: 'Workload kind', options: ['', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] },
   { key: 'workloadName', label: 'Workload name', placeholder: 'api' },
   { key: 'container', label: 'Container', placeholder: 'the workload name' },
+  { key: 'clusterName', label: 'EKS cluster name', placeholder: 'for eksctl and Pod Identity' },
+  { key: 'podIdentity', label: 'EKS Pod Identity instead of IRSA', checkbox: true },
+  { key: 'createOidcProvider', label: 'Terraform/CloudFormation create the OIDC provider', checkbox: true },
   { key: 'regionalSts', label: 'Regional STS endpoints', checkbox: true },
   { key: 'subjectPatterns', label: 'Allow * and ? in service accounts', checkbox: true },
 ];
@@ -57,14 +60,14 @@ export function specOf(state) {
     assume[text(t.profile)] = text(t.externalId) ? { role: text(t.role), externalId: text(t.externalId) } : text(t.role);
   }
   if (Object.keys(assume).length) spec.assume = assume;
-  for (const key of ['path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition']) {
+  for (const key of ['path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName']) {
     if (text(state[key])) spec[key] = text(state[key]);
   }
   if (lines(state.managedPolicies).length) spec.permissions = { managedPolicies: lines(state.managedPolicies) };
   for (const key of ['maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota']) {
     if (text(state[key])) spec[key] = number(state[key]);
   }
-  for (const key of ['regionalSts', 'subjectPatterns']) if (state[key]) spec[key] = true;
+  for (const key of ['regionalSts', 'subjectPatterns', 'podIdentity', 'createOidcProvider']) if (state[key]) spec[key] = true;
   if (text(state.configMapName) || text(state.mountPath)) {
     spec.configMap = {};
     if (text(state.configMapName)) spec.configMap.name = text(state.configMapName);

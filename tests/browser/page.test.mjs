@@ -130,13 +130,17 @@ test('a form filled from scratch, advanced settings included, matches the CLI', 
   await fill(page, 'workloadName', 'nightly');
   await fill(page, 'container', 'job');
   await generator(page).locator('[name=regionalSts]').check();
+  await fill(page, 'clusterName', 'prod-eu');
   // One service account per workload is required: the page shows why at the field.
   const workloadMsg = generator(page).locator('.field-workloadName .msg');
   assert.match(await workloadMsg.textContent(), /several service accounts/);
   await fill(page, 'serviceAccount', 'on/yes');
+  // eksctl configures one named cluster.
+  assert.match(await generator(page).locator('.field-clusterName .msg').textContent(), /exactly one cluster/);
+  await fill(page, 'cluster', ISSUER);
   const expected = await assertMatchesCli(page);
   const kinds = expected.artifacts.map((a) => a.kind);
-  for (const kind of ['trust-policy', 'permissions-policy', 'aws-config', 'service-account', 'config-map', 'workload-patch', 'aws-cli']) {
+  for (const kind of ['trust-policy', 'permissions-policy', 'aws-config', 'service-account', 'config-map', 'workload-patch', 'aws-cli', 'eksctl', 'terraform', 'cloudformation']) {
     assert.ok(kinds.includes(kind), kind);
   }
   // Per-keystroke regeneration, timed inside the page.
@@ -147,6 +151,19 @@ test('a form filled from scratch, advanced settings included, matches the CLI', 
   metrics.keystrokeRegenerationMedianMs = Math.round(timings[Math.floor(timings.length / 2)] * 100) / 100;
   metrics.keystrokeRegenerationMaxMs = Math.round(timings[timings.length - 1] * 100) / 100;
   await assertMatchesCli(page);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Pod Identity from the form matches the CLI', async () => {
+  const { page, context, errors } = await open('/');
+  await generator(page).locator('summary').click();
+  await generator(page).locator('[name=podIdentity]').check();
+  const root = generator(page);
+  assert.match(await root.locator('.field-clusterName .msg').textContent(), /`clusterName` is required with `podIdentity`/);
+  await fill(page, 'clusterName', 'prod-eu');
+  const expected = await assertMatchesCli(page);
+  assert.ok(expected.artifacts.some((a) => a.kind === 'pod-identity'));
   assert.deepEqual(errors, []);
   await context.close();
 });
