@@ -22,6 +22,35 @@ pub enum Kind {
     PodIdentity,
 }
 
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::TrustPolicy,
+        Kind::PermissionsPolicy,
+        Kind::ServiceAccount,
+        Kind::ConfigMap,
+        Kind::AwsConfig,
+        Kind::WorkloadPatch,
+        Kind::AwsCli,
+        Kind::Diagram,
+        Kind::Terraform,
+        Kind::Cloudformation,
+        Kind::Eksctl,
+        Kind::PodIdentity,
+    ];
+
+    /// The kind's name in the bundle (`trust-policy`, `aws-cli`, ...).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Artifact {

@@ -2,6 +2,7 @@
 
 use crate::printer::{self, Format};
 use crate::{Error, Outcome};
+use irsa_core::Kind;
 use irsa_core::node::Node;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,10 @@ pub struct Args {
     /// Write each artifact to its path under this directory
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+
+    /// Only these kinds of artifact (comma-separated), e.g. terraform,cloudformation
+    #[arg(long, value_name = "KIND,...", value_delimiter = ',', value_parser = parse_kind)]
+    format: Vec<Kind>,
 }
 
 /// The spec's keys as flags, for the flags-only form.
@@ -68,10 +73,13 @@ struct SpecFlags {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
-    let bundle = match &args.filename {
+    let mut bundle = match &args.filename {
         Some(path) => irsa_core::generate(&read_spec(path)?),
         None => irsa_core::generate_node(&flags_spec(&args)?),
     };
+    if !args.format.is_empty() {
+        bundle.artifacts.retain(|a| args.format.contains(&a.kind));
+    }
     let format = args.output;
     let outcome = if bundle.has_errors() {
         Outcome::Invalid
@@ -97,6 +105,16 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         (None, None) => print!("{}", printer::text(&bundle.artifacts)),
     }
     Ok(outcome)
+}
+
+fn parse_kind(name: &str) -> Result<Kind, String> {
+    Kind::from_name(name).ok_or_else(|| {
+        let names: Vec<String> = Kind::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "unknown kind `{name}`: expected one of {}",
+            names.join(", ")
+        )
+    })
 }
 
 fn read_spec(path: &str) -> Result<String, Error> {

@@ -202,3 +202,47 @@ fn help_reads_as_a_kubectl_plugin() {
     let garbage = run(&["generate", "-f", "-"], Some("\u{0}\u{1}{{{{"));
     assert_eq!(garbage.status.code(), Some(1));
 }
+
+#[test]
+fn format_selects_kinds_of_artifact() {
+    let out = run(
+        &[
+            "generate",
+            "-f",
+            &example("minimal.yaml"),
+            "-o",
+            "json",
+            "--format",
+            "terraform,cloudformation",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let kinds: Vec<&str> = bundle["artifacts"]
+        .as_array()
+        .expect("artifacts")
+        .iter()
+        .map(|a| a["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["terraform", "terraform", "cloudformation", "cloudformation"]
+    );
+    let bad = run(
+        &[
+            "generate",
+            "-f",
+            &example("minimal.yaml"),
+            "--format",
+            "helm",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("unknown kind `helm`"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -57,3 +57,22 @@ fn readme_spec_is_the_minimal_example() {
         "the README's spec must be examples/minimal.yaml"
     );
 }
+
+#[test]
+fn every_kind_is_listed_and_named() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, bundle) in example_bundles() {
+        for artifact in &bundle.artifacts {
+            assert_eq!(
+                irsa_core::Kind::from_name(&artifact.kind.name()),
+                Some(artifact.kind)
+            );
+            seen.insert(artifact.kind.name());
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        irsa_core::Kind::ALL.len(),
+        "the examples cover every kind: {seen:?}"
+    );
+}
