@@ -19,6 +19,7 @@
 //! ```
 
 pub mod arn;
+pub mod audit;
 pub mod bundle;
 pub mod diagnostic;
 pub mod issuer;

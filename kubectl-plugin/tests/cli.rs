@@ -246,3 +246,73 @@ fn format_selects_kinds_of_artifact() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn audit_reports_who_can_assume_and_gates_on_high_findings() {
+    let corpus = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/audit")
+            .join(name)
+            .display()
+            .to_string()
+    };
+    let good = run(
+        &["audit", "--trust-policy", &corpus("eksctl-with-sub.json")],
+        None,
+    );
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    assert!(
+        stdout(&good).contains("0123456789ABCDEF0123456789ABCDEF: payments/api\n  no findings"),
+        "{}",
+        stdout(&good)
+    );
+
+    let aud_only = run(
+        &[
+            "audit",
+            "--trust-policy",
+            &corpus("eksctl-aud-only.json"),
+            "--trust-policy",
+            &corpus("eksctl-with-sub.json"),
+        ],
+        None,
+    );
+    assert_eq!(aud_only.status.code(), Some(4));
+    let text = stdout(&aud_only);
+    assert!(text.contains("ANY service account"), "{text}");
+    assert!(text.contains("high [no-sub] Statement[0]:"), "{text}");
+
+    let json = run(
+        &[
+            "audit",
+            "--trust-policy",
+            &corpus("missing-aud.json"),
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(json.status.code(), Some(0));
+    let reports: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(reports[0]["findings"][0]["code"], "missing-aud");
+    assert!(
+        reports[0]["corrected"]
+            .as_str()
+            .is_some_and(|c| c.contains(":aud"))
+    );
+
+    let malformed = run(
+        &[
+            "audit",
+            "--trust-policy",
+            &corpus("malformed-condition.json"),
+        ],
+        None,
+    );
+    assert_eq!(malformed.status.code(), Some(1));
+    assert!(
+        stdout(&malformed).contains("error at Statement[0].Condition: expected an object"),
+        "{}",
+        stdout(&malformed)
+    );
+}

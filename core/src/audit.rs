@@ -1,0 +1,597 @@
+//! Auditing any trust policy: who can assume the role through each OIDC provider, and what
+//! is dangerous about it, with IAM's semantics (string-or-list values, NotAction,
+//! NotPrincipal, Deny, every string operator with ForAnyValue/ForAllValues and IfExists,
+//! Null, case-insensitive condition keys). Findings carry stable codes, a severity, an
+//! explanation and a fix; where the intent is clear, a corrected policy is proposed.
+
+use crate::policy::{PolicyDocument, Principal, Statement};
+use serde::Serialize;
+use serde_json::Value;
+
+/// How much a finding matters (its `severity`). `high` and `critical` fail `kubectl irsa audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Finding {
+    /// Stable: `no-sub`, `wildcard-sub`, `missing-aud`, `wildcard-without-like`,
+    /// `oidc-wrong-action`, `principal-star`, `not-principal`, `resource-in-trust`,
+    /// `root-without-external-id`, `for-all-values-sub`, `negated-sub`, `too-large`.
+    pub code: &'static str,
+    pub severity: Risk,
+    /// Where: `Statement[1]`, `Statement[0].Condition`.
+    pub at: String,
+    pub message: String,
+    pub fix: String,
+}
+
+/// Who can assume the role through one OIDC provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Access {
+    /// The provider's issuer (host and path), or the principal as written.
+    pub issuer: String,
+    /// Every service account of the cluster (no `sub` condition, or one that admits all).
+    pub any_service_account: bool,
+    /// Exact `namespace/name` pairs.
+    pub service_accounts: Vec<String>,
+    /// `sub` patterns (`StringLike`), as written.
+    pub patterns: Vec<String>,
+    /// Denied again by a Deny statement, as written.
+    pub denied: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub access: Vec<Access>,
+    pub findings: Vec<Finding>,
+    /// The policy rewritten with irsa's rules, when what it meant is clear.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub corrected: Option<String>,
+}
+
+impl Report {
+    pub fn worst(&self) -> Option<Risk> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// A malformed policy: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct ParseError {
+    pub at: String,
+    pub message: String,
+}
+
+const WEB_IDENTITY: &str = "sts:assumerolewithwebidentity";
+const SUB_PREFIX: &str = "system:serviceaccount:";
+
+/// One parsed condition: `ForAnyValue:StringLikeIfExists` -> set, base operator, IfExists.
+#[derive(Debug, Clone)]
+struct Condition {
+    set: Option<String>,
+    operator: String,
+    if_exists: bool,
+    key: String,
+    values: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ParsedStatement {
+    at: String,
+    allow: bool,
+    /// `None` for `Principal: "*"`; entries (type, id) otherwise.
+    principals: Option<Vec<(String, String)>>,
+    not_principal: bool,
+    actions: Vec<String>,
+    not_action: bool,
+    has_resource: bool,
+    conditions: Vec<Condition>,
+}
+
+fn error(at: &str, message: impl Into<String>) -> ParseError {
+    ParseError {
+        at: at.to_owned(),
+        message: message.into(),
+    }
+}
+
+fn parse_statements(text: &str) -> Result<Vec<ParsedStatement>, ParseError> {
+    let mut doc: Value =
+        serde_json::from_str(text).map_err(|e| error("", format!("not JSON: {e}")))?;
+    if let Some(inner) = doc
+        .get("Role")
+        .and_then(|r| r.get("AssumeRolePolicyDocument"))
+    {
+        doc = inner.clone();
+    }
+    if let Some(Value::String(encoded)) = doc.get("AssumeRolePolicyDocument") {
+        doc = serde_json::from_str(encoded)
+            .map_err(|e| error("AssumeRolePolicyDocument", format!("not JSON: {e}")))?;
+    }
+    let statements = match doc.get("Statement") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(one @ Value::Object(_)) => vec![one.clone()],
+        Some(_) => return Err(error("Statement", "expected a statement or a list of them")),
+        None => return Err(error("", "no `Statement`: this is not a policy document")),
+    };
+    statements
+        .iter()
+        .enumerate()
+        .map(|(i, s)| statement(s, &format!("Statement[{i}]")))
+        .collect()
+}
+
+fn strings(value: &Value, at: &str) -> Result<Vec<String>, ParseError> {
+    let one = |v: &Value| match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) => Ok(n.to_string()),
+        _ => Err(error(at, "expected a string or a list of strings")),
+    };
+    match value {
+        Value::Array(items) => items.iter().map(one).collect(),
+        other => Ok(vec![one(other)?]),
+    }
+}
+
+fn statement(value: &Value, at: &str) -> Result<ParsedStatement, ParseError> {
+    let Value::Object(map) = value else {
+        return Err(error(at, "expected an object"));
+    };
+    let allow = match map.get("Effect").and_then(Value::as_str) {
+        Some("Allow") => true,
+        Some("Deny") => false,
+        _ => return Err(error(&format!("{at}.Effect"), "must be `Allow` or `Deny`")),
+    };
+    let (principal, not_principal) = match (map.get("Principal"), map.get("NotPrincipal")) {
+        (Some(p), None) => (p, false),
+        (None, Some(p)) => (p, true),
+        _ => {
+            return Err(error(
+                at,
+                "needs exactly one of `Principal` and `NotPrincipal`",
+            ));
+        }
+    };
+    let principals = match principal {
+        Value::String(s) if s == "*" => None,
+        Value::Object(kinds) => {
+            let mut out = Vec::new();
+            for (kind, ids) in kinds {
+                for id in strings(ids, &format!("{at}.Principal.{kind}"))? {
+                    out.push((kind.clone(), id));
+                }
+            }
+            Some(out)
+        }
+        _ => {
+            return Err(error(
+                &format!("{at}.Principal"),
+                "expected `*` or an object",
+            ));
+        }
+    };
+    let (actions, not_action) = match (map.get("Action"), map.get("NotAction")) {
+        (Some(a), None) => (strings(a, &format!("{at}.Action"))?, false),
+        (None, Some(a)) => (strings(a, &format!("{at}.NotAction"))?, true),
+        _ => return Err(error(at, "needs exactly one of `Action` and `NotAction`")),
+    };
+    let mut conditions = Vec::new();
+    match map.get("Condition") {
+        None => {}
+        Some(Value::Object(ops)) => {
+            for (op, keys) in ops {
+                let Value::Object(keys) = keys else {
+                    return Err(error(
+                        &format!("{at}.Condition.{op}"),
+                        "expected an object of keys",
+                    ));
+                };
+                let (set, rest) = match op.split_once(':') {
+                    Some((set, rest)) => (Some(set.to_owned()), rest),
+                    None => (None, op.as_str()),
+                };
+                let (operator, if_exists) = match rest.strip_suffix("IfExists") {
+                    Some(base) => (base.to_owned(), true),
+                    None => (rest.to_owned(), false),
+                };
+                for (key, values) in keys {
+                    let values = strings(values, &format!("{at}.Condition.{op}.{key}"))?;
+                    conditions.push(Condition {
+                        set: set.clone(),
+                        operator: operator.clone(),
+                        if_exists,
+                        key: key.clone(),
+                        values,
+                    });
+                }
+            }
+        }
+        Some(_) => return Err(error(&format!("{at}.Condition"), "expected an object")),
+    }
+    Ok(ParsedStatement {
+        at: at.to_owned(),
+        allow,
+        principals,
+        not_principal,
+        actions,
+        not_action,
+        has_resource: map.contains_key("Resource") || map.contains_key("NotResource"),
+        conditions,
+    })
+}
+
+/// IAM `*`/`?` matching.
+fn like(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0usize, 0usize, None, 0usize);
+    while ti < t.len() {
+        match (p.get(pi), t.get(ti)) {
+            (Some('?'), _) => {
+                pi += 1;
+                ti += 1;
+            }
+            (Some('*'), _) => {
+                star = Some(pi);
+                mark = ti;
+                pi += 1;
+            }
+            (Some(a), Some(b)) if a == b => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some(s) => {
+                    pi = s + 1;
+                    mark += 1;
+                    ti = mark;
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..).unwrap_or_default().iter().all(|c| *c == '*')
+}
+
+fn is_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+impl ParsedStatement {
+    fn allows_action(&self, action: &str) -> bool {
+        let any = self
+            .actions
+            .iter()
+            .any(|a| like(&a.to_ascii_lowercase(), action));
+        any != self.not_action
+    }
+
+    /// The OIDC issuers (host + path) this statement's principal covers.
+    fn oidc_issuers(&self) -> Vec<String> {
+        match &self.principals {
+            None => vec!["*".to_owned()],
+            Some(list) => list
+                .iter()
+                .filter(|(kind, _)| kind == "Federated")
+                .map(|(_, id)| {
+                    id.split_once(":oidc-provider/")
+                        .map_or(id.clone(), |(_, issuer)| issuer.to_owned())
+                })
+                .collect(),
+        }
+    }
+
+    fn conditions_on<'a>(
+        &'a self,
+        issuer: &'a str,
+        claim: &'a str,
+    ) -> impl Iterator<Item = &'a Condition> + 'a {
+        self.conditions.iter().filter(move |c| {
+            let key = c.key.to_ascii_lowercase();
+            key == format!("{}:{claim}", issuer.to_ascii_lowercase())
+                || (issuer == "*" && key.ends_with(&format!(":{claim}")))
+        })
+    }
+}
+
+/// Analyses a trust policy; `quota` is the account's trust-policy size quota.
+pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
+    let statements = parse_statements(text)?;
+    let mut findings = Vec::new();
+    let mut access: Vec<Access> = Vec::new();
+    for s in &statements {
+        statement_findings(s, &mut findings);
+    }
+    for s in statements.iter().filter(|s| !s.not_principal) {
+        for issuer in s.oidc_issuers() {
+            if !s.allows_action(WEB_IDENTITY) {
+                continue;
+            }
+            let entry = match access.iter_mut().position(|a| a.issuer == issuer) {
+                Some(i) => access.get_mut(i),
+                None => {
+                    access.push(Access {
+                        issuer: issuer.clone(),
+                        any_service_account: false,
+                        service_accounts: Vec::new(),
+                        patterns: Vec::new(),
+                        denied: Vec::new(),
+                    });
+                    access.last_mut()
+                }
+            };
+            let Some(entry) = entry else { continue };
+            let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
+            if !s.allow {
+                for c in &subs {
+                    entry.denied.extend(c.values.iter().cloned());
+                }
+                if subs.is_empty() {
+                    entry.denied.push("*".to_owned());
+                }
+                continue;
+            }
+            sub_access(s, &issuer, &subs, entry, &mut findings);
+        }
+    }
+    let size: usize = text.chars().filter(|c| !c.is_whitespace()).count();
+    if size > quota {
+        findings.push(Finding {
+            code: "too-large",
+            severity: Risk::Medium,
+            at: String::new(),
+            message: format!("the policy is {size} characters without whitespace; the role trust policy quota is {quota}"),
+            fix: "split the service accounts or clusters over several roles, or raise the IAM quota".to_owned(),
+        });
+    }
+    for a in &mut access {
+        a.service_accounts.sort();
+        a.service_accounts.dedup();
+        a.patterns.sort();
+        a.patterns.dedup();
+    }
+    let corrected = if findings.is_empty() {
+        None
+    } else {
+        correct(&statements, &access)
+    };
+    Ok(Report {
+        access,
+        findings,
+        corrected,
+    })
+}
+
+fn sub_access(
+    s: &ParsedStatement,
+    issuer: &str,
+    subs: &[&Condition],
+    entry: &mut Access,
+    findings: &mut Vec<Finding>,
+) {
+    let at = s.at.clone();
+    if subs.is_empty() {
+        entry.any_service_account = true;
+        findings.push(Finding {
+            code: "no-sub",
+            severity: Risk::High,
+            at: at.clone(),
+            message: format!("no `{issuer}:sub` condition: every service account of the cluster can assume the role"),
+            fix: "add StringEquals on `sub` with the service accounts that use the role (`system:serviceaccount:NAMESPACE:NAME`)".to_owned(),
+        });
+    }
+    for c in subs {
+        let negated = c.operator.starts_with("StringNot");
+        let like_op = c.operator.contains("Like");
+        if c.set.as_deref() == Some("ForAllValues") {
+            findings.push(Finding {
+                code: "for-all-values-sub",
+                severity: Risk::Medium,
+                at: format!("{at}.Condition"),
+                message: "`ForAllValues:` on the single-valued `sub` key is also true when the key is absent".to_owned(),
+                fix: "use the plain operator (StringEquals) on `sub`".to_owned(),
+            });
+        }
+        if negated || c.if_exists {
+            entry.any_service_account = true;
+            findings.push(Finding {
+                code: "negated-sub",
+                severity: Risk::High,
+                at: format!("{at}.Condition"),
+                message: format!(
+                    "`{}` on `sub` admits every service account it does not exclude",
+                    c.operator
+                ),
+                fix: "list the allowed service accounts with StringEquals instead".to_owned(),
+            });
+            continue;
+        }
+        for value in &c.values {
+            let wildcard = is_wildcard(value);
+            if wildcard && like_op {
+                let everything = like(value, "system:serviceaccount:any-namespace:any-name")
+                    && like(value, "system:serviceaccount:kube-system:default");
+                if everything {
+                    entry.any_service_account = true;
+                }
+                entry.patterns.push(value.clone());
+                findings.push(Finding {
+                    code: "wildcard-sub",
+                    severity: if everything { Risk::High } else { Risk::Medium },
+                    at: format!("{at}.Condition"),
+                    message: format!(
+                        "`sub` pattern `{value}` admits every service account it matches"
+                    ),
+                    fix: "list the service accounts with StringEquals".to_owned(),
+                });
+            } else if let Some(sa) = value
+                .strip_prefix(SUB_PREFIX)
+                .and_then(|r| r.split_once(':'))
+            {
+                if wildcard {
+                    findings.push(Finding {
+                        code: "wildcard-without-like",
+                        severity: Risk::Medium,
+                        at: format!("{at}.Condition"),
+                        message: format!(
+                            "`{value}` has `*` or `?` under `{}`, which compares them literally",
+                            c.operator
+                        ),
+                        fix: "list exact service accounts (or, on purpose, use StringLike)"
+                            .to_owned(),
+                    });
+                }
+                entry.service_accounts.push(format!("{}/{}", sa.0, sa.1));
+            }
+        }
+    }
+    if s.conditions_on(issuer, "aud").next().is_none() {
+        findings.push(Finding {
+            code: "missing-aud",
+            severity: Risk::Medium,
+            at,
+            message: format!(
+                "no `{issuer}:aud` condition: tokens for any audience of this issuer are accepted"
+            ),
+            fix: "add StringEquals `aud` = `sts.amazonaws.com`".to_owned(),
+        });
+    }
+}
+
+fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
+    let mut push = |code, severity, message: String, fix: &str| {
+        findings.push(Finding {
+            code,
+            severity,
+            at: s.at.clone(),
+            message,
+            fix: fix.to_owned(),
+        });
+    };
+    if s.has_resource {
+        push(
+            "resource-in-trust",
+            Risk::Medium,
+            "a trust policy has no `Resource`; IAM rejects it".to_owned(),
+            "remove `Resource`",
+        );
+    }
+    if !s.allow {
+        return;
+    }
+    if s.not_principal {
+        push(
+            "not-principal",
+            Risk::High,
+            "`NotPrincipal` with Allow trusts everyone not listed".to_owned(),
+            "name the trusted principals in `Principal`",
+        );
+    }
+    let star = match &s.principals {
+        None => true,
+        Some(list) => list.iter().any(|(_, id)| id == "*"),
+    };
+    if star && !s.not_principal {
+        push(
+            "principal-star",
+            Risk::Critical,
+            "`Principal` `*` lets any AWS principal assume the role".to_owned(),
+            "name the trusted principals",
+        );
+    }
+    for (kind, id) in s.principals.iter().flatten() {
+        if kind == "Federated" && id.contains(":oidc-provider/") && !s.allows_action(WEB_IDENTITY) {
+            push(
+                "oidc-wrong-action",
+                Risk::High,
+                format!(
+                    "OIDC provider `{id}` is trusted for {} instead of sts:AssumeRoleWithWebIdentity",
+                    s.actions.join(", ")
+                ),
+                "use Action sts:AssumeRoleWithWebIdentity",
+            );
+        }
+        let root = kind == "AWS"
+            && (id.ends_with(":root")
+                || (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())));
+        let guarded = s.conditions.iter().any(|c| {
+            let key = c.key.to_ascii_lowercase();
+            key == "sts:externalid" || key == "aws:multifactorauthpresent"
+        });
+        if root && !guarded {
+            push(
+                "root-without-external-id",
+                Risk::Medium,
+                format!(
+                    "account `{id}` is trusted as a whole, with no external ID or MFA condition"
+                ),
+                "trust the specific role, or require sts:ExternalId",
+            );
+        }
+    }
+}
+
+/// The policy rewritten as irsa writes it, when its intent is clear: only OIDC
+/// statements, each provider with listed service accounts (or patterns), no Deny.
+fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> {
+    let oidc_only = statements.iter().all(|s| {
+        s.allow
+            && !s.not_principal
+            && s.principals
+                .iter()
+                .flatten()
+                .all(|(kind, _)| kind == "Federated")
+            && s.principals.is_some()
+    });
+    if !oidc_only
+        || access.is_empty()
+        || access.iter().any(|a| {
+            a.any_service_account
+                || a.issuer == "*"
+                || (a.service_accounts.is_empty() && a.patterns.is_empty())
+        })
+    {
+        return None;
+    }
+    let mut out = Vec::new();
+    for a in access {
+        let provider = statements
+            .iter()
+            .flat_map(|s| s.principals.iter().flatten())
+            .find(|(kind, id)| kind == "Federated" && id.ends_with(&a.issuer))
+            .map(|(_, id)| id.clone())?;
+        let exact: Vec<String> = a
+            .service_accounts
+            .iter()
+            .map(|sa| format!("{SUB_PREFIX}{}", sa.replacen('/', ":", 1)))
+            .collect();
+        let groups = [("StringEquals", exact), ("StringLike", a.patterns.clone())];
+        for (operator, subs) in groups.into_iter().filter(|(_, subs)| !subs.is_empty()) {
+            let mut statement = Statement::allow("sts:AssumeRoleWithWebIdentity")
+                .with_condition(
+                    "StringEquals",
+                    &format!("{}:aud", a.issuer),
+                    vec![crate::render::iam::AUDIENCE.to_owned()],
+                )
+                .with_condition(operator, &format!("{}:sub", a.issuer), subs);
+            statement.principal = Some(Principal::Federated(provider.clone()));
+            out.push(statement);
+        }
+    }
+    let doc = PolicyDocument::new(out);
+    Some(doc.to_pretty_json())
+}

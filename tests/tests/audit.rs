@@ -1,0 +1,171 @@
+//! The trust-policy auditor: a corpus of real-world-shaped policies (eksctl's forms, the
+//! Terraform module's, wildcards, Deny, NotPrincipal, malformed ones) against golden
+//! reports in `tests/audit/*.report.json`; every generated policy analysed back into
+//! exactly its declared service accounts with no finding; and agreement with the
+//! independent evaluator on random requests.
+
+use irsa_core::Kind;
+use irsa_core::audit::analyze;
+use irsa_tests::evaluator::{Decision, Request, evaluate};
+use irsa_tests::golden::{compare, example_bundles, repo_root};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+#[test]
+fn corpus_matches_its_golden_reports() {
+    let dir = repo_root().join("tests/audit");
+    let mut files = BTreeMap::new();
+    let mut inputs = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/audit") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+            .to_owned();
+        if name.ends_with(".report.json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let report = match analyze(&text, 2048) {
+            Ok(report) => serde_json::to_value(report).expect("json"),
+            Err(error) => serde_json::json!({ "error": error }),
+        };
+        files.insert(
+            name.replace(".json", ".report.json"),
+            serde_json::to_string_pretty(&report).expect("json") + "\n",
+        );
+        files.insert(name, text);
+        inputs += 1;
+    }
+    assert!(inputs >= 20, "the corpus holds {inputs} policies");
+    let problems = compare(&dir, &files);
+    assert!(
+        problems.is_empty(),
+        "audit reports differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_corpus_findings_are_the_expected_ones() {
+    let dir = repo_root().join("tests/audit");
+    let codes = |name: &str| -> Vec<&'static str> {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("read");
+        analyze(&text, 2048)
+            .expect("parses")
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect()
+    };
+    assert_eq!(codes("eksctl-aud-only"), ["no-sub"]);
+    assert_eq!(codes("eksctl-with-sub"), Vec::<&str>::new());
+    assert_eq!(codes("terraform-module-list"), Vec::<&str>::new());
+    assert_eq!(codes("wildcard-everything"), ["wildcard-sub"]);
+    assert_eq!(codes("wildcard-without-like"), ["wildcard-without-like"]);
+    assert_eq!(codes("missing-aud"), ["missing-aud"]);
+    assert!(codes("wrong-action").contains(&"oidc-wrong-action"));
+    assert_eq!(codes("principal-star"), ["principal-star"]);
+    assert_eq!(codes("not-principal"), ["not-principal"]);
+    assert_eq!(codes("resource-in-trust"), ["resource-in-trust"]);
+    assert_eq!(codes("account-root"), ["root-without-external-id"]);
+    assert_eq!(codes("account-root-external-id"), Vec::<&str>::new());
+    assert_eq!(codes("for-all-values-sub"), ["for-all-values-sub"]);
+    assert_eq!(codes("negated-sub"), ["negated-sub"]);
+    assert_eq!(codes("case-insensitive-keys"), Vec::<&str>::new());
+    assert_eq!(codes("get-role-output"), ["no-sub"]);
+    for malformed in [
+        "malformed-not-json",
+        "malformed-condition",
+        "malformed-effect",
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{malformed}.json"))).expect("read");
+        assert!(analyze(&text, 2048).is_err(), "{malformed}");
+    }
+    let deny = analyze(
+        &std::fs::read_to_string(dir.join("deny-one.json")).expect("read"),
+        2048,
+    )
+    .expect("parses");
+    assert_eq!(deny.access[0].denied, ["system:serviceaccount:team:admin"]);
+}
+
+#[test]
+fn every_generated_trust_policy_analyses_to_its_service_accounts_without_findings() {
+    for (name, bundle) in example_bundles() {
+        let spec_subjects: Vec<String> = bundle
+            .artifacts
+            .iter()
+            .filter(|a| a.kind == Kind::ServiceAccount)
+            .map(|a| {
+                let sa: serde_json::Value = serde_saphyr::from_str(&a.content).expect("yaml");
+                format!(
+                    "{}/{}",
+                    sa["metadata"]["namespace"].as_str().expect("ns"),
+                    sa["metadata"]["name"].as_str().expect("name")
+                )
+            })
+            .collect();
+        for artifact in bundle
+            .artifacts
+            .iter()
+            .filter(|a| a.kind == Kind::TrustPolicy)
+        {
+            let report = analyze(&artifact.content, 2048).expect("parses");
+            assert!(
+                report.findings.iter().all(|f| f.code == "wildcard-sub"),
+                "{name} {}: {:#?}",
+                artifact.path,
+                report.findings
+            );
+            for access in &report.access {
+                let mut expected = spec_subjects.clone();
+                expected.sort();
+                assert_eq!(
+                    access.service_accounts, expected,
+                    "{name} {}",
+                    artifact.path
+                );
+                assert!(!access.any_service_account);
+            }
+        }
+    }
+}
+
+const ISSUER: &str = "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// For generated policies and random `sub` claims, the analysis says "may assume"
+    /// exactly when the evaluator allows.
+    #[test]
+    fn analysis_agrees_with_the_evaluator(
+        subjects in prop::collection::btree_set(("[a-c]{1,2}", "[a-c]{1,2}"), 1..4),
+        pattern in prop::option::of("[a-c]{1,2}"),
+        probe in ("[a-c]{1,2}", "[a-c]{1,3}"),
+    ) {
+        let mut sas: Vec<String> = subjects.iter().map(|(ns, n)| format!("\"{ns}/{n}\"")).collect();
+        if let Some(p) = &pattern {
+            sas.push(format!("\"{p}/x*\""));
+        }
+        let spec = format!("account: \"111122223333\"\nrole: r\nsubjectPatterns: true\ncluster: https://{ISSUER}\nserviceAccount: [{}]\n", sas.join(", "));
+        let bundle = irsa_core::generate(&spec);
+        prop_assume!(!bundle.has_errors());
+        let policy = &bundle.artifacts.iter().find(|a| a.kind == Kind::TrustPolicy).expect("trust").content;
+        let report = analyze(policy, 8192).expect("parses");
+        let access = &report.access[0];
+        let sub = format!("system:serviceaccount:{}:{}", probe.0, probe.1);
+        let by_analysis = access.service_accounts.contains(&format!("{}/{}", probe.0, probe.1))
+            || access.patterns.iter().any(|p| irsa_tests::evaluator::like(p, &sub));
+        let provider = format!("arn:aws:iam::111122223333:oidc-provider/{ISSUER}");
+        let decision = evaluate(policy, &Request::web_identity(&provider, ISSUER, Some(&sub), Some("sts.amazonaws.com"))).expect("evaluates");
+        prop_assert_eq!(by_analysis, decision == Decision::Allow, "{}", sub);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_auditor(text in ".{0,300}") {
+        let _ = analyze(&text, 2048);
+    }
+}
