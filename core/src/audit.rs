@@ -4,9 +4,9 @@
 //! Null, case-insensitive condition keys). Findings carry stable codes, a severity, an
 //! explanation and a fix; where the intent is clear, a corrected policy is proposed.
 
+use crate::node::Node;
 use crate::policy::{PolicyDocument, Principal, Statement};
 use serde::Serialize;
-use serde_json::Value;
 
 /// How much a finding matters (its `severity`). `high` and `critical` fail `kubectl irsa audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -110,21 +110,19 @@ fn error(at: &str, message: impl Into<String>) -> ParseError {
 }
 
 fn parse_statements(text: &str) -> Result<Vec<ParsedStatement>, ParseError> {
-    let mut doc: Value =
-        serde_json::from_str(text).map_err(|e| error("", format!("not JSON: {e}")))?;
-    if let Some(inner) = doc
-        .get("Role")
-        .and_then(|r| r.get("AssumeRolePolicyDocument"))
-    {
+    let json = |text: &str, at: &str| {
+        serde_json::from_str::<Node>(text).map_err(|e| error(at, format!("not JSON: {e}")))
+    };
+    let mut doc = json(text, "")?;
+    if let Some(inner) = get(&doc, "Role").and_then(|r| get(r, "AssumeRolePolicyDocument")) {
         doc = inner.clone();
     }
-    if let Some(Value::String(encoded)) = doc.get("AssumeRolePolicyDocument") {
-        doc = serde_json::from_str(encoded)
-            .map_err(|e| error("AssumeRolePolicyDocument", format!("not JSON: {e}")))?;
+    if let Some(Node::Str(encoded)) = get(&doc, "AssumeRolePolicyDocument") {
+        doc = json(encoded, "AssumeRolePolicyDocument")?;
     }
-    let statements = match doc.get("Statement") {
-        Some(Value::Array(items)) => items.clone(),
-        Some(one @ Value::Object(_)) => vec![one.clone()],
+    let statements = match get(&doc, "Statement") {
+        Some(Node::Seq(items)) => items.clone(),
+        Some(one @ Node::Map(_)) => vec![one.clone()],
         Some(_) => return Err(error("Statement", "expected a statement or a list of them")),
         None => return Err(error("", "no `Statement`: this is not a policy document")),
     };
@@ -135,29 +133,39 @@ fn parse_statements(text: &str) -> Result<Vec<ParsedStatement>, ParseError> {
         .collect()
 }
 
-fn strings(value: &Value, at: &str) -> Result<Vec<String>, ParseError> {
-    let one = |v: &Value| match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Number(n) => Ok(n.to_string()),
+/// The value of `key` in a JSON object.
+fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    match node {
+        Node::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn strings(value: &Node, at: &str) -> Result<Vec<String>, ParseError> {
+    let one = |v: &Node| match v {
+        Node::Str(s) => Ok(s.clone()),
+        Node::Bool(b) => Ok(b.to_string()),
+        Node::Int(n) => Ok(n.to_string()),
+        Node::Float(n) => Ok(n.to_string()),
         _ => Err(error(at, "expected a string or a list of strings")),
     };
     match value {
-        Value::Array(items) => items.iter().map(one).collect(),
+        Node::Seq(items) => items.iter().map(one).collect(),
         other => Ok(vec![one(other)?]),
     }
 }
 
-fn statement(value: &Value, at: &str) -> Result<ParsedStatement, ParseError> {
-    let Value::Object(map) = value else {
+fn statement(value: &Node, at: &str) -> Result<ParsedStatement, ParseError> {
+    let Node::Map(_) = value else {
         return Err(error(at, "expected an object"));
     };
-    let allow = match map.get("Effect").and_then(Value::as_str) {
-        Some("Allow") => true,
-        Some("Deny") => false,
+    let field = |key: &str| get(value, key);
+    let allow = match field("Effect") {
+        Some(Node::Str(e)) if e == "Allow" => true,
+        Some(Node::Str(e)) if e == "Deny" => false,
         _ => return Err(error(&format!("{at}.Effect"), "must be `Allow` or `Deny`")),
     };
-    let (principal, not_principal) = match (map.get("Principal"), map.get("NotPrincipal")) {
+    let (principal, not_principal) = match (field("Principal"), field("NotPrincipal")) {
         (Some(p), None) => (p, false),
         (None, Some(p)) => (p, true),
         _ => {
@@ -168,8 +176,8 @@ fn statement(value: &Value, at: &str) -> Result<ParsedStatement, ParseError> {
         }
     };
     let principals = match principal {
-        Value::String(s) if s == "*" => None,
-        Value::Object(kinds) => {
+        Node::Str(s) if s == "*" => None,
+        Node::Map(kinds) => {
             let mut out = Vec::new();
             for (kind, ids) in kinds {
                 for id in strings(ids, &format!("{at}.Principal.{kind}"))? {
@@ -185,17 +193,17 @@ fn statement(value: &Value, at: &str) -> Result<ParsedStatement, ParseError> {
             ));
         }
     };
-    let (actions, not_action) = match (map.get("Action"), map.get("NotAction")) {
+    let (actions, not_action) = match (field("Action"), field("NotAction")) {
         (Some(a), None) => (strings(a, &format!("{at}.Action"))?, false),
         (None, Some(a)) => (strings(a, &format!("{at}.NotAction"))?, true),
         _ => return Err(error(at, "needs exactly one of `Action` and `NotAction`")),
     };
     let mut conditions = Vec::new();
-    match map.get("Condition") {
+    match field("Condition") {
         None => {}
-        Some(Value::Object(ops)) => {
+        Some(Node::Map(ops)) => {
             for (op, keys) in ops {
-                let Value::Object(keys) = keys else {
+                let Node::Map(keys) = keys else {
                     return Err(error(
                         &format!("{at}.Condition.{op}"),
                         "expected an object of keys",
@@ -230,7 +238,7 @@ fn statement(value: &Value, at: &str) -> Result<ParsedStatement, ParseError> {
         not_principal,
         actions,
         not_action,
-        has_resource: map.contains_key("Resource") || map.contains_key("NotResource"),
+        has_resource: field("Resource").is_some() || field("NotResource").is_some(),
         conditions,
     })
 }
