@@ -36,5 +36,37 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// A cluster audit's work: 10,000 trust policies analysed, then each of 10,000 service
+/// accounts checked against its role's report; and the same at 1,000 to show the growth.
+fn bench_audit(c: &mut Criterion) {
+    let issuer = "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+    let policy = |i: usize| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/{issuer}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{issuer}:aud":"sts.amazonaws.com","{issuer}:sub":["system:serviceaccount:ns{i}:sa{i}","system:serviceaccount:ns{i}:other"]}}}}}}]}}"#
+        )
+    };
+    let mut group = c.benchmark_group("audit: service accounts against their roles' policies");
+    group.sample_size(10);
+    for n in [1_000, 10_000] {
+        let policies: Vec<String> = (0..n).map(policy).collect();
+        group.bench_with_input(BenchmarkId::from_parameter(n), &policies, |b, policies| {
+            b.iter(|| {
+                let mut admitted = 0;
+                for (i, text) in policies.iter().enumerate() {
+                    if let Ok(report) = irsa_core::audit::analyze(text, 2048) {
+                        admitted += usize::from(report.admits(
+                            issuer,
+                            &format!("ns{i}"),
+                            &format!("sa{i}"),
+                        ));
+                    }
+                }
+                black_box(admitted)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_audit);
 criterion_main!(benches);

@@ -66,6 +66,22 @@ impl Report {
     pub fn worst(&self) -> Option<Risk> {
         self.findings.iter().map(|f| f.severity).max()
     }
+
+    /// Whether the service account `namespace/name` of the cluster with `issuer` (host and
+    /// path) may assume the role: what a cluster audit asks of every annotated account.
+    pub fn admits(&self, issuer: &str, namespace: &str, name: &str) -> bool {
+        let sub = format!("{SUB_PREFIX}{namespace}:{name}");
+        let pair = format!("{namespace}/{name}");
+        self.access
+            .iter()
+            .filter(|a| a.issuer == "*" || a.issuer.eq_ignore_ascii_case(issuer))
+            .any(|a| {
+                let allowed = a.any_service_account
+                    || a.service_accounts.contains(&pair)
+                    || a.patterns.iter().any(|p| like(p, &sub));
+                allowed && !a.denied.iter().any(|d| d == "*" || like(d, &sub))
+            })
+    }
 }
 
 /// A malformed policy: where, and what is wrong.

@@ -155,10 +155,8 @@ proptest! {
         prop_assume!(!bundle.has_errors());
         let policy = &bundle.artifacts.iter().find(|a| a.kind == Kind::TrustPolicy).expect("trust").content;
         let report = analyze(policy, 8192).expect("parses");
-        let access = &report.access[0];
         let sub = format!("system:serviceaccount:{}:{}", probe.0, probe.1);
-        let by_analysis = access.service_accounts.contains(&format!("{}/{}", probe.0, probe.1))
-            || access.patterns.iter().any(|p| irsa_tests::evaluator::like(p, &sub));
+        let by_analysis = report.admits(ISSUER, &probe.0, &probe.1);
         let provider = format!("arn:aws:iam::111122223333:oidc-provider/{ISSUER}");
         let decision = evaluate(policy, &Request::web_identity(&provider, ISSUER, Some(&sub), Some("sts.amazonaws.com"))).expect("evaluates");
         prop_assert_eq!(by_analysis, decision == Decision::Allow, "{}", sub);
