@@ -182,3 +182,95 @@ pub fn normalized(policy: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// How the IAM side was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Script,
+    Terraform,
+    CloudFormation,
+}
+
+impl Aws {
+    /// What every route (the IAM script, Terraform, CloudFormation) must leave in IAM for
+    /// [`full_spec`]: each role setting, the core's trust policies (as IAM means them), the
+    /// permissions; then the pods' AWS config `config` must resolve to the roles.
+    pub fn assert_full_spec_applied(&self, bundle: &irsa_core::Bundle, config: &str, route: Route) {
+        let pod = self.role("payments-api");
+        assert_eq!(
+            pod[0],
+            format!("arn:aws:iam::{ACCOUNT}:role/irsa/payments-api")
+        );
+        assert_eq!(pod[1], "/irsa/");
+        assert_eq!(pod[2], 7200);
+        assert_eq!(pod[3], "arn:aws:iam::aws:policy/ReadOnlyAccess");
+        let tags = normalized(&pod[4]);
+        assert_eq!(
+            tags,
+            normalized(
+                &serde_json::json!([{"Key": "team", "Value": "payments"}, {"Key": "cost-center", "Value": "4711"}])
+            )
+        );
+        let trust = |role: &str| {
+            let artifact = bundle
+                .artifacts
+                .iter()
+                .find(|a| a.path == format!("iam/{role}.trust.json"));
+            normalized(&json(&artifact.expect("trust").content))
+        };
+        assert_eq!(
+            normalized(&pod[5]),
+            trust("payments-api"),
+            "IAM holds another trust policy than the core's"
+        );
+        assert_eq!(
+            normalized(&self.role("payments-deploy")[5]),
+            trust("payments-deploy")
+        );
+        let policy = |role: &str| {
+            let args = [
+                "iam",
+                "get-role-policy",
+                "--role-name",
+                role,
+                "--policy-name",
+                "irsa",
+                "--query",
+                "PolicyDocument",
+            ];
+            // moto keeps inline policies made by CloudFormation as a Python repr string
+            // (quotes swapped); IAM and the other routes return the document itself.
+            let document = match self.json(&args) {
+                serde_json::Value::String(text) => json(&text.replace('\'', "\"")),
+                other => other,
+            };
+            normalized(&document["Statement"])
+        };
+        assert_eq!(
+            policy("payments-api")["Resource"],
+            format!("arn:aws:iam::{ACCOUNT}:role/payments-deploy")
+        );
+        assert_eq!(policy("payments-deploy")["Action"], "s3:GetObject");
+        // moto's CloudFormation ignores ManagedPolicyArns (cfn-lint checks them).
+        if route != Route::CloudFormation {
+            let attached = self.cli(&[
+                "iam",
+                "list-attached-role-policies",
+                "--role-name",
+                "payments-deploy",
+            ]);
+            assert!(
+                attached.contains("arn:aws:iam::aws:policy/SecurityAudit"),
+                "{attached}"
+            );
+        }
+        assert_eq!(
+            self.who(config, "pod"),
+            format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-api/payments-api")
+        );
+        assert_eq!(
+            self.who(config, "deploy"),
+            format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-deploy/payments-api")
+        );
+    }
+}

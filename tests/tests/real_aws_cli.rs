@@ -5,7 +5,7 @@
 //! enforce trust policies (the evaluator property tests do); this proves the files are
 //! what IAM, STS and the CLI accept and read. Run by `scripts/test` (needs .venv).
 
-use irsa_tests::aws::{ACCOUNT, Aws, ISSUER, full_spec, json, write_bundle};
+use irsa_tests::aws::{Aws, ISSUER, Route, full_spec, write_bundle};
 use irsa_tests::tools::venv_tool;
 use std::process::Command;
 
@@ -53,60 +53,6 @@ fn generated_iam_and_profiles_work_with_the_real_aws_cli() {
         1,
         "{providers}"
     );
-    let (pod, deploy) = first;
-    assert_eq!(
-        pod[0],
-        format!("arn:aws:iam::{ACCOUNT}:role/irsa/payments-api")
-    );
-    assert_eq!(pod[1], "/irsa/");
-    assert_eq!(pod[2], 7200);
-    assert_eq!(pod[3], "arn:aws:iam::aws:policy/ReadOnlyAccess");
-    assert_eq!(
-        pod[4],
-        serde_json::json!([{"Key": "team", "Value": "payments"}, {"Key": "cost-center", "Value": "4711"}])
-    );
-    let trust = |role: &str| {
-        let artifact = bundle
-            .artifacts
-            .iter()
-            .find(|a| a.path == format!("iam/{role}.trust.json"));
-        json(&artifact.expect("trust").content)
-    };
-    assert_eq!(
-        pod[5],
-        trust("payments-api"),
-        "IAM stored a different trust policy than the one generated"
-    );
-    assert_eq!(deploy[5], trust("payments-deploy"));
-    let inline = aws.json(&[
-        "iam",
-        "get-role-policy",
-        "--role-name",
-        "payments-deploy",
-        "--policy-name",
-        "irsa",
-        "--query",
-        "PolicyDocument",
-    ]);
-    assert_eq!(inline["Statement"][0]["Action"], "s3:GetObject");
-    let attached = aws.cli(&[
-        "iam",
-        "list-attached-role-policies",
-        "--role-name",
-        "payments-deploy",
-    ]);
-    assert!(
-        attached.contains("arn:aws:iam::aws:policy/SecurityAudit"),
-        "{attached}"
-    );
-
     let config = std::fs::read_to_string(dir.path().join("aws/config")).expect("config");
-    assert_eq!(
-        aws.who(&config, "pod"),
-        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-api/payments-api")
-    );
-    assert_eq!(
-        aws.who(&config, "deploy"),
-        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-deploy/payments-api")
-    );
+    aws.assert_full_spec_applied(&bundle, &config, Route::Script);
 }

@@ -5,7 +5,7 @@
 //! that the real AWS CLI resolves to the roles, and leave nothing after destroy.
 //! Run by `scripts/test`; skipped, saying so, where the machine has no Terraform mirror.
 
-use irsa_tests::aws::{ACCOUNT, Aws, full_spec, json, normalized};
+use irsa_tests::aws::{Aws, Route, full_spec};
 use irsa_tests::golden::repo_root;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -92,86 +92,8 @@ fn apply_form(form: &str) {
         String::from_utf8_lossy(&plan.stdout)
     );
 
-    let pod = aws.role("payments-api");
-    assert_eq!(
-        pod[0],
-        format!("arn:aws:iam::{ACCOUNT}:role/irsa/payments-api")
-    );
-    assert_eq!(
-        (&pod[1], &pod[2], &pod[3]),
-        (
-            &"/irsa/".into(),
-            &7200.into(),
-            &"arn:aws:iam::aws:policy/ReadOnlyAccess".into()
-        )
-    );
-    let mut tags = pod[4].as_array().cloned().unwrap_or_default();
-    tags.sort_by_key(|t| t.to_string());
-    assert_eq!(
-        serde_json::Value::Array(tags),
-        serde_json::json!([{"Key": "cost-center", "Value": "4711"}, {"Key": "team", "Value": "payments"}])
-    );
-    let trust = |role: &str| {
-        let artifact = bundle
-            .artifacts
-            .iter()
-            .find(|a| a.path == format!("iam/{role}.trust.json"));
-        normalized(&json(&artifact.expect("trust").content))
-    };
-    assert_eq!(
-        normalized(&pod[5]),
-        trust("payments-api"),
-        "the pod role's trust differs from the core's"
-    );
-    assert_eq!(
-        normalized(&aws.role("payments-deploy")[5]),
-        trust("payments-deploy")
-    );
-    let inline = aws.json(&[
-        "iam",
-        "get-role-policy",
-        "--role-name",
-        "payments-deploy",
-        "--policy-name",
-        "irsa",
-        "--query",
-        "PolicyDocument",
-    ]);
-    assert_eq!(normalized(&inline["Statement"])["Action"], "s3:GetObject");
-    let pod_policy = aws.json(&[
-        "iam",
-        "get-role-policy",
-        "--role-name",
-        "payments-api",
-        "--policy-name",
-        "irsa",
-        "--query",
-        "PolicyDocument",
-    ]);
-    assert_eq!(
-        normalized(&pod_policy["Statement"])["Resource"],
-        format!("arn:aws:iam::{ACCOUNT}:role/payments-deploy")
-    );
-    let attached = aws.cli(&[
-        "iam",
-        "list-attached-role-policies",
-        "--role-name",
-        "payments-deploy",
-    ]);
-    assert!(
-        attached.contains("arn:aws:iam::aws:policy/SecurityAudit"),
-        "{attached}"
-    );
-
     let config = ok(&aws, &dir, &["output", "-raw", "aws_config"]);
-    assert_eq!(
-        aws.who(&config, "pod"),
-        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-api/payments-api")
-    );
-    assert_eq!(
-        aws.who(&config, "deploy"),
-        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-deploy/payments-api")
-    );
+    aws.assert_full_spec_applied(&bundle, &config, Route::Terraform);
 
     ok(&aws, &dir, &["destroy", "-input=false", "-auto-approve"]);
     assert_eq!(
