@@ -1,0 +1,17 @@
+//! ARNs and issuer URLs: parsing never panics, and what parses prints back the same.
+#![no_main]
+
+use irsa_core::arn::RoleArn;
+use irsa_core::issuer::Issuer;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(arn) = RoleArn::parse(text) {
+            assert_eq!(arn.to_string(), text);
+        }
+        if let Ok((issuer, _)) = Issuer::parse(text) {
+            assert_eq!(issuer.url(), text);
+        }
+        let _ = irsa_core::arn::parse_policy_arn(text);
+    }
+});
