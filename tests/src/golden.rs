@@ -104,3 +104,37 @@ pub fn example_bundles() -> Vec<(String, irsa_core::Bundle)> {
         })
         .collect()
 }
+
+/// Writes the artifacts of `kinds` from every example into `dir`, one file each named
+/// `<example>-<n>.<extension>`, for a linter to read; returns their paths.
+pub fn example_artifact_files(
+    dir: &Path,
+    kinds: &[irsa_core::Kind],
+    extension: &str,
+) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for (name, bundle) in example_bundles() {
+        for (i, artifact) in bundle
+            .artifacts
+            .iter()
+            .filter(|a| kinds.contains(&a.kind))
+            .enumerate()
+        {
+            let file = dir.join(format!("{name}-{i}.{extension}"));
+            std::fs::write(&file, &artifact.content).expect("write");
+            files.push(file);
+        }
+    }
+    files
+}
+
+/// Runs a linter over `files`; panics with its output when it complains.
+pub fn assert_clean(mut linter: std::process::Command, files: &[PathBuf]) {
+    let out = linter.args(files).output().expect("run the linter");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -5,7 +5,7 @@
 
 use irsa_core::Kind;
 use irsa_tests::aws::{ACCOUNT, Aws, Route, full_spec};
-use irsa_tests::golden::example_bundles;
+use irsa_tests::golden::{assert_clean, example_artifact_files};
 use irsa_tests::tools::venv_tool;
 use std::process::Command;
 
@@ -13,34 +13,13 @@ use std::process::Command;
 #[ignore = "needs cfn-lint: run scripts/test"]
 fn templates_of_every_example_pass_cfn_lint() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut files = Vec::new();
-    for (name, bundle) in example_bundles() {
-        for (i, artifact) in bundle
-            .artifacts
-            .iter()
-            .filter(|a| a.kind == Kind::Cloudformation)
-            .enumerate()
-        {
-            let file = dir.path().join(format!("{name}-{i}.yaml"));
-            std::fs::write(&file, &artifact.content).expect("write");
-            files.push(file);
-        }
-    }
+    let files = example_artifact_files(dir.path(), &[Kind::Cloudformation], "yaml");
     assert!(
         files.len() >= 12,
         "every example has templates, found {}",
         files.len()
     );
-    let out = Command::new(venv_tool("cfn-lint"))
-        .args(&files)
-        .output()
-        .expect("run cfn-lint");
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_clean(Command::new(venv_tool("cfn-lint")), &files);
 }
 
 #[test]
