@@ -24,14 +24,20 @@ pub fn attr(key: &str, value: impl Into<String>) -> Item {
 /// A quoted HCL string: `\`, `"` and control characters escaped, and `${`/`%{` doubled so
 /// that nothing is interpolated.
 pub fn string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in escape_templates(s).chars() {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
             c => out.push(c),
         }
     }
