@@ -123,7 +123,9 @@ export function commandsOf(spec) {
     if (spec.workload?.container) args.push('--container', shellQuote(spec.workload.container));
     out.push('# The same, from flags only:', `${args.join(' ')} --out-dir irsa/`, '');
   }
-  out.push('# Then create the IAM side and apply the Kubernetes objects:', 'bash irsa/aws-cli/create-iam.sh', 'kubectl apply --server-side -R -f irsa/kubernetes/', '');
+  out.push('# Then create the IAM side and apply the Kubernetes objects:', 'bash irsa/aws-cli/create-iam.sh');
+  if (spec.podIdentity) out.push('bash irsa/pod-identity/associations.sh');
+  out.push('kubectl apply --server-side -R -f irsa/kubernetes/', '');
   return out.join('\n');
 }
 

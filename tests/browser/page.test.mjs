@@ -164,6 +164,8 @@ test('Pod Identity from the form matches the CLI', async () => {
   await fill(page, 'clusterName', 'prod-eu');
   const expected = await assertMatchesCli(page);
   assert.ok(expected.artifacts.some((a) => a.kind === 'pod-identity'));
+  await generator(page).locator('[role=tab][data-path="commands.sh"]').click();
+  assert.match(await generator(page).locator('.panel code').textContent(), /bash irsa\/pod-identity\/associations\.sh/);
   assert.deepEqual(errors, []);
   await context.close();
 });
