@@ -316,3 +316,40 @@ fn audit_reports_who_can_assume_and_gates_on_high_findings() {
         stdout(&malformed)
     );
 }
+
+#[test]
+fn flags_wire_a_workload_container() {
+    let out = run(
+        &[
+            "generate",
+            "payments/api",
+            "--role",
+            "payments-api",
+            "--account",
+            "111122223333",
+            "--issuer",
+            ISSUER,
+            "--assume",
+            "deploy=payments-deploy",
+            "--workload",
+            "deployment/api",
+            "--container",
+            "app",
+            "--regional-sts",
+            "--format",
+            "workload-patch,service-account",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("# kubernetes/payments/deployment-api.patch.yaml"),
+        "{text}"
+    );
+    assert!(text.contains("      - name: app\n"), "{text}");
+    assert!(
+        text.contains("eks.amazonaws.com/sts-regional-endpoints: \"true\""),
+        "{text}"
+    );
+}
