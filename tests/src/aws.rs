@@ -97,6 +97,17 @@ impl Aws {
         );
         let path = self.home.join("pod-config");
         std::fs::write(&path, config).expect("write config");
+        self.caller(&path, profile, &[])
+    }
+
+    /// `aws sts get-caller-identity --profile PROFILE` as a pod: the config file at
+    /// `config_path`, no credentials but what `env` adds; the ARN it became.
+    pub fn caller(
+        &self,
+        config_path: &Path,
+        profile: &str,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> String {
         let mut cmd = Command::new(venv_tool("aws"));
         cmd.args([
             "sts",
@@ -117,7 +128,8 @@ impl Aws {
             "AWS_SHARED_CREDENTIALS_FILE",
             self.home.join("no-credentials"),
         )
-        .env("AWS_CONFIG_FILE", &path);
+        .env("AWS_CONFIG_FILE", config_path)
+        .envs(env.iter().copied());
         run(cmd, &format!("aws --profile {profile}"))
             .trim()
             .to_owned()

@@ -108,31 +108,18 @@ fn the_container_credentials_profile_reaches_the_target_role() {
     let token_file = dir.path().join("eks-pod-identity-token");
     std::fs::write(&token_file, AGENT_TOKEN).expect("token");
     let config = dir.path().join("aws/config");
-    let mut cmd = Command::new(venv_tool("aws"));
-    cmd.args([
-        "sts",
-        "get-caller-identity",
-        "--profile",
-        "deploy",
-        "--query",
-        "Arn",
-        "--output",
-        "text",
-    ])
-    .env_clear()
-    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-    .env("HOME", dir.path())
-    .env("AWS_ENDPOINT_URL", &aws.moto.endpoint)
-    .env("AWS_DEFAULT_REGION", "eu-west-2")
-    .env(
-        "AWS_SHARED_CREDENTIALS_FILE",
-        dir.path().join("no-credentials"),
-    )
-    .env("AWS_CONFIG_FILE", &config)
     // What the EKS Pod Identity webhook injects into the pod.
-    .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &agent)
-    .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token_file);
-    let who = run(cmd, "aws --profile deploy");
+    let who = aws.caller(
+        &config,
+        "deploy",
+        &[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", agent.as_ref()),
+            (
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                token_file.as_os_str(),
+            ),
+        ],
+    );
     assert_eq!(
         who.trim(),
         format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-deploy/payments-api")

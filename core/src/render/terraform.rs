@@ -2,10 +2,11 @@
 //! as plain resources for those who copy HCL. Roles in other accounts are created through
 //! an aliased provider that may only touch that account.
 
+use crate::arn::RoleArn;
 use crate::plan::Plan;
 use crate::render::RoleDocs;
 use crate::render::hcl::{self, Item, attr, list, string};
-use crate::spec::{RoleSettings, defaults};
+use crate::spec::{RoleSettings, Target, defaults};
 
 /// The module call: `module "irsa"` with the spec's keys, plus a `target-role` call per role
 /// in another account.
@@ -66,18 +67,7 @@ pub fn module_call(plan: &Plan) -> String {
     if !local.is_empty() {
         let targets = local
             .iter()
-            .map(|(t, arn)| {
-                let mut fields = vec![attr("name", string(&arn.name))];
-                if let Some(id) = &t.external_id {
-                    fields.push(attr("external_id", string(id)));
-                }
-                if arn.path != defaults::ROLE_PATH {
-                    fields.push(attr("path", string(&arn.path)));
-                }
-                fields.extend(settings_attrs(&t.settings));
-                fields.extend(tags(&t.settings));
-                Item::Map(label_key(&t.profile), fields)
-            })
+            .map(|(t, arn)| Item::Map(label_key(&t.profile), target_fields(t, arn, None)))
             .collect();
         body.push(Item::Map("target_roles".into(), targets));
     }
@@ -99,17 +89,8 @@ pub fn module_call(plan: &Plan) -> String {
                     format!("{{ aws = aws.{} }}", account_alias(account)),
                 ),
                 Item::Blank,
-                attr("name", string(&arn.name)),
-                attr("trusted_role_arn", "module.irsa.pod_role_arn"),
             ];
-            if let Some(id) = &t.external_id {
-                call.push(attr("external_id", string(id)));
-            }
-            if arn.path != defaults::ROLE_PATH {
-                call.push(attr("path", string(&arn.path)));
-            }
-            call.extend(settings_attrs(&t.settings));
-            call.extend(tags(&t.settings));
+            call.extend(target_fields(t, arn, Some("module.irsa.pod_role_arn")));
             blocks.push(Item::Block(format!("module \"{label}\""), call));
         }
     }
@@ -291,6 +272,23 @@ pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
     )
 }
 
+/// A target role's inputs, shared by the module's `target_roles` and `target-role` calls.
+fn target_fields(target: &Target, arn: &RoleArn, trusted_role: Option<&str>) -> Vec<Item> {
+    let mut fields = vec![attr("name", string(&arn.name))];
+    if let Some(trusted) = trusted_role {
+        fields.push(attr("trusted_role_arn", trusted));
+    }
+    if let Some(id) = &target.external_id {
+        fields.push(attr("external_id", string(id)));
+    }
+    if arn.path != defaults::ROLE_PATH {
+        fields.push(attr("path", string(&arn.path)));
+    }
+    fields.extend(settings_attrs(&target.settings));
+    fields.extend(tags(&target.settings));
+    fields
+}
+
 fn settings_attrs(settings: &RoleSettings) -> Vec<Item> {
     let mut out = Vec::new();
     if let Some(seconds) = settings.max_session_duration {
@@ -373,10 +371,8 @@ fn account_alias(account: &str) -> String {
     format!("account_{account}")
 }
 
-fn by_account<'a, T>(
-    items: &[&'a (T, crate::arn::RoleArn)],
-) -> Vec<(&'a str, Vec<&'a (T, crate::arn::RoleArn)>)> {
-    let mut groups: Vec<(&str, Vec<&(T, crate::arn::RoleArn)>)> = Vec::new();
+fn by_account<'a, T>(items: &[&'a (T, RoleArn)]) -> Vec<(&'a str, Vec<&'a (T, RoleArn)>)> {
+    let mut groups: Vec<(&str, Vec<&(T, RoleArn)>)> = Vec::new();
     for item in items {
         let account = item.1.account.as_str();
         match groups.iter_mut().find(|(a, _)| *a == account) {
