@@ -373,7 +373,10 @@ fn check_pod_identity(spec: &Spec, diags: &mut Diagnostics) {
         let d = Diagnostic::error(
             Code::PatternNotAllowed,
             &sa.field,
-            "EKS Pod Identity associates exact service accounts, not patterns",
+            format!(
+                "`{}/{}` is a pattern, but EKS Pod Identity associates exact service accounts",
+                sa.value.namespace, sa.value.name
+            ),
         )
         .with_help("list the service accounts");
         diags.push(d);

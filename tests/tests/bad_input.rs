@@ -586,6 +586,23 @@ const CASES: &[(&str, &str, &str)] = &[
         "clusterName",
         "cluster-name",
     ),
+    ("podIdentity: \"yes\"", "podIdentity", "wrong-type"),
+    ("podIdentity: true", "clusterName", "missing-field"),
+    (
+        "{podIdentity: true, clusterName: prod, subjectPatterns: true, serviceAccount: \"payments/*\"}",
+        "serviceAccount",
+        "pattern-not-allowed",
+    ),
+    (
+        "{podIdentity: true, clusterName: prod, cluster: https://issuer.example.com}",
+        "clusterName",
+        "cluster-name",
+    ),
+    (
+        "{podIdentity: true, clusterName: prod, cluster: ~, account: ~}",
+        "account",
+        "missing-field",
+    ),
     // structure
     ("rol: x", "rol", "unknown-field"),
     ("serviceAcount: a/b", "serviceAcount", "unknown-field"),
