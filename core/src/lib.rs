@@ -27,6 +27,7 @@ pub mod names;
 pub mod node;
 pub mod plan;
 pub mod policy;
+pub mod profiles;
 mod reader;
 pub mod render;
 pub mod spec;

@@ -21,7 +21,7 @@ pub struct Args {
     output: Option<Format>,
 
     /// The account's role trust policy length quota
-    #[arg(long, default_value_t = 2048)]
+    #[arg(long, default_value_t = irsa_core::spec::defaults::TRUST_POLICY_QUOTA as usize)]
     quota: usize,
 }
 

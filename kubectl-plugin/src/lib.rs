@@ -3,11 +3,21 @@
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the input is invalid (diagnostics on
 //! stderr), 2 usage error, 3 a file could not be read or written, 4 `audit` found a high
-//! or critical problem.
+//! or critical problem or `doctor` a failing check, 5 the cluster could not be reached or
+//! refused a request, 6 `bind` refused to change what another owner set.
 
+mod api;
 mod audit;
+mod bind;
+mod context;
+mod doctor;
 mod generate;
+mod input;
+mod inventory;
+mod pods;
 mod printer;
+mod status;
+mod unbind;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -19,7 +29,7 @@ use std::process::ExitCode;
     version,
     about = "Let pods on Amazon EKS act as AWS IAM roles, without a stored secret",
     long_about = "Let pods on Amazon EKS act as AWS IAM roles, without a stored secret.\n\nFrom a spec of a few lines (cluster issuer, namespace/service account, pod role, roles to chain into) irsa writes the IAM trust and permissions policies, the annotated ServiceAccount, an AWS config file with one profile per role, its ConfigMap and the workload wiring.",
-    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage error, 3 file error, 4 audit finding (high or critical)."
+    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage error, 3 file error, 4 audit finding (high or critical) or doctor failure, 5 cluster error, 6 refused (needs --overwrite, --force-conflicts or --allow-default-service-account)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -30,8 +40,26 @@ pub struct Cli {
 pub enum Command {
     /// Generate every artifact from a spec file or flags, offline
     Generate(Box<generate::Args>),
+    /// Apply the ServiceAccount, its AWS config and the workload wiring to the cluster
+    Bind(Box<bind::Args>),
+    /// Remove exactly what bind applied, leaving other owners' fields
+    Unbind(unbind::Args),
+    /// ServiceAccounts with a role: profiles, workloads, pods with credentials
+    Status(status::Args),
+    /// Why a ServiceAccount's or workload's pods do or do not get their role
+    Doctor(Box<doctor::Args>),
     /// Who can assume a role, and what is dangerous in its trust policy, offline
     Audit(audit::Args),
+    /// Print a shell completion script: bash, zsh or fish
+    Completion(CompletionArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  source <(kubectl irsa completion bash)\n  kubectl irsa completion zsh > \"${fpath[1]}/_kubectl-irsa\"\n  kubectl irsa completion fish > ~/.config/fish/completions/kubectl-irsa.fish"
+)]
+pub struct CompletionArgs {
+    shell: clap_complete::Shell,
 }
 
 /// Failures that are not about the spec itself.
@@ -49,6 +77,10 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    #[error("{0}")]
+    Cluster(String),
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// How a command ended: the spec was invalid (diagnostics already printed) or it succeeded.
@@ -64,6 +96,20 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate::run(*args),
+        Command::Bind(args) => live(bind::run(*args)),
+        Command::Unbind(args) => live(unbind::run(args)),
+        Command::Status(args) => live(status::run(args)),
+        Command::Doctor(args) => live(doctor::run(*args)),
+        Command::Completion(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(
+                args.shell,
+                &mut command,
+                "kubectl-irsa",
+                &mut std::io::stdout(),
+            );
+            Ok(Outcome::Done)
+        }
         Command::Audit(args) => audit::run(args),
     };
     match result {
@@ -76,7 +122,22 @@ pub fn main() -> ExitCode {
         }
         Err(err) => {
             eprintln!("error: {err}");
-            ExitCode::from(3)
+            ExitCode::from(match err {
+                Error::Cluster(_) => 5,
+                Error::Refused(_) => 6,
+                _ => 3,
+            })
         }
     }
+}
+
+/// Runs a command that talks to the cluster; offline commands never start a runtime.
+fn live(
+    command: impl std::future::Future<Output = Result<Outcome, Error>>,
+) -> Result<Outcome, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Cluster(format!("cannot start the async runtime: {e}")))?
+        .block_on(command)
 }

@@ -3,5 +3,6 @@
 
 pub mod aws;
 pub mod evaluator;
+pub mod fake_kube;
 pub mod golden;
 pub mod tools;

@@ -1,0 +1,381 @@
+//! `kubectl irsa bind`: applies the core's Kubernetes objects to the current context with
+//! server-side apply, one request per object, and says what the AWS side still needs.
+
+use crate::api::{self, Api, ApiError, ApplyOptions, Change};
+use crate::context::{Context, ContextArgs};
+use crate::input::{Defaults, SpecInput};
+use crate::printer::{self, Format};
+use crate::{Error, Outcome, pods};
+use irsa_core::Kind;
+use irsa_core::render::kubernetes::ROLE_ARN_ANNOTATION;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DryRun {
+    None,
+    /// Send nothing; print the objects
+    Client,
+    /// Ask the API server to validate and merge, without persisting (dryRun=All)
+    Server,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kubectl irsa bind payments/api --role payments-api\n  kubectl irsa bind api -n payments --role payments-api \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy --workload deployment/api --restart\n  kubectl irsa bind -f irsa.yaml --dry-run=server -o yaml\n\nThe issuer, account and cluster name come from the cluster and an EKS context\n(`aws eks update-kubeconfig`); --issuer and --account override them."
+)]
+pub struct Args {
+    #[command(flatten)]
+    input: SpecInput,
+    #[command(flatten)]
+    context: ContextArgs,
+    /// Restart the workloads whose pods started without AWS credentials
+    #[arg(long)]
+    restart: bool,
+    /// Re-point a ServiceAccount that another tool annotated with a different role
+    #[arg(long)]
+    overwrite: bool,
+    /// Take over fields that other field managers set to other values
+    #[arg(long)]
+    force_conflicts: bool,
+    /// Allow binding a `default` ServiceAccount, which every pod without one runs as
+    #[arg(long)]
+    allow_default_service_account: bool,
+    /// `client` sends nothing, `server` sends dryRun=All
+    #[arg(long, value_enum, default_value = "none", num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    dry_run: DryRun,
+    /// Print the applied objects as `json` or `yaml`
+    #[arg(short = 'o', long = "output", value_enum)]
+    output: Option<Format>,
+    /// Also write the whole bundle (IAM policies, scripts, Terraform, ...) under DIR
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+}
+
+pub async fn run(mut args: Args) -> Result<Outcome, Error> {
+    let context = args.context.connect().await?;
+    for sa in &mut args.input.service_accounts {
+        if !sa.contains('/') {
+            *sa = format!("{}/{sa}", context.namespace);
+        }
+    }
+    let defaults = defaults(&args, &context).await?;
+    let bundle = args.input.bundle(&defaults)?;
+    printer::diagnostics(&bundle.diagnostics, &mut std::io::stderr());
+    if bundle.has_errors() {
+        if bundle.diagnostics.iter().any(|d| d.field == "account") {
+            eprintln!("hint: pass --account, or use an EKS context named by its cluster ARN");
+        }
+        return Ok(Outcome::Invalid);
+    }
+    let objects = objects(&bundle)?;
+    if !args.allow_default_service_account {
+        if let Some(sa) = objects
+            .iter()
+            .find(|o| pods::text(o, "/kind") == "ServiceAccount" && pods::name(o) == "default")
+        {
+            return Err(Error::Refused(format!(
+                "refusing to bind the `default` ServiceAccount of namespace `{}`: every pod there without its own service account would get the role; create a dedicated one, or pass --allow-default-service-account",
+                pods::text(sa, "/metadata/namespace")
+            )));
+        }
+    }
+    if args.dry_run == DryRun::Client {
+        print!("{}", render(&objects, args.output.unwrap_or(Format::Yaml)));
+        return Ok(Outcome::Done);
+    }
+    if let Some(dir) = &args.out_dir {
+        crate::generate::write_out_dir(dir, &bundle.artifacts)?;
+        eprintln!("wrote the bundle under {}", dir.display());
+    }
+
+    // Pods that exist now started before this bind: they have no credentials unless an
+    // earlier bind gave them. Their list also dates this moment (see `Api::apply`).
+    let mut waiting = Vec::new();
+    let mut before = None;
+    for sa in objects
+        .iter()
+        .filter(|o| pods::text(o, "/kind") == "ServiceAccount")
+    {
+        let ns = pods::text(sa, "/metadata/namespace");
+        let list = pods::of_service_account(&context.api, ns, pods::name(sa))
+            .await
+            .map_err(cluster)?;
+        before = before.max(list.resource_version);
+        waiting.extend(list.items.into_iter().filter(|p| {
+            !pods::has_credentials(p) && pods::text(p, "/metadata/deletionTimestamp").is_empty()
+        }));
+    }
+
+    let options = ApplyOptions {
+        force: false,
+        dry_run: args.dry_run == DryRun::Server,
+    };
+    let mut applied: Vec<(Value, Change)> = Vec::new();
+    for object in &objects {
+        match apply(&context.api, object, options, before, &args).await {
+            Ok(done) => {
+                if args.output.is_none() {
+                    println!("{}", line(object, done.change, options.dry_run));
+                }
+                applied.push((done.object, done.change));
+            }
+            Err(error) => {
+                if !applied.is_empty() {
+                    let names: Vec<String> = applied.iter().map(|(o, _)| slash(o)).collect();
+                    eprintln!("already applied: {}", names.join(", "));
+                }
+                return Err(error);
+            }
+        }
+    }
+    if let Some(format) = args.output {
+        let objects: Vec<Value> = applied.iter().map(|(o, _)| o.clone()).collect();
+        print!("{}", render(&objects, format));
+    }
+    restart(&context.api, &args, &waiting, &applied).await?;
+    iam_note(&bundle, args.out_dir.is_some());
+    Ok(Outcome::Done)
+}
+
+/// Issuer, account, partition and cluster name the flags did not give.
+async fn defaults(args: &Args, context: &Context) -> Result<Defaults, Error> {
+    let mut defaults = Defaults {
+        account: context.eks.account.clone(),
+        partition: context.eks.partition.clone(),
+        cluster_name: context.eks.cluster_name.clone(),
+        issuer: None,
+    };
+    if args.input.filename.is_none() && args.input.flags.issuers.is_empty() {
+        if args.dry_run == DryRun::Client {
+            return Err(Error::Usage(
+                "--dry-run=client sends no request, so the cluster's issuer is unknown: pass --issuer URL".to_owned(),
+            ));
+        }
+        let issuer = context.api.issuer().await.map_err(|e| {
+            Error::Cluster(format!(
+                "cannot find the cluster's OIDC issuer: {e}\n  hint: pass --issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)"
+            ))
+        })?;
+        defaults.issuer = Some(issuer);
+    }
+    Ok(defaults)
+}
+
+/// The bundle's Kubernetes objects, in the order they must exist: ServiceAccounts,
+/// ConfigMaps, then the workloads that use them.
+fn objects(bundle: &irsa_core::Bundle) -> Result<Vec<Value>, Error> {
+    let mut objects = Vec::new();
+    for kind in [Kind::ServiceAccount, Kind::ConfigMap, Kind::WorkloadPatch] {
+        for artifact in bundle.artifacts.iter().filter(|a| a.kind == kind) {
+            let value: Value = serde_saphyr::from_str(&artifact.content)
+                .map_err(|e| Error::Usage(format!("cannot read back {}: {e}", artifact.path)))?;
+            objects.push(value);
+        }
+    }
+    Ok(objects)
+}
+
+/// One apply; on a conflict, a second one with force when the flags allow every field.
+async fn apply(
+    api: &Api,
+    object: &Value,
+    options: ApplyOptions,
+    before: Option<u64>,
+    args: &Args,
+) -> Result<api::Applied, Error> {
+    let error = match api.apply(object, options, before).await {
+        Ok(done) if options.dry_run => return dry_run_change(api, object, done).await,
+        Ok(done) => return Ok(done),
+        Err(error) if error.code == Some(409) && !error.conflicts.is_empty() => error,
+        Err(error) => return Err(cluster(error)),
+    };
+    let role_field = format!(".metadata.annotations.{ROLE_ARN_ANNOTATION}");
+    let (role, other): (Vec<_>, Vec<_>) = error
+        .conflicts
+        .iter()
+        .partition(|(field, _)| *field == role_field);
+    if let Some((_, manager)) = role.first().filter(|_| !args.overwrite) {
+        return Err(Error::Refused(format!(
+            "{} is already annotated with another role (set by \"{manager}\"); pass --overwrite to re-point it",
+            slash(object)
+        )));
+    }
+    if !other.is_empty() && !args.force_conflicts {
+        let fields: Vec<String> = other
+            .iter()
+            .map(|(field, manager)| format!("  {field} (managed by \"{manager}\")"))
+            .collect();
+        return Err(Error::Refused(format!(
+            "{}: other field managers set these fields to other values:\n{}\npass --force-conflicts to take them over",
+            slash(object),
+            fields.join("\n")
+        )));
+    }
+    let forced = ApplyOptions {
+        force: true,
+        ..options
+    };
+    let done = api.apply(object, forced, before).await.map_err(cluster)?;
+    if options.dry_run {
+        return dry_run_change(api, object, done).await;
+    }
+    Ok(done)
+}
+
+/// A dry run persists nothing, so no resourceVersion tells whether it changed the
+/// object: compare the server's merged result with the stored object instead.
+async fn dry_run_change(
+    api: &Api,
+    object: &Value,
+    mut done: api::Applied,
+) -> Result<api::Applied, Error> {
+    if done.change == Change::Created {
+        return Ok(done);
+    }
+    let Some(resource) = api::Resource::of_kind(pods::text(object, "/kind")) else {
+        return Ok(done);
+    };
+    let ns = pods::text(object, "/metadata/namespace");
+    let stored = api
+        .get(resource, ns, pods::name(object))
+        .await
+        .map_err(cluster)?;
+    let content = |o: &Value| {
+        let mut o = o.clone();
+        if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.remove("managedFields");
+            meta.remove("resourceVersion");
+        }
+        o
+    };
+    done.change = if content(&stored) == content(&done.object) {
+        Change::Unchanged
+    } else {
+        Change::Configured
+    };
+    Ok(done)
+}
+
+/// Restarts, or names, the workloads of pods that started without credentials.
+async fn restart(
+    api: &Api,
+    args: &Args,
+    waiting: &[Value],
+    applied: &[(Value, Change)],
+) -> Result<(), Error> {
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = waiting.iter().map(pods::name).collect();
+    eprintln!(
+        "{} pod(s) started before the role was bound and have no AWS credentials: {}",
+        names.len(),
+        names.join(", ")
+    );
+    // A workload whose pod template this bind changed is rolling out already.
+    let rolling: BTreeSet<String> = applied
+        .iter()
+        .filter(|(o, change)| *change != Change::Unchanged && pods::pod_spec(o).is_some())
+        .map(|(o, _)| slash(o))
+        .collect();
+    let mut owners = BTreeSet::new();
+    for pod in waiting {
+        let ns = pods::text(pod, "/metadata/namespace");
+        match pods::owner(pod) {
+            Some((resource, name)) => {
+                owners.insert((resource.kind, ns.to_owned(), name));
+            }
+            None => eprintln!(
+                "  pod {} has no workload to restart: delete it (kubectl delete pod {} -n {ns}) to recreate it with credentials",
+                pods::name(pod),
+                pods::name(pod)
+            ),
+        }
+    }
+    let now = pods::now_rfc3339();
+    for (kind, ns, name) in owners {
+        let Some(resource) = api::Resource::of_kind(kind) else {
+            continue;
+        };
+        let slashed = resource.slash(&name);
+        if rolling.contains(&slashed) {
+            eprintln!("  {slashed} is rolling out with the new wiring");
+        } else if !args.restart {
+            eprintln!(
+                "  restart it: kubectl rollout restart {slashed} -n {ns} (or bind with --restart)"
+            );
+        } else if args.dry_run == DryRun::Server {
+            eprintln!("  {slashed} would be restarted (server dry run)");
+        } else {
+            api.merge_patch(resource, &ns, &name, &pods::restart_patch(&now))
+                .await
+                .map_err(cluster)?;
+            println!("{slashed} restarted");
+        }
+    }
+    Ok(())
+}
+
+/// The IAM half, which bind does not create.
+fn iam_note(bundle: &irsa_core::Bundle, written: bool) {
+    let roles: Vec<String> = bundle
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == Kind::TrustPolicy)
+        .map(|a| {
+            format!(
+                "  {} (trust policy {})",
+                a.role.clone().unwrap_or_default(),
+                a.path
+            )
+        })
+        .collect();
+    if roles.is_empty() {
+        return;
+    }
+    eprintln!(
+        "The IAM roles are not created by bind:\n{}",
+        roles.join("\n")
+    );
+    if !written {
+        eprintln!(
+            "Write them with --out-dir DIR, then run DIR/aws-cli/create-iam.sh or DIR/terraform."
+        );
+    }
+}
+
+fn slash(object: &Value) -> String {
+    let kind = pods::text(object, "/kind");
+    match api::Resource::of_kind(kind) {
+        Some(resource) => resource.slash(pods::name(object)),
+        None => format!("{}/{}", kind.to_ascii_lowercase(), pods::name(object)),
+    }
+}
+
+fn line(object: &Value, change: Change, dry_run: bool) -> String {
+    let suffix = if dry_run { " (server dry run)" } else { "" };
+    format!("{} {}{suffix}", slash(object), change.word())
+}
+
+/// Objects as a YAML stream or a JSON `List`, as `kubectl get -o` prints several.
+pub fn render(objects: &[Value], format: Format) -> String {
+    match format {
+        Format::Json => {
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects});
+            let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Format::Yaml => objects
+            .iter()
+            .map(|o| serde_saphyr::to_string(o).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("---\n"),
+    }
+}
+
+pub fn cluster(error: ApiError) -> Error {
+    Error::Cluster(error.to_string())
+}

@@ -1,0 +1,204 @@
+//! The kubeconfig context, loaded the way kubectl loads it, and the cluster facts an EKS
+//! context carries (account, region, partition, cluster name).
+
+use crate::Error;
+use crate::api::Api;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// kubectl's global flags, with kubectl's names and defaults.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ContextArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)
+    #[arg(long, value_name = "FILE")]
+    kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use
+    #[arg(long)]
+    context: Option<String>,
+    /// The kubeconfig cluster to use
+    #[arg(long)]
+    cluster: Option<String>,
+    /// The kubeconfig user to use
+    #[arg(long)]
+    user: Option<String>,
+    /// Namespace (default: the context's namespace, else `default`)
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
+    /// Time to wait for each request: 30s, 1m, 0 for none
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    request_timeout: Option<Duration>,
+}
+
+/// What an EKS kubeconfig tells about its cluster without asking AWS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EksFacts {
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub partition: Option<String>,
+    pub cluster_name: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Context {
+    pub api: Api,
+    pub namespace: String,
+    pub eks: EksFacts,
+}
+
+fn kube_error(error: impl std::fmt::Display) -> Error {
+    Error::Cluster(format!("cannot load the kubeconfig: {error}"))
+}
+
+impl ContextArgs {
+    pub async fn connect(&self) -> Result<Context, Error> {
+        let kubeconfig = match &self.kubeconfig {
+            Some(path) => Kubeconfig::read_from(path).map_err(kube_error)?,
+            None => Kubeconfig::read().map_err(kube_error)?,
+        };
+        let eks = self.eks_facts(&kubeconfig);
+        let options = KubeConfigOptions {
+            context: self.context.clone(),
+            cluster: self.cluster.clone(),
+            user: self.user.clone(),
+        };
+        let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+            .await
+            .map_err(kube_error)?;
+        if let Some(timeout) = self.request_timeout {
+            let timeout = (!timeout.is_zero()).then_some(timeout);
+            config.connect_timeout = timeout;
+            config.read_timeout = timeout;
+            config.write_timeout = timeout;
+        }
+        let namespace = self
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let client = kube::Client::try_from(config).map_err(kube_error)?;
+        Ok(Context {
+            api: Api::new(client),
+            namespace,
+            eks,
+        })
+    }
+
+    /// Reads the chosen context's cluster name (`aws eks update-kubeconfig` names it by
+    /// the cluster ARN) and its user's `aws eks get-token` arguments.
+    fn eks_facts(&self, kubeconfig: &Kubeconfig) -> EksFacts {
+        let context_name = self
+            .context
+            .as_ref()
+            .or(kubeconfig.current_context.as_ref());
+        let context = context_name.and_then(|name| {
+            kubeconfig
+                .contexts
+                .iter()
+                .find(|c| &c.name == name)
+                .and_then(|c| c.context.as_ref())
+        });
+        let cluster = self
+            .cluster
+            .clone()
+            .or_else(|| context.map(|c| c.cluster.clone()));
+        let user = self
+            .user
+            .clone()
+            .or_else(|| context.and_then(|c| c.user.clone()));
+        let exec_args = user
+            .and_then(|user| kubeconfig.auth_infos.iter().find(|a| a.name == user))
+            .and_then(|a| a.auth_info.as_ref())
+            .and_then(|a| a.exec.as_ref())
+            .and_then(|e| e.args.clone())
+            .unwrap_or_default();
+        let mut facts = cluster.as_deref().map(from_cluster_arn).unwrap_or_default();
+        let arg = |flag: &str| {
+            exec_args
+                .iter()
+                .position(|a| a == flag)
+                .and_then(|i| exec_args.get(i + 1))
+                .cloned()
+                .or_else(|| {
+                    let prefix = format!("{flag}=");
+                    exec_args
+                        .iter()
+                        .find_map(|a| a.strip_prefix(&prefix).map(str::to_owned))
+                })
+        };
+        if exec_args.iter().any(|a| a == "get-token") {
+            facts.cluster_name = facts
+                .cluster_name
+                .or_else(|| arg("--cluster-name").or_else(|| arg("--cluster-id")));
+            facts.region = facts.region.or_else(|| arg("--region"));
+        }
+        facts
+    }
+}
+
+/// `arn:aws:eks:eu-west-2:111122223333:cluster/prod` -> its parts; nothing otherwise.
+pub fn from_cluster_arn(name: &str) -> EksFacts {
+    let parts: Vec<&str> = name.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "eks", region, account, resource] => {
+            match resource.strip_prefix("cluster/") {
+                Some(cluster) if !cluster.is_empty() => EksFacts {
+                    account: Some((*account).to_owned()),
+                    region: Some((*region).to_owned()),
+                    partition: Some((*partition).to_owned()),
+                    cluster_name: Some(cluster.to_owned()),
+                },
+                _ => EksFacts::default(),
+            }
+        }
+        _ => EksFacts::default(),
+    }
+}
+
+/// kubectl's `--request-timeout`: a bare number of seconds, or a number with s, m or h.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => 0,
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if scale > 0 => Ok(Duration::from_secs(n * scale)),
+        _ => Err(format!(
+            "`{text}` is not a duration: use seconds (30), or 30s, 5m, 1h"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_arns() {
+        let facts = from_cluster_arn("arn:aws-cn:eks:cn-north-1:111122223333:cluster/prod");
+        assert_eq!(facts.account.as_deref(), Some("111122223333"));
+        assert_eq!(facts.partition.as_deref(), Some("aws-cn"));
+        assert_eq!(facts.region.as_deref(), Some("cn-north-1"));
+        assert_eq!(facts.cluster_name.as_deref(), Some("prod"));
+        assert_eq!(from_cluster_arn("kind-kind"), EksFacts::default());
+        assert_eq!(
+            from_cluster_arn("arn:aws:eks:us-east-1:111122223333:nodegroup/x"),
+            EksFacts::default()
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("1d").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("m").is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! The spec a command works from: a file, or the same keys given as flags.
+
+use crate::Error;
+use irsa_core::node::Node;
+use std::io::Read;
+
+#[derive(Debug, clap::Args)]
+pub struct SpecInput {
+    /// Service accounts the pod role trusts (`namespace/name`), instead of a spec file
+    #[arg(value_name = "NAMESPACE/NAME", conflicts_with = "filename")]
+    pub service_accounts: Vec<String>,
+
+    /// Spec file (YAML or JSON); `-` reads standard input
+    #[arg(short = 'f', long = "filename", value_name = "SPEC")]
+    pub filename: Option<String>,
+
+    #[command(flatten)]
+    pub flags: SpecFlags,
+}
+
+/// The spec's keys as flags, for the flags-only form.
+#[derive(Debug, clap::Args)]
+pub struct SpecFlags {
+    /// The pod role: a name (in --account) or an ARN
+    #[arg(long, conflicts_with = "filename")]
+    pub role: Option<String>,
+    /// Account of roles given by name (12 digits)
+    #[arg(long, conflicts_with = "filename")]
+    pub account: Option<String>,
+    /// The cluster's OIDC issuer URL (repeat for several clusters)
+    #[arg(long = "issuer", value_name = "URL", conflicts_with = "filename")]
+    pub issuers: Vec<String>,
+    /// A profile chaining into another role: PROFILE=ROLE (name or ARN; repeatable)
+    #[arg(
+        long = "assume",
+        value_name = "PROFILE=ROLE",
+        conflicts_with = "filename"
+    )]
+    pub assume: Vec<String>,
+    /// Workload to wire to the service account: KIND/NAME
+    #[arg(long, value_name = "KIND/NAME", conflicts_with = "filename")]
+    pub workload: Option<String>,
+    /// Container of the workload to wire (default: the workload's name)
+    #[arg(long, requires = "workload", conflicts_with = "filename")]
+    pub container: Option<String>,
+    /// Partition of the roles, when the issuer does not tell
+    #[arg(long, conflicts_with = "filename")]
+    pub partition: Option<String>,
+    /// Name of the pod role's profile in the AWS config file
+    #[arg(long, value_name = "PROFILE", conflicts_with = "filename")]
+    pub pod_profile: Option<String>,
+    /// Annotate for regional STS endpoints and set them in every profile
+    #[arg(long, conflicts_with = "filename")]
+    pub regional_sts: bool,
+}
+
+/// Values the flags may leave out, filled from elsewhere (a live cluster).
+#[derive(Debug, Default)]
+pub struct Defaults {
+    pub issuer: Option<String>,
+    pub account: Option<String>,
+    pub partition: Option<String>,
+    pub cluster_name: Option<String>,
+}
+
+impl SpecInput {
+    /// The spec text of `-f`, or `None` for the flags-only form.
+    pub fn file_text(&self) -> Result<Option<String>, Error> {
+        self.filename.as_deref().map(read_spec).transpose()
+    }
+
+    /// Builds the spec tree the flags describe, so flags and files share every rule.
+    pub fn flags_node(&self, defaults: &Defaults) -> Result<Node, Error> {
+        let flags = &self.flags;
+        if self.service_accounts.is_empty() {
+            return Err(Error::Usage(
+                "give a spec with -f SPEC, or NAMESPACE/NAME with --role".to_owned(),
+            ));
+        }
+        let string = |s: &String| Node::Str(s.clone());
+        let list = |items: &[String]| Node::Seq(items.iter().map(string).collect());
+        let mut map: Vec<(String, Node)> =
+            vec![("serviceAccount".to_owned(), list(&self.service_accounts))];
+        let mut put = |key: &str, value: Option<Node>| {
+            if let Some(value) = value {
+                map.push((key.to_owned(), value));
+            }
+        };
+        put("role", flags.role.as_ref().map(string));
+        put(
+            "account",
+            flags
+                .account
+                .as_ref()
+                .or(defaults.account.as_ref())
+                .map(string),
+        );
+        let issuers = match (&flags.issuers[..], &defaults.issuer) {
+            ([], Some(issuer)) => vec![issuer.clone()],
+            (issuers, _) => issuers.to_vec(),
+        };
+        put("cluster", (!issuers.is_empty()).then(|| list(&issuers)));
+        put(
+            "partition",
+            flags
+                .partition
+                .as_ref()
+                .or(defaults.partition.as_ref())
+                .map(string),
+        );
+        put("clusterName", defaults.cluster_name.as_ref().map(string));
+        put("podProfile", flags.pod_profile.as_ref().map(string));
+        put(
+            "regionalSts",
+            flags.regional_sts.then_some(Node::Bool(true)),
+        );
+        let mut assume = Vec::new();
+        for pair in &flags.assume {
+            let Some((profile, role)) = pair.split_once('=') else {
+                return Err(Error::Usage(format!(
+                    "--assume `{pair}` must be PROFILE=ROLE, like deploy=arn:aws:iam::444455556666:role/deploy"
+                )));
+            };
+            assume.push((profile.to_owned(), Node::Str(role.to_owned())));
+        }
+        put("assume", (!assume.is_empty()).then_some(Node::Map(assume)));
+        put(
+            "workload",
+            flags.workload.as_ref().map(|w| match &flags.container {
+                None => Node::Str(w.clone()),
+                Some(c) => {
+                    let (kind, name) = w.split_once('/').unwrap_or((w, ""));
+                    Node::Map(vec![
+                        ("kind".to_owned(), Node::Str(kind.to_owned())),
+                        ("name".to_owned(), Node::Str(name.to_owned())),
+                        ("container".to_owned(), Node::Str(c.clone())),
+                    ])
+                }
+            }),
+        );
+        Ok(Node::Map(map))
+    }
+
+    /// The bundle of the file or the flags.
+    pub fn bundle(&self, defaults: &Defaults) -> Result<irsa_core::Bundle, Error> {
+        Ok(match self.file_text()? {
+            Some(text) => irsa_core::generate(&text),
+            None => irsa_core::generate_node(&self.flags_node(defaults)?),
+        })
+    }
+}
+
+pub fn read_spec(path: &str) -> Result<String, Error> {
+    let mut text = String::new();
+    let result = if path == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map(|_| ())
+    };
+    result.map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(text)
+}

@@ -1,0 +1,120 @@
+//! `kubectl irsa unbind`: gives up every field bind applied, and nothing else. Server-side
+//! apply of an object with no fields under bind's field manager removes exactly the
+//! fields only that manager set; fields other managers share or own stay.
+
+use crate::api::{self, Api, ApplyOptions, FIELD_MANAGER, Resource};
+use crate::bind::{DryRun, cluster};
+use crate::context::ContextArgs;
+use crate::inventory::Inventory;
+use crate::{Error, Outcome, pods};
+use serde_json::{Value, json};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kubectl irsa unbind payments/api\n  kubectl irsa unbind api -n payments --dry-run=server"
+)]
+pub struct Args {
+    /// Service accounts to unbind: NAMESPACE/NAME, or NAME in -n's namespace
+    #[arg(value_name = "NAMESPACE/NAME", required = true)]
+    service_accounts: Vec<String>,
+    #[command(flatten)]
+    context: ContextArgs,
+    /// `client` sends no change, `server` sends dryRun=All
+    #[arg(long, value_enum, default_value = "none", num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    dry_run: DryRun,
+}
+
+/// Whether bind's field manager applied fields of this object.
+fn ours(object: &Value) -> bool {
+    managers(object).any(|(manager, operation)| manager == FIELD_MANAGER && operation == "Apply")
+}
+
+fn managers(object: &Value) -> impl Iterator<Item = (&str, &str)> {
+    pods::array(object, "/metadata/managedFields")
+        .iter()
+        .map(|m| (pods::text(m, "/manager"), pods::text(m, "/operation")))
+}
+
+pub async fn run(args: Args) -> Result<Outcome, Error> {
+    let context = args.context.connect().await?;
+    for sa in &args.service_accounts {
+        let (ns, name) = sa
+            .split_once('/')
+            .unwrap_or((context.namespace.as_str(), sa.as_str()));
+        unbind(&context.api, ns, name, args.dry_run).await?;
+    }
+    Ok(Outcome::Done)
+}
+
+async fn unbind(api: &Api, ns: &str, name: &str, dry_run: DryRun) -> Result<(), Error> {
+    let inventory = Inventory::load(api, Some(ns)).await.map_err(cluster)?;
+    let Some(sa) = inventory.service_account(ns, name) else {
+        return Err(Error::Cluster(format!(
+            "serviceaccount/{name} not found in namespace \"{ns}\""
+        )));
+    };
+    // Workloads first, so no new pod mounts the ConfigMap about to go.
+    let mut steps: Vec<(Resource, &Value)> = inventory
+        .workloads_of(ns, name)
+        .filter(|(_, w)| ours(w))
+        .map(|(r, w)| (*r, w))
+        .collect();
+    steps.extend(
+        inventory
+            .config_map_of(ns, name)
+            .filter(|c| ours(c))
+            .map(|c| (api::CONFIG_MAP, c)),
+    );
+    if ours(sa) {
+        steps.push((api::SERVICE_ACCOUNT, sa));
+    }
+    if steps.is_empty() {
+        println!("serviceaccount/{name} was not bound by kubectl irsa: nothing to unbind");
+        return Ok(());
+    }
+    let suffix = match dry_run {
+        DryRun::None => "",
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+    };
+    for (resource, object) in steps {
+        let object_name = pods::name(object);
+        // A ConfigMap only bind wrote is bind's: delete it, unless it changed meanwhile.
+        let sole = managers(object).all(|(manager, _)| manager == FIELD_MANAGER);
+        let verb = if resource == api::CONFIG_MAP && sole {
+            if dry_run != DryRun::Client {
+                let version = pods::text(object, "/metadata/resourceVersion");
+                api.delete(
+                    resource,
+                    ns,
+                    object_name,
+                    Some(version),
+                    dry_run == DryRun::Server,
+                )
+                .await
+                .map_err(cluster)?;
+            }
+            "deleted"
+        } else {
+            if dry_run != DryRun::Client {
+                let empty = json!({"apiVersion": resource.group_version, "kind": resource.kind,
+                    "metadata": {"name": object_name, "namespace": ns}});
+                let options = ApplyOptions {
+                    force: false,
+                    dry_run: dry_run == DryRun::Server,
+                };
+                api.apply(&empty, options, None).await.map_err(cluster)?;
+            }
+            "unbound"
+        };
+        println!("{} {verb}{suffix}", resource.slash(object_name));
+    }
+    let running = inventory
+        .pods_of(ns, name)
+        .filter(|p| pods::has_credentials(p))
+        .count();
+    if running > 0 {
+        eprintln!("{running} running pod(s) keep their credentials until they restart");
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! `kubectl irsa unbind`: exactly what bind applied goes; every other owner's field stays.
+
+use crate::harness::{Cluster, DEPLOY_ROLE, text};
+use serde_json::json;
+
+const BIND: [&str; 8] = [
+    "bind",
+    "payments/api",
+    "--role",
+    "payments-api",
+    "--assume",
+    DEPLOY_ROLE,
+    "--workload",
+    "deployment/api",
+];
+
+fn seed_service_account(cluster: &Cluster) {
+    cluster.kube.seed("kubectl-client-side-apply", json!({
+        "apiVersion": "v1", "kind": "ServiceAccount",
+        "metadata": {"name": "api", "namespace": "payments", "annotations": {"owner": "team-payments"}}
+    }));
+}
+
+#[test]
+fn unbind_removes_what_bind_applied_and_nothing_else() {
+    let cluster = Cluster::eks();
+    cluster.seed_deployment("api");
+    seed_service_account(&cluster);
+    let deployment_before = cluster.get("Deployment", "payments", "api");
+    let run = cluster.run(&[&BIND[..], &["--container=app"]].concat());
+    assert_eq!(run.code, 0, "{run:?}");
+
+    let run = cluster.run(&["unbind", "api", "-n", "payments"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "deployment/api unbound\nconfigmap/api-aws-config deleted\nserviceaccount/api unbound\n"
+    );
+    let deployment = cluster.get("Deployment", "payments", "api");
+    assert_eq!(deployment["spec"], deployment_before["spec"]);
+    assert_eq!(
+        deployment["metadata"]["annotations"],
+        json!({"team": "payments"})
+    );
+    assert!(
+        cluster
+            .kube
+            .object("ConfigMap", "payments", "api-aws-config")
+            .is_none()
+    );
+    let sa = cluster.get("ServiceAccount", "payments", "api");
+    assert_eq!(
+        sa["metadata"]["annotations"],
+        json!({"owner": "team-payments"})
+    );
+    assert!(sa["metadata"].get("labels").is_none(), "{sa}");
+
+    // Nothing of bind's is left: a second unbind has nothing to do.
+    let run = cluster.run(&["unbind", "payments/api"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "serviceaccount/api was not bound by kubectl irsa: nothing to unbind\n"
+    );
+}
+
+#[test]
+fn unbind_keeps_a_config_map_others_changed_and_dry_runs_change_nothing() {
+    let cluster = Cluster::eks();
+    cluster.seed_deployment("api");
+    assert_eq!(cluster.run(&BIND).code, 0);
+    cluster.kube.seed(
+        "someone",
+        json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "api-aws-config", "namespace": "payments"},
+            "data": {"extra": "kept"}
+        }),
+    );
+    let before = [
+        cluster.get("Deployment", "payments", "api"),
+        cluster.get("ConfigMap", "payments", "api-aws-config"),
+        cluster.get("ServiceAccount", "payments", "api"),
+    ];
+    for mode in ["--dry-run=server", "--dry-run"] {
+        let run = cluster.run(&["unbind", "payments/api", mode]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(
+            run.stdout.contains("configmap/api-aws-config unbound ("),
+            "{run:?}"
+        );
+        let after = [
+            cluster.get("Deployment", "payments", "api"),
+            cluster.get("ConfigMap", "payments", "api-aws-config"),
+            cluster.get("ServiceAccount", "payments", "api"),
+        ];
+        assert_eq!(after, before, "{mode}");
+    }
+    let run = cluster.run(&["unbind", "payments/api"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let config_map = cluster.get("ConfigMap", "payments", "api-aws-config");
+    assert_eq!(config_map["data"], json!({"extra": "kept"}));
+    assert_eq!(text(&config_map, "/metadata/name"), "api-aws-config");
+}
+
+#[test]
+fn unbind_of_a_missing_service_account_fails_clearly() {
+    let cluster = Cluster::eks();
+    let run = cluster.run(&["unbind", "payments/ghost"]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("serviceaccount/ghost not found in namespace \"payments\""),
+        "{run:?}"
+    );
+}
