@@ -1,0 +1,222 @@
+//! The real kubectl finds the plugin on PATH and runs it: `kubectl plugin list`,
+//! `kubectl irsa …`, environment (KUBECONFIG) passed through to a live command.
+
+use irsa_tests::fake_kube::FakeKube;
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kubectl-irsa");
+
+/// kubectl, or `None` (the test says SKIPPED) on a machine without it.
+fn kubectl() -> Option<&'static str> {
+    let found = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("SKIPPED: no kubectl on PATH");
+    }
+    found.then_some("kubectl")
+}
+
+fn run(
+    kubectl: &str,
+    dir: &Path,
+    args: &[&str],
+    kubeconfig: Option<&Path>,
+) -> (i32, String, String) {
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = Command::new(kubectl);
+    command.args(args).env("PATH", path).env("HOME", dir);
+    if let Some(config) = kubeconfig {
+        command.env("KUBECONFIG", config);
+    }
+    let output = command.output().expect("run kubectl");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn kubectl_discovers_and_runs_the_plugin() {
+    let Some(kubectl) = kubectl() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let installed = dir.path().join("kubectl-irsa");
+    std::fs::copy(BIN, &installed).expect("install the plugin");
+
+    let (code, stdout, stderr) = run(kubectl, dir.path(), &["plugin", "list"], None);
+    assert!(
+        stdout.contains(&installed.display().to_string()),
+        "{code} {stdout} {stderr}"
+    );
+    assert!(
+        !stderr.contains("kubectl-irsa") || !stderr.contains("warning"),
+        "{stderr}"
+    );
+
+    let (code, stdout, _) = run(kubectl, dir.path(), &["irsa", "--help"], None);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Usage: kubectl irsa <COMMAND>"), "{stdout}");
+    let (code, stdout, _) = run(kubectl, dir.path(), &["irsa", "bind", "-h"], None);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Usage: kubectl irsa bind"), "{stdout}");
+
+    // A live command through kubectl: KUBECONFIG reaches the plugin.
+    let kube = FakeKube::start();
+    kube.add_namespace("payments");
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        kube.kubeconfig(
+            "arn:aws:eks:eu-west-2:111122223333:cluster/prod",
+            Some("payments"),
+        ),
+    )
+    .expect("kubeconfig");
+    let (code, stdout, stderr) = run(
+        kubectl,
+        dir.path(),
+        &[
+            "irsa",
+            "bind",
+            "api",
+            "--role",
+            "payments-api",
+            "--issuer",
+            "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+        ],
+        Some(&config),
+    );
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    assert_eq!(stdout, "serviceaccount/api created\n");
+    let (code, stdout, _) = run(kubectl, dir.path(), &["irsa", "status"], Some(&config));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("api              arn:aws:iam::111122223333:role/payments-api"),
+        "{stdout}"
+    );
+    // Exit codes pass through kubectl.
+    let (code, _, _) = run(
+        kubectl,
+        dir.path(),
+        &["irsa", "doctor", "ghost"],
+        Some(&config),
+    );
+    assert_eq!(code, 4);
+}
+
+#[test]
+fn completion_scripts_name_every_command() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = Command::new(BIN)
+            .args(["completion", shell])
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        for command in ["generate", "bind", "unbind", "status", "doctor", "audit"] {
+            assert!(
+                script.contains(command),
+                "{shell} completion lacks {command}"
+            );
+        }
+        assert!(script.contains("force-conflicts"), "{shell}");
+    }
+    let bash = Command::new(BIN)
+        .args(["completion", "bash"])
+        .output()
+        .expect("run");
+    let checked = Command::new("bash")
+        .arg("-n")
+        .stdin(std::process::Stdio::piped())
+        .arg("/dev/stdin")
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(&bash.stdout)?;
+            child.wait()
+        })
+        .expect("bash -n");
+    assert!(checked.success(), "the bash completion does not parse");
+}
+
+/// The krew manifest template renders (as krew-release-bot renders it) into a manifest
+/// with the fields krew validates: one platform per OS and architecture, each with the
+/// binary this crate builds.
+#[test]
+fn krew_manifest_template_renders_a_valid_manifest() {
+    let template =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.krew.yaml"))
+            .expect("the .krew.yaml template");
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    let rendered: String = template
+        .lines()
+        .map(|line| {
+            let line = line.replace("{{ .TagName }}", &tag);
+            match line.trim().strip_prefix("{{addURIAndSha \"") {
+                Some(rest) => {
+                    let uri = rest.split('"').next().unwrap_or_default();
+                    let indent = &line[..line.len() - line.trim_start().len()];
+                    format!("{indent}uri: {uri}\n{indent}sha256: {}", "a".repeat(64))
+                }
+                None => line,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!rendered.contains("{{"), "{rendered}");
+    let manifest: serde_json::Value = serde_saphyr::from_str(&rendered).expect("YAML");
+    assert_eq!(
+        manifest["apiVersion"],
+        "krew.googlecontainertools.github.com/v1alpha2"
+    );
+    assert_eq!(manifest["kind"], "Plugin");
+    assert_eq!(manifest["metadata"]["name"], "irsa");
+    assert_eq!(manifest["spec"]["version"], tag.as_str());
+    assert!(
+        manifest["spec"]["shortDescription"]
+            .as_str()
+            .is_some_and(|s| s.len() <= 60)
+    );
+    let platforms = manifest["spec"]["platforms"].as_array().expect("platforms");
+    let mut seen = Vec::new();
+    for platform in platforms {
+        let labels = &platform["selector"]["matchLabels"];
+        let (os, arch) = (
+            labels["os"].as_str().expect("os"),
+            labels["arch"].as_str().expect("arch"),
+        );
+        let uri = platform["uri"].as_str().expect("uri");
+        assert!(
+            uri.ends_with(&format!("kubectl-irsa_{tag}_{os}_{arch}.tar.gz")),
+            "{uri}"
+        );
+        assert!(
+            uri.starts_with("https://github.com/irsa-dev/irsa/releases/download/"),
+            "{uri}"
+        );
+        let bin = if os == "windows" {
+            "kubectl-irsa.exe"
+        } else {
+            "kubectl-irsa"
+        };
+        assert_eq!(platform["bin"], bin);
+        assert_eq!(platform["sha256"].as_str().map(str::len), Some(64));
+        seen.push(format!("{os}/{arch}"));
+    }
+    for wanted in [
+        "linux/amd64",
+        "linux/arm64",
+        "darwin/amd64",
+        "darwin/arm64",
+        "windows/amd64",
+    ] {
+        assert!(seen.iter().any(|s| s == wanted), "no {wanted} platform");
+    }
+}
