@@ -123,9 +123,12 @@ export function commandsOf(spec) {
     if (spec.workload?.container) args.push('--container', shellQuote(spec.workload.container));
     out.push('# The same, from flags only:', `${args.join(' ')} --out-dir irsa/`, '');
   }
-  out.push('# Then create the IAM side and apply the Kubernetes objects:', 'bash irsa/aws-cli/create-iam.sh');
+  out.push('# Then create the IAM side:', 'bash irsa/aws-cli/create-iam.sh');
   if (spec.podIdentity) out.push('bash irsa/pod-identity/associations.sh');
-  out.push('kubectl apply --server-side -R -f irsa/kubernetes/', '');
+  out.push('# Apply the Kubernetes objects to the current context (server-side apply, one request each):',
+    'kubectl irsa bind -f irsa.yaml',
+    '# or, without the plugin:',
+    'kubectl apply --server-side -R -f irsa/kubernetes/', '');
   return out.join('\n');
 }
 

@@ -165,7 +165,9 @@ test('Pod Identity from the form matches the CLI', async () => {
   const expected = await assertMatchesCli(page);
   assert.ok(expected.artifacts.some((a) => a.kind === 'pod-identity'));
   await generator(page).locator('[role=tab][data-path="commands.sh"]').click();
-  assert.match(await generator(page).locator('.panel code').textContent(), /bash irsa\/pod-identity\/associations\.sh/);
+  const commands = await generator(page).locator('.panel code').textContent();
+  assert.match(commands, /bash irsa\/pod-identity\/associations\.sh/);
+  assert.match(commands, /^kubectl irsa bind -f irsa\.yaml$/m);
   assert.deepEqual(errors, []);
   await context.close();
 });
