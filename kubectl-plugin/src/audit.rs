@@ -1,11 +1,15 @@
-//! `kubectl irsa audit --trust-policy FILE…`: who can assume each role, and what is
-//! dangerous about its trust policy — offline, for CI gates.
+//! `kubectl irsa audit`: who can assume each role, and what is dangerous about its trust
+//! policy — offline with `--trust-policy`, against a cluster's ServiceAccounts with
+//! `--policies` (see `cluster_audit`). For CI gates.
 
+use crate::cluster_audit;
+use crate::context::ContextArgs;
 use crate::printer::Format;
 use crate::{Error, Outcome};
 use irsa_core::audit::{self, Report, Risk};
 use serde::Serialize;
 use std::fmt::Write;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -13,8 +17,25 @@ use std::fmt::Write;
 )]
 pub struct Args {
     /// Trust policy files: a policy document or `aws iam get-role` output (repeatable)
-    #[arg(long = "trust-policy", value_name = "FILE", required = true)]
+    #[arg(long = "trust-policy", value_name = "FILE", required_unless_present_any = ["policies", "all_namespaces", "namespace"])]
     files: Vec<String>,
+
+    /// Match the cluster's annotated ServiceAccounts with these roles' trust policies: files
+    /// named after the role (ROLE.json, ROLE.trust.json) or `aws iam get-role` output, or
+    /// directories of them (repeatable)
+    #[arg(long, value_name = "DIR|FILE", conflicts_with = "files")]
+    policies: Vec<PathBuf>,
+
+    /// With --policies: every namespace
+    #[arg(short = 'A', long, conflicts_with_all = ["files", "namespace"])]
+    all_namespaces: bool,
+
+    /// With --policies: the cluster's OIDC issuer (default: asked of the cluster)
+    #[arg(long, value_name = "URL", conflicts_with = "files")]
+    issuer: Option<String>,
+
+    #[command(flatten)]
+    context: ContextArgs,
 
     /// Output format: json or yaml; readable text when not given
     #[arg(short = 'o', long = "output", value_enum)]
@@ -35,6 +56,16 @@ struct Audited {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
+    if args.files.is_empty() {
+        return crate::live(cluster_audit::run(cluster_audit::Input {
+            policies: &args.policies,
+            context: &args.context,
+            all_namespaces: args.all_namespaces,
+            issuer: args.issuer.as_deref(),
+            quota: args.quota,
+            output: args.output,
+        }));
+    }
     let mut results = Vec::new();
     for file in &args.files {
         let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
@@ -115,14 +146,13 @@ fn text(results: &[Audited]) -> String {
             } else {
                 format!(" {}", f.at)
             };
-            let severity = serde_json::to_value(f.severity)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {severity} [{}]{at}: {}\n    fix: {}",
-                f.code, f.message, f.fix
+                "  {} [{}]{at}: {}\n    fix: {}",
+                severity(f.severity),
+                f.code,
+                f.message,
+                f.fix
             );
         }
         if let Some(corrected) = &report.corrected {
@@ -133,4 +163,12 @@ fn text(results: &[Audited]) -> String {
         }
     }
     out
+}
+
+/// A finding's severity as the JSON output spells it: `high`, `critical`.
+pub fn severity(risk: Risk) -> String {
+    serde_json::to_value(risk)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }

@@ -9,6 +9,7 @@
 mod api;
 mod audit;
 mod bind;
+mod cluster_audit;
 mod context;
 mod doctor;
 mod generate;
@@ -48,8 +49,8 @@ pub enum Command {
     Status(status::Args),
     /// Why a ServiceAccount's or workload's pods do or do not get their role
     Doctor(Box<doctor::Args>),
-    /// Who can assume a role, and what is dangerous in its trust policy, offline
-    Audit(audit::Args),
+    /// Who can assume a role and what is dangerous in its trust policy; with --policies, for every ServiceAccount of the cluster
+    Audit(Box<audit::Args>),
     /// Print a shell completion script: bash, zsh or fish
     Completion(CompletionArgs),
 }
@@ -110,7 +111,7 @@ pub fn main() -> ExitCode {
             );
             Ok(Outcome::Done)
         }
-        Command::Audit(args) => audit::run(args),
+        Command::Audit(args) => audit::run(*args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

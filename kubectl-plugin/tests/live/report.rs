@@ -126,14 +126,10 @@ fn status_and_doctor_reports() {
     let mut record = |name: &str, args: &[&str], code: i32| {
         let run = cluster.run(args);
         assert_eq!(run.code, code, "{name}: {run:?}");
+        let text = format!("$ kubectl irsa {}\n{}", args.join(" "), run.stdout);
         files.insert(
             name.to_owned(),
-            format!(
-                "$ kubectl irsa {}\n{}",
-                args.join(" ")
-                    .replace(dir.path().to_str().unwrap_or_default(), "DIR"),
-                run.stdout
-            ),
+            text.replace(dir.path().to_str().unwrap_or_default(), "DIR"),
         );
     };
     record("status.txt", &["status", "-n", "payments"], 0);
@@ -174,6 +170,61 @@ fn status_and_doctor_reports() {
     record(
         "doctor-etl.txt",
         &["doctor", "cronjob/nightly", "-n", "batch"],
+        0,
+    );
+    // A cluster audit: policies generated for payments/api (a directory as generate
+    // writes it), an `aws iam get-role` answer trusting another account for the worker,
+    // and eksctl's aud-only form for etl.
+    let iam = dir.path().join("iam");
+    let run = cluster.run(&[
+        "generate",
+        "payments/api",
+        "--role",
+        "payments-api",
+        "--account",
+        "111122223333",
+        "--issuer",
+        ISSUER,
+        "--assume",
+        DEPLOY_ROLE,
+        "--out-dir",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let oidc = "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+    let provider = format!("arn:aws:iam::111122223333:oidc-provider/{oidc}");
+    let get_role = json!({"Role": {"RoleName": "payments-worker", "Arn": "arn:aws:iam::111122223333:role/payments-worker",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {format!("{oidc}:sub"): "system:serviceaccount:payments:worker-old",
+                                            format!("{oidc}:aud"): "sts.amazonaws.com"}}}]}}});
+    std::fs::write(dir.path().join("worker-role.json"), get_role.to_string()).expect("write");
+    let aud_only = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {format!("{oidc}:aud"): "sts.amazonaws.com"}}}]});
+    std::fs::write(dir.path().join("etl.json"), aud_only.to_string()).expect("write");
+    let (iam, worker, etl) = (
+        iam.display().to_string(),
+        dir.path().join("worker-role.json").display().to_string(),
+        dir.path().join("etl.json").display().to_string(),
+    );
+    record(
+        "audit-cluster.txt",
+        &[
+            "audit",
+            "-A",
+            "--policies",
+            &iam,
+            "--policies",
+            &worker,
+            "--policies",
+            &etl,
+        ],
+        4,
+    );
+    record(
+        "audit-cluster.json",
+        &["audit", "-n", "payments", "--policies", &iam, "-o", "json"],
         0,
     );
     let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/golden");
