@@ -2,6 +2,7 @@
 //! the fake API server of irsa-tests (no real API server runs here; see its docs).
 
 mod bind;
+mod context;
 mod harness;
 mod report;
 mod unbind;

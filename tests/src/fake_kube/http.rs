@@ -13,6 +13,8 @@ pub struct Request {
     pub path: String,
     pub query: BTreeMap<String, String>,
     pub content_type: String,
+    /// The Authorization header: the credential the client presented.
+    pub authorization: String,
     pub body: String,
 }
 
@@ -45,17 +47,21 @@ fn respond(state: &Mutex<State>, mut request: tiny_http::Request) {
         Some((path, query)) => (path.to_owned(), parse_query(query)),
         None => (request.url().to_owned(), BTreeMap::new()),
     };
-    let content_type = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Content-Type"))
-        .map(|h| h.value.to_string())
-        .unwrap_or_default();
+    let header = |name: &'static str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.to_string())
+            .unwrap_or_default()
+    };
+    let (content_type, authorization) = (header("Content-Type"), header("Authorization"));
     let logged = Request {
         method: request.method().to_string(),
         path,
         query,
         content_type,
+        authorization,
         body,
     };
     let fault = {
