@@ -60,10 +60,14 @@ pub fn read(text: &str) -> Vec<Profile> {
         if !in_profile || raw.starts_with([' ', '\t']) {
             continue;
         }
-        if let (Some((key, value)), Some(profile)) = (line.split_once('='), profiles.last_mut()) {
-            profile
-                .settings
-                .push((key.trim().to_owned(), value.trim().to_owned()));
+        // Python's configparser, which the CLI uses, splits at the first `=` or `:` and
+        // rejects an empty key.
+        let split = line.find(['=', ':']).map(|i| line.split_at(i));
+        if let (Some((key, value)), Some(profile)) = (split, profiles.last_mut()) {
+            let (key, value) = (key.trim(), value.get(1..).unwrap_or_default().trim());
+            if !key.is_empty() {
+                profile.settings.push((key.to_owned(), value.to_owned()));
+            }
         }
     }
     profiles
@@ -87,5 +91,23 @@ mod tests {
         assert_eq!(profiles[1].get("max_concurrent_requests"), None);
         assert_eq!(profiles[2].get("region"), Some("eu-west-2"));
         assert!(read("role_arn = x\n[broken\n").is_empty());
+    }
+
+    #[test]
+    fn settings_split_as_configparser_splits_them() {
+        let profiles =
+            read("[default]\nregion: eu-west-2\nrole_arn = arn:aws:iam::111122223333:role/a\n");
+        assert_eq!(profiles[0].get("region"), Some("eu-west-2"));
+        assert_eq!(
+            profiles[0].role_arn(),
+            Some("arn:aws:iam::111122223333:role/a")
+        );
+        // Found by the aws_config fuzz target: an empty key is not a setting.
+        assert!(read("[profile y]\n=").iter().all(|p| p.settings.is_empty()));
+        assert!(
+            read("[profile y]\n : x")
+                .iter()
+                .all(|p| p.settings.is_empty())
+        );
     }
 }
