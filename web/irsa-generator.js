@@ -7,6 +7,7 @@
 //   hide="advanced diagram targets theme share header"   share (keep the state in the URL fragment)
 
 import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
+import { el } from './dom.js';
 
 const wasmReady = init();
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
@@ -180,17 +181,6 @@ function decodeState(text) {
   } catch {
     return null;
   }
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v == null) continue;
-    if (k === 'text') node.textContent = v;
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  node.append(...children);
-  return node;
 }
 
 function saveFile(name, blob) {

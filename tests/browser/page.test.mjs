@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -288,4 +288,67 @@ test('size budget: wasm and JS glue at most 150 KB gzipped', () => {
   metrics.wasmGzipBytes = wasm;
   metrics.glueGzipBytes = glue;
   assert.ok(wasm + glue <= 150_000, `${wasm} + ${glue} bytes gzipped is over the 150 KB budget`);
+});
+
+test('size budget: the auditor, loaded on first use, at most 80 KB gzipped', () => {
+  const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg-audit', 'irsa_audit_bg.wasm')), { level: 9 }).length;
+  const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg-audit', 'irsa_audit.js')), { level: 9 }).length;
+  metrics.auditWasmGzipBytes = wasm;
+  assert.ok(wasm + glue <= 80_000, `${wasm} + ${glue} bytes gzipped is over the auditor's 80 KB budget`);
+});
+
+/** What `kubectl irsa audit -o json` says of a policy file's text. */
+function cliAudit(text) {
+  const file = join(OUT, 'policy.json');
+  writeFileSync(file, text);
+  let stdout;
+  try {
+    stdout = execFileSync(CLI, ['audit', '--trust-policy', file, '-o', 'json']).toString();
+  } catch (e) {
+    stdout = e.stdout.toString();
+  }
+  const [{ file: _, ...result }] = JSON.parse(stdout);
+  return result;
+}
+
+test('the trust policy panel analyses as kubectl irsa audit does, loading its module on first use', async () => {
+  const { page, context, requests, errors } = await open('/');
+  assert.ok(!requests.some((u) => u.includes('pkg-audit')), 'the auditor was fetched before it was used');
+  const panel = page.locator('irsa-audit');
+  await panel.locator('button.example').click();
+  await panel.locator('.findings [data-code="no-sub"]').waitFor();
+  assert.match(await panel.locator('.who').textContent(), /ANY service account/);
+  const shown = await page.evaluate(() => document.querySelector('irsa-audit').result);
+  const text = await panel.locator('textarea').inputValue();
+  assert.deepEqual(shown.report, cliAudit(text));
+  assert.equal(await panel.locator('pre.corrected').count(), 0, 'no corrected policy when the intent is unclear');
+
+  // Every corpus policy: the panel's report equals the CLI's.
+  const corpus = readdirSync(join(REPO, 'tests', 'audit')).filter((n) => !n.endsWith('.report.json'));
+  assert.ok(corpus.length > 20);
+  for (const name of corpus) {
+    const policy = readFileSync(join(REPO, 'tests', 'audit', name), 'utf8');
+    const result = await page.evaluate(async (policy) => {
+      const el = document.querySelector('irsa-audit');
+      await el.analyse(policy);
+      return el.result;
+    }, policy);
+    const expected = cliAudit(policy);
+    assert.deepEqual(result.report ?? { error: result.error }, expected, name);
+  }
+
+  // Where the intent is clear, the corrected policy is shown.
+  await panel.locator('textarea').fill(readFileSync(join(REPO, 'tests', 'audit', 'missing-aud.json'), 'utf8'));
+  await panel.locator('pre.corrected').waitFor();
+  assert.match(await panel.locator('pre.corrected').textContent(), /:aud/);
+
+  // Malformed input: where and why, not an exception.
+  await panel.locator('textarea').fill('{"Statement": 3}');
+  await panel.locator('.result .diag.error').waitFor();
+  assert.match(await panel.locator('.result').textContent(), /Not a trust policy/);
+  assert.ok(requests.some((u) => u.includes('pkg-audit/irsa_audit_bg.wasm')));
+  assert.ok(requests.every((u) => u.startsWith(origin) || u.startsWith('data:')), 'a request left the origin');
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(OUT, 'audit-panel.png'), fullPage: true });
+  await context.close();
 });

@@ -1,17 +1,30 @@
 //! wasm-bindgen bindings over irsa-core, and nothing else: conversion at the boundary.
 //! User errors come back as data (diagnostics in the bundle), never as thrown strings.
+//!
+//! Two builds: the generator (feature `generator`, the page's first download) and the
+//! trust-policy auditor (feature `audit`), which the page loads only when it is used.
 
+#[cfg(feature = "audit")]
+mod audit;
+#[cfg(feature = "audit")]
+pub use audit::audit;
+
+#[cfg(feature = "generator")]
 use irsa_core::node::Node;
+#[cfg(feature = "generator")]
 use irsa_core::{Bundle, Code, Diagnostic};
+#[cfg(feature = "generator")]
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "generator")]
 #[wasm_bindgen(typescript_custom_section)]
 const SPEC_TYPE: &str = r#"
 /** A spec: YAML or JSON text, or the same document as a plain object. */
 export type SpecInput = string | Record<string, unknown>;
 "#;
 
+#[cfg(feature = "generator")]
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(typescript_type = "SpecInput")]
@@ -23,12 +36,14 @@ extern "C" {
 
 /// Every artifact of a spec, with its diagnostics; no artifacts when any is an error.
 /// Throws only if the bundle cannot cross to JS, which would be a bug.
+#[cfg(feature = "generator")]
 #[wasm_bindgen]
 pub fn generate(spec: SpecInput) -> Result<Ts<Bundle>, JsError> {
     Ok(bundle(&spec.into()).into_ts()?)
 }
 
 /// Only the diagnostics of a spec.
+#[cfg(feature = "generator")]
 #[wasm_bindgen]
 pub fn validate(spec: SpecInput) -> Result<Diagnostics, JsError> {
     let diagnostics = bundle(&spec.into()).diagnostics;
@@ -37,6 +52,7 @@ pub fn validate(spec: SpecInput) -> Result<Diagnostics, JsError> {
 
 /// The spec as YAML text (the `irsa.yaml` a user can commit), quoted where YAML 1.1
 /// readers would misread it. Specs that are not plain data come back as `null`.
+#[cfg(feature = "generator")]
 #[wasm_bindgen(js_name = toYaml)]
 pub fn to_yaml(spec: SpecInput) -> Option<String> {
     serde_wasm_bindgen::from_value::<Node>(spec.into())
@@ -50,6 +66,7 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+#[cfg(feature = "generator")]
 fn bundle(spec: &JsValue) -> Bundle {
     if let Some(text) = spec.as_string() {
         return irsa_core::generate(&text);

@@ -1,0 +1,13 @@
+// DOM helpers shared by the page's custom elements.
+
+/** `el('p', { class: 'msg', text: 'hi' }, child…)`: attributes, `text`, children. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k === 'text') node.textContent = v;
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  node.append(...children);
+  return node;
+}

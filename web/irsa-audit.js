@@ -1,0 +1,121 @@
+// <irsa-audit>: paste a role's trust policy (or `aws iam get-role` output) and see who
+// can assume it, what is dangerous in it and, where the intent is clear, the corrected
+// policy — the same analysis as `kubectl irsa audit`, computed in the browser.
+//
+// The auditor is its own wasm module, fetched the first time the panel is used, so the
+// generator's download stays as small as it was.
+
+import { el } from './dom.js';
+
+const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
+const MODULE = new URL('./pkg-audit/irsa_audit.js', import.meta.url).href;
+
+/** eksctl's aud-only form: every service account of the cluster may assume the role. */
+const EXAMPLE = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{
+    Effect: 'Allow',
+    Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF' },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { StringEquals: { 'oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud': 'sts.amazonaws.com' } },
+  }],
+}, null, 2);
+
+let auditor = null;
+/** The auditor module, loaded once, on first use. */
+function loadAuditor() {
+  auditor ??= import(MODULE).then(async (mod) => {
+    await mod.default();
+    return mod;
+  });
+  return auditor;
+}
+
+export class IrsaAudit extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+    this.result = null;
+  }
+
+  connectedCallback() {
+    if (this.root) return;
+    const root = el('div', { class: 'irsa audit' });
+    this.root = root;
+    const input = el('textarea', {
+      name: 'policy', rows: '10', spellcheck: 'false',
+      'aria-label': 'Trust policy JSON, or aws iam get-role output',
+      placeholder: '{ "Version": "2012-10-17", "Statement": [ … ] }',
+    });
+    const tools = el('div', { class: 'tools' },
+      el('button', { type: 'button', class: 'example', text: 'Try eksctl\'s aud-only policy' }),
+      el('span', { class: 'help', text: 'Paste a trust policy, or the output of aws iam get-role --role-name NAME.' }));
+    const output = el('section', { class: 'result', 'aria-live': 'polite', 'aria-label': 'Analysis' });
+    root.append(input, tools, output);
+    this.shadowRoot.append(el('link', { rel: 'stylesheet', href: STYLESHEET }), root);
+
+    let timer = null;
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.analyse(input.value), 120);
+    });
+    input.addEventListener('focus', () => loadAuditor(), { once: true });
+    tools.querySelector('.example').addEventListener('click', () => {
+      input.value = EXAMPLE;
+      this.analyse(EXAMPLE);
+    });
+    output.addEventListener('click', async (e) => {
+      if (!e.target.matches('button.copy')) return;
+      await navigator.clipboard.writeText(this.result?.report?.corrected ?? '');
+      e.target.textContent = 'Copied';
+    });
+  }
+
+  async analyse(text) {
+    const output = this.root.querySelector('.result');
+    if (!text.trim()) {
+      output.replaceChildren();
+      this.result = null;
+      return;
+    }
+    const { audit } = await loadAuditor();
+    this.result = audit(text);
+    output.replaceChildren(...this.render(this.result));
+    this.dispatchEvent(new CustomEvent('irsa-audited', { bubbles: true, composed: true, detail: this.result }));
+  }
+
+  render({ report, error }) {
+    if (error) {
+      const at = error.at ? ` at ${error.at}` : '';
+      return [el('p', { class: 'diag error', text: `Not a trust policy${at}: ${error.message}` })];
+    }
+    const who = el('ul', { class: 'who' });
+    if (report.access.length === 0) {
+      who.append(el('li', { text: 'no service account: no OIDC provider is trusted for sts:AssumeRoleWithWebIdentity' }));
+    }
+    for (const a of report.access) {
+      const parts = [];
+      if (a.anyServiceAccount) parts.push('ANY service account');
+      parts.push(...a.serviceAccounts, ...a.patterns.map((p) => `pattern ${p}`));
+      if (a.denied.length) parts.push(`except ${a.denied.join(', ')}`);
+      who.append(el('li', {}, el('code', { text: a.issuer }), `: ${parts.join(', ')}`));
+    }
+    const findings = el('ul', { class: 'findings' });
+    if (report.findings.length === 0) findings.append(el('li', { text: 'No findings.' }));
+    for (const f of report.findings) {
+      const tone = f.severity === 'high' || f.severity === 'critical' ? 'error' : 'warning';
+      findings.append(el('li', { class: `diag ${tone}`, 'data-code': f.code },
+        el('strong', { text: `${f.severity} [${f.code}]` }), f.at ? ` ${f.at}` : '', `: ${f.message}`,
+        el('br'), el('span', { class: 'help', text: `fix: ${f.fix}` })));
+    }
+    const out = [el('h3', { text: 'Who can assume it' }), who, el('h3', { text: 'Findings' }), findings];
+    if (report.corrected) {
+      out.push(el('h3', { text: 'Corrected policy' }),
+        el('div', { class: 'panel-tools' }, el('button', { type: 'button', class: 'copy', text: 'Copy' })),
+        el('pre', { class: 'corrected' }, el('code', { text: report.corrected })));
+    }
+    return out;
+  }
+}
+
+customElements.define('irsa-audit', IrsaAudit);
