@@ -282,21 +282,7 @@ impl State {
         let new_fields = fields::field_set(applied);
         let Some(stored) = self.objects.get(key).cloned() else {
             validate_create(key, applied)?;
-            let time = self.tick();
-            let stored = Stored {
-                object: self.fresh(key, applied.clone(), dry_run),
-                managers: vec![Manager {
-                    manager: manager.to_owned(),
-                    operation: "Apply",
-                    fields: new_fields,
-                    time,
-                }],
-            };
-            let rendered = stored.rendered();
-            if !dry_run {
-                self.objects.insert(key.clone(), stored);
-            }
-            return Ok((201, rendered));
+            return Ok(self.create(key, manager, "Apply", applied, new_fields, dry_run));
         };
         let mut managers = stored.managers.clone();
         let mut conflicts = Vec::new();
@@ -375,19 +361,7 @@ impl State {
             if !create {
                 return Err(not_found(key));
             }
-            let time = self.tick();
-            let stored = Stored {
-                object: self.fresh(key, patch.clone(), dry_run),
-                managers: vec![Manager {
-                    manager: manager.to_owned(),
-                    operation: "Update",
-                    fields: patched_fields,
-                    time,
-                }],
-            };
-            let rendered = stored.rendered();
-            self.objects.insert(key.clone(), stored);
-            return Ok((201, rendered));
+            return Ok(self.create(key, manager, "Update", patch, patched_fields, dry_run));
         };
         let mut object = stored.object.clone();
         match kind {
@@ -416,6 +390,33 @@ impl State {
         }
         managers.retain(|m| !m.fields.is_empty());
         self.commit(key, stored, object, managers, manager, "Update", dry_run)
+    }
+
+    /// A new object, owned entirely by its creator.
+    fn create(
+        &mut self,
+        key: &(String, String, String),
+        manager: &str,
+        operation: &'static str,
+        object: &Value,
+        fields: FieldSet,
+        dry_run: bool,
+    ) -> (u16, Value) {
+        let time = self.tick();
+        let stored = Stored {
+            object: self.fresh(key, object.clone(), dry_run),
+            managers: vec![Manager {
+                manager: manager.to_owned(),
+                operation,
+                fields,
+                time,
+            }],
+        };
+        let rendered = stored.rendered();
+        if !dry_run {
+            self.objects.insert(key.clone(), stored);
+        }
+        (201, rendered)
     }
 
     /// Stores a change, or nothing when the object and its ownership are as they were
