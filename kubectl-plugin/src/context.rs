@@ -53,18 +53,29 @@ fn kube_error(error: impl std::fmt::Display) -> Error {
 impl ContextArgs {
     pub async fn connect(&self) -> Result<Context, Error> {
         let kubeconfig = match &self.kubeconfig {
-            Some(path) => Kubeconfig::read_from(path).map_err(kube_error)?,
-            None => Kubeconfig::read().map_err(kube_error)?,
+            Some(path) => Kubeconfig::read_from(path),
+            None => Kubeconfig::read(),
         };
-        let eks = self.eks_facts(&kubeconfig);
-        let options = KubeConfigOptions {
-            context: self.context.clone(),
-            cluster: self.cluster.clone(),
-            user: self.user.clone(),
+        let (mut config, eks) = match kubeconfig {
+            Ok(kubeconfig) => {
+                let eks = self.eks_facts(&kubeconfig);
+                let options = KubeConfigOptions {
+                    context: self.context.clone(),
+                    cluster: self.cluster.clone(),
+                    user: self.user.clone(),
+                };
+                let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+                    .await
+                    .map_err(kube_error)?;
+                (config, eks)
+            }
+            // Inside a pod with no kubeconfig, kubectl uses the pod's service account.
+            Err(error) if self.kubeconfig.is_none() => match kube::Config::incluster() {
+                Ok(config) => (config, EksFacts::default()),
+                Err(_) => return Err(kube_error(error)),
+            },
+            Err(error) => return Err(kube_error(error)),
         };
-        let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
-            .await
-            .map_err(kube_error)?;
         if let Some(timeout) = self.request_timeout {
             let timeout = (!timeout.is_zero()).then_some(timeout);
             config.connect_timeout = timeout;

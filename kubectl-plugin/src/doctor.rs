@@ -177,6 +177,19 @@ fn service_account(
         ROLE_ARN_ANNOTATION.replace('/', "~1")
     );
     let role = pods::text(sa, &pointer);
+    // EKS Pod Identity binds the role with an association instead, invisible from here;
+    // its pods carry the agent's credentials URI.
+    let pod_identity = inventory
+        .pods_of(ns, name)
+        .filter_map(|p| p.get("spec"))
+        .flat_map(pods::containers)
+        .any(|c| pods::env_value(c, pods::POD_IDENTITY_URI).is_some());
+    if role.is_empty() && pod_identity {
+        checks.pass(format!(
+            "serviceaccount/{name} has no role annotation; its pods get credentials from EKS Pod Identity"
+        ));
+        return None;
+    }
     if role.is_empty() {
         checks.add(
             Level::Fail,

@@ -4,11 +4,10 @@
 use crate::api::{Api, ApiError, POD, Resource, WORKLOADS};
 use serde_json::{Value, json};
 
+/// Env the EKS Pod Identity webhook injects: the agent's credentials endpoint.
+pub const POD_IDENTITY_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 /// Env the webhook injects: IRSA's token file, or EKS Pod Identity's agent URI.
-const INJECTED: [&str; 2] = [
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-];
+const INJECTED: [&str; 2] = ["AWS_WEB_IDENTITY_TOKEN_FILE", POD_IDENTITY_URI];
 
 pub fn name(object: &Value) -> &str {
     text(object, "/metadata/name")

@@ -115,3 +115,18 @@ fn bind_applies_a_spec_file() {
         cluster.requests()
     );
 }
+
+#[test]
+fn no_kubeconfig_at_all_is_a_clear_error() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let output = Command::new(BIN)
+        .args(["status"])
+        .env_remove("KUBECONFIG")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env("HOME", home.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot load the kubeconfig"), "{stderr}");
+}

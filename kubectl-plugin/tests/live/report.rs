@@ -264,3 +264,29 @@ fn doctor_without_webhook_or_visibility() {
         "{run:?}"
     );
 }
+
+#[test]
+fn doctor_accepts_eks_pod_identity_without_annotation() {
+    let cluster = Cluster::eks();
+    cluster.kube.seed(
+        "kubectl-client-side-apply",
+        json!({
+            "apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": "agent", "namespace": "payments"}
+        }),
+    );
+    cluster.kube.seed("kube-controller-manager", json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "agent-0", "namespace": "payments"},
+        "spec": {"serviceAccountName": "agent", "containers": [{"name": "agent", "image": "example/agent:1",
+            "env": [{"name": "AWS_CONTAINER_CREDENTIALS_FULL_URI", "value": "http://169.254.170.23/v1/credentials"}]}]}
+    }));
+    let run = cluster.run(&["doctor", "payments/agent"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("PASS  serviceaccount/agent has no role annotation; its pods get credentials from EKS Pod Identity"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("PASS  1/1 pods have injected credentials"),
+        "{run:?}"
+    );
+}
