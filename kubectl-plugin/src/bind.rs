@@ -189,7 +189,7 @@ async fn apply(
         Ok(done) if options.dry_run => return dry_run_change(api, object, done).await,
         Ok(done) => return Ok(done),
         Err(error) if error.code == Some(409) && !error.conflicts.is_empty() => error,
-        Err(error) => return Err(cluster(error)),
+        Err(error) => return Err(workload_hint(object, error)),
     };
     let role_field = format!(".metadata.annotations.{ROLE_ARN_ANNOTATION}");
     let (role, other): (Vec<_>, Vec<_>) = error
@@ -256,6 +256,20 @@ async fn dry_run_change(
         Change::Configured
     };
     Ok(done)
+}
+
+/// A workload patch naming a container the workload lacks adds an empty one, which the
+/// server rejects for its missing image; a missing workload fails the same way.
+fn workload_hint(object: &Value, error: ApiError) -> Error {
+    let message = cluster(error).to_string();
+    if pods::pod_spec(object).is_some() && message.contains("Required value") {
+        let name = pods::name(object);
+        return Error::Cluster(format!(
+            "{message}\n  hint: does {} exist, and does it have a container named as --container says (default: `{name}`)?",
+            slash(object)
+        ));
+    }
+    Error::Cluster(message)
 }
 
 /// Restarts, or names, the workloads of pods that started without credentials.

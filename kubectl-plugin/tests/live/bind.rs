@@ -490,6 +490,31 @@ fn faults_give_clear_messages_and_nonzero_exits() {
     assert!(run.stderr.contains("deployments \"ghost\""), "{run:?}");
     assert!(run.stderr.contains("Required value"), "{run:?}");
 
+    // A container the workload lacks: the server refuses the empty container it would add.
+    let cluster = Cluster::eks();
+    cluster.seed_deployment("api");
+    let run = cluster.run(&[
+        "bind",
+        "payments/api",
+        "--role",
+        "payments-api",
+        "--workload",
+        "deployment/api",
+        "--assume",
+        DEPLOY_ROLE,
+    ]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(
+        run.stderr.contains("containers[1].image: Required value"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("does deployment/api exist, and does it have a container named as --container says (default: `api`)?"), "{run:?}");
+    assert!(
+        cluster.get("Deployment", "payments", "api")["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .is_some_and(|c| c.len() == 1)
+    );
+
     // Nothing listens: a connection error, not a panic.
     let cluster = Cluster::eks();
     let config = std::fs::read_to_string(cluster.kubeconfig()).expect("kubeconfig");

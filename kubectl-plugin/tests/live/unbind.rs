@@ -3,7 +3,7 @@
 use crate::harness::{Cluster, DEPLOY_ROLE, text};
 use serde_json::json;
 
-const BIND: [&str; 8] = [
+const BIND: [&str; 9] = [
     "bind",
     "payments/api",
     "--role",
@@ -12,6 +12,7 @@ const BIND: [&str; 8] = [
     DEPLOY_ROLE,
     "--workload",
     "deployment/api",
+    "--container=app",
 ];
 
 fn seed_service_account(cluster: &Cluster) {
@@ -27,7 +28,7 @@ fn unbind_removes_what_bind_applied_and_nothing_else() {
     cluster.seed_deployment("api");
     seed_service_account(&cluster);
     let deployment_before = cluster.get("Deployment", "payments", "api");
-    let run = cluster.run(&[&BIND[..], &["--container=app"]].concat());
+    let run = cluster.run(&BIND);
     assert_eq!(run.code, 0, "{run:?}");
 
     let run = cluster.run(&["unbind", "api", "-n", "payments"]);

@@ -281,7 +281,7 @@ impl State {
     ) -> Result<(u16, Value), (u16, Value)> {
         let new_fields = fields::field_set(applied);
         let Some(stored) = self.objects.get(key).cloned() else {
-            validate_create(key, applied)?;
+            validate(key, applied)?;
             return Ok(self.create(key, manager, "Apply", applied, new_fields, dry_run));
         };
         let mut managers = stored.managers.clone();
@@ -340,6 +340,7 @@ impl State {
             None => managers.push(entry),
         }
         managers.retain(|m| !m.fields.is_empty());
+        validate(key, &object)?;
         self.commit(key, stored, object, managers, manager, "Apply", dry_run)
     }
 
@@ -520,29 +521,37 @@ fn conflict_status(conflicts: &[(String, String)]) -> (u16, Value) {
     )
 }
 
-/// The validation a create needs to fail the way the API server fails it.
-fn validate_create(key: &(String, String, String), object: &Value) -> Result<(), (u16, Value)> {
+/// The validation the plugin's failure paths need, run on every object a write would
+/// store: a workload's selector and schedule, and an image for every container.
+fn validate(key: &(String, String, String), object: &Value) -> Result<(), (u16, Value)> {
     let (plural, _, name) = key;
-    let required: &[&str] = match plural.as_str() {
+    let (required, template): (&[&str], &str) = match plural.as_str() {
         "deployments" | "statefulsets" | "daemonsets" | "replicasets" => {
-            &["/spec/selector", "/spec/template/spec/containers/0/image"]
+            (&["/spec/selector"], "/spec/template/spec")
         }
-        "jobs" => &["/spec/template/spec/containers/0/image"],
-        "cronjobs" => &[
-            "/spec/schedule",
-            "/spec/jobTemplate/spec/template/spec/containers/0/image",
-        ],
-        _ => &[],
+        "jobs" => (&[], "/spec/template/spec"),
+        "cronjobs" => (&["/spec/schedule"], "/spec/jobTemplate/spec/template/spec"),
+        _ => return Ok(()),
     };
-    let missing: Vec<String> = required
+    let field = |pointer: &str| pointer.trim_start_matches('/').replace('/', ".");
+    let mut missing: Vec<String> = required
         .iter()
         .filter(|p| object.pointer(p).is_none())
-        .map(|p| {
-            p.trim_start_matches('/')
-                .replace('/', ".")
-                .replace(".0.", "[0].")
-        })
+        .map(|p| field(p))
         .collect();
+    let containers = object
+        .pointer(&format!("{template}/containers"))
+        .and_then(Value::as_array);
+    match containers {
+        None => missing.push(format!("{}.containers", field(template))),
+        Some(containers) => missing.extend(
+            containers
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.get("image").is_none())
+                .map(|(i, _)| format!("{}.containers[{i}].image", field(template))),
+        ),
+    }
     if missing.is_empty() {
         return Ok(());
     }
