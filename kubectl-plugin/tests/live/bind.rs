@@ -490,6 +490,27 @@ fn faults_give_clear_messages_and_nonzero_exits() {
     assert!(run.stderr.contains("deployments \"ghost\""), "{run:?}");
     assert!(run.stderr.contains("Required value"), "{run:?}");
 
+    // Without permission to list pods, bind still binds, and says what it skipped.
+    let cluster = Cluster::eks();
+    cluster.kube.deny("list", "pods");
+    let run = cluster.run(&["bind", "payments/api", "--role", "payments-api"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "serviceaccount/api created\n");
+    assert!(
+        run.stderr
+            .contains("warning: cannot list pods in namespace \"payments\""),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("skipped the check for pods"), "{run:?}");
+    let run = cluster.run(&[
+        "bind",
+        "payments/api",
+        "--role",
+        "payments-api",
+        "--restart",
+    ]);
+    assert_eq!(run.code, 5, "{run:?}");
+
     // A container the workload lacks: the server refuses the empty container it would add.
     let cluster = Cluster::eks();
     cluster.seed_deployment("api");
