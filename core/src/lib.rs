@@ -21,6 +21,7 @@
 pub mod arn;
 pub mod audit;
 pub mod bundle;
+pub mod cluster;
 pub mod diagnostic;
 pub mod issuer;
 pub mod names;

@@ -149,7 +149,7 @@ fn text(results: &[Audited]) -> String {
             let _ = writeln!(
                 out,
                 "  {} [{}]{at}: {}\n    fix: {}",
-                severity(f.severity),
+                f.severity.name(),
                 f.code,
                 f.message,
                 f.fix
@@ -163,12 +163,4 @@ fn text(results: &[Audited]) -> String {
         }
     }
     out
-}
-
-/// A finding's severity as the JSON output spells it: `high`, `critical`.
-pub fn severity(risk: Risk) -> String {
-    serde_json::to_value(risk)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }

@@ -7,6 +7,7 @@ use crate::input::{Defaults, SpecInput};
 use crate::printer::{self, Format};
 use crate::{Error, Outcome, pods};
 use irsa_core::Kind;
+use irsa_core::cluster::objects;
 use irsa_core::render::kubernetes::ROLE_ARN_ANNOTATION;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -71,13 +72,12 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
     }
     let objects = objects(&bundle)?;
     if !args.allow_default_service_account {
-        if let Some(sa) = objects
-            .iter()
-            .find(|o| pods::text(o, "/kind") == "ServiceAccount" && pods::name(o) == "default")
-        {
+        if let Some(sa) = objects.iter().find(|o| {
+            objects::text(o, "/kind") == "ServiceAccount" && objects::name(o) == "default"
+        }) {
             return Err(Error::Refused(format!(
                 "refusing to bind the `default` ServiceAccount of namespace `{}`: every pod there without its own service account would get the role; create a dedicated one, or pass --allow-default-service-account",
-                pods::text(sa, "/metadata/namespace")
+                objects::text(sa, "/metadata/namespace")
             )));
         }
     }
@@ -96,10 +96,10 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
     let mut before = None;
     for sa in objects
         .iter()
-        .filter(|o| pods::text(o, "/kind") == "ServiceAccount")
+        .filter(|o| objects::text(o, "/kind") == "ServiceAccount")
     {
-        let ns = pods::text(sa, "/metadata/namespace");
-        let list = match pods::of_service_account(&context.api, ns, pods::name(sa)).await {
+        let ns = objects::text(sa, "/metadata/namespace");
+        let list = match pods::of_service_account(&context.api, ns, objects::name(sa)).await {
             Ok(list) => list,
             // Binding needs no pod access: without it, only the pod check is skipped.
             Err(e) if e.code == Some(403) && !args.restart => {
@@ -112,7 +112,8 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         };
         before = before.max(list.resource_version);
         waiting.extend(list.items.into_iter().filter(|p| {
-            !pods::has_credentials(p) && pods::text(p, "/metadata/deletionTimestamp").is_empty()
+            !objects::has_credentials(p)
+                && objects::text(p, "/metadata/deletionTimestamp").is_empty()
         }));
     }
 
@@ -242,12 +243,12 @@ async fn dry_run_change(
     if done.change == Change::Created {
         return Ok(done);
     }
-    let Some(resource) = api::Resource::of_kind(pods::text(object, "/kind")) else {
+    let Some(resource) = api::Resource::of_kind(objects::text(object, "/kind")) else {
         return Ok(done);
     };
-    let ns = pods::text(object, "/metadata/namespace");
+    let ns = objects::text(object, "/metadata/namespace");
     let stored = api
-        .get(resource, ns, pods::name(object))
+        .get(resource, ns, objects::name(object))
         .await
         .map_err(cluster)?;
     let content = |o: &Value| {
@@ -270,8 +271,8 @@ async fn dry_run_change(
 /// server rejects for its missing image; a missing workload fails the same way.
 fn workload_hint(object: &Value, error: ApiError) -> Error {
     let message = cluster(error).to_string();
-    if pods::pod_spec(object).is_some() && message.contains("Required value") {
-        let name = pods::name(object);
+    if objects::pod_spec(object).is_some() && message.contains("Required value") {
+        let name = objects::name(object);
         return Error::Cluster(format!(
             "{message}\n  hint: does {} exist, and does it have a container named as --container says (default: `{name}`)?",
             slash(object)
@@ -290,7 +291,7 @@ async fn restart(
     if waiting.is_empty() {
         return Ok(());
     }
-    let names: Vec<&str> = waiting.iter().map(pods::name).collect();
+    let names: Vec<&str> = waiting.iter().map(objects::name).collect();
     eprintln!(
         "{} pod(s) started before the role was bound and have no AWS credentials: {}",
         names.len(),
@@ -299,20 +300,20 @@ async fn restart(
     // A workload whose pod template this bind changed is rolling out already.
     let rolling: BTreeSet<String> = applied
         .iter()
-        .filter(|(o, change)| *change != Change::Unchanged && pods::pod_spec(o).is_some())
+        .filter(|(o, change)| *change != Change::Unchanged && objects::pod_spec(o).is_some())
         .map(|(o, _)| slash(o))
         .collect();
     let mut owners = BTreeSet::new();
     for pod in waiting {
-        let ns = pods::text(pod, "/metadata/namespace");
-        match pods::owner(pod) {
-            Some((resource, name)) => {
-                owners.insert((resource.kind, ns.to_owned(), name));
+        let ns = objects::text(pod, "/metadata/namespace");
+        match objects::owner(pod) {
+            Some((kind, name)) => {
+                owners.insert((kind.as_str(), ns.to_owned(), name));
             }
             None => eprintln!(
                 "  pod {} has no workload to restart: delete it (kubectl delete pod {} -n {ns}) to recreate it with credentials",
-                pods::name(pod),
-                pods::name(pod)
+                objects::name(pod),
+                objects::name(pod)
             ),
         }
     }
@@ -369,10 +370,10 @@ fn iam_note(bundle: &irsa_core::Bundle, written: bool) {
 }
 
 fn slash(object: &Value) -> String {
-    let kind = pods::text(object, "/kind");
+    let kind = objects::text(object, "/kind");
     match api::Resource::of_kind(kind) {
-        Some(resource) => resource.slash(pods::name(object)),
-        None => format!("{}/{}", kind.to_ascii_lowercase(), pods::name(object)),
+        Some(resource) => resource.slash(objects::name(object)),
+        None => format!("{}/{}", kind.to_ascii_lowercase(), objects::name(object)),
     }
 }
 

@@ -59,3 +59,15 @@ pub fn diagnostics(diagnostics: &[Diagnostic], out: &mut impl Write) {
         let _ = writeln!(out, "{d}");
     }
 }
+
+/// Any report as pretty JSON or YAML, ending with a newline.
+pub fn value<T: serde::Serialize>(value: &T, format: Format) -> String {
+    match format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Format::Yaml => serde_saphyr::to_string(value).unwrap_or_default(),
+    }
+}

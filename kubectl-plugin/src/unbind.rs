@@ -5,8 +5,9 @@
 use crate::api::{self, Api, ApplyOptions, FIELD_MANAGER, Resource};
 use crate::bind::{DryRun, cluster};
 use crate::context::ContextArgs;
-use crate::inventory::Inventory;
-use crate::{Error, Outcome, pods};
+use crate::inventory;
+use crate::{Error, Outcome};
+use irsa_core::cluster::objects;
 use serde_json::{Value, json};
 
 #[derive(Debug, clap::Args)]
@@ -30,9 +31,9 @@ fn ours(object: &Value) -> bool {
 }
 
 fn managers(object: &Value) -> impl Iterator<Item = (&str, &str)> {
-    pods::array(object, "/metadata/managedFields")
+    objects::array(object, "/metadata/managedFields")
         .iter()
-        .map(|m| (pods::text(m, "/manager"), pods::text(m, "/operation")))
+        .map(|m| (objects::text(m, "/manager"), objects::text(m, "/operation")))
 }
 
 pub async fn run(args: Args) -> Result<Outcome, Error> {
@@ -47,7 +48,7 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
 }
 
 async fn unbind(api: &Api, ns: &str, name: &str, dry_run: DryRun) -> Result<(), Error> {
-    let inventory = Inventory::load(api, Some(ns)).await.map_err(cluster)?;
+    let inventory = inventory::load(api, Some(ns)).await.map_err(cluster)?;
     let Some(sa) = inventory.service_account(ns, name) else {
         return Err(Error::Cluster(format!(
             "serviceaccount/{name} not found in namespace \"{ns}\""
@@ -57,7 +58,7 @@ async fn unbind(api: &Api, ns: &str, name: &str, dry_run: DryRun) -> Result<(), 
     let mut steps: Vec<(Resource, &Value)> = inventory
         .workloads_of(ns, name)
         .filter(|(_, w)| ours(w))
-        .map(|(r, w)| (*r, w))
+        .filter_map(|(kind, w)| Some((Resource::of_kind(kind.as_str())?, w)))
         .collect();
     steps.extend(
         inventory
@@ -78,12 +79,12 @@ async fn unbind(api: &Api, ns: &str, name: &str, dry_run: DryRun) -> Result<(), 
         DryRun::Server => " (server dry run)",
     };
     for (resource, object) in steps {
-        let object_name = pods::name(object);
+        let object_name = objects::name(object);
         // A ConfigMap only bind wrote is bind's: delete it, unless it changed meanwhile.
         let sole = managers(object).all(|(manager, _)| manager == FIELD_MANAGER);
         let verb = if resource == api::CONFIG_MAP && sole {
             if dry_run != DryRun::Client {
-                let version = pods::text(object, "/metadata/resourceVersion");
+                let version = objects::text(object, "/metadata/resourceVersion");
                 api.delete(
                     resource,
                     ns,
@@ -111,7 +112,7 @@ async fn unbind(api: &Api, ns: &str, name: &str, dry_run: DryRun) -> Result<(), 
     }
     let running = inventory
         .pods_of(ns, name)
-        .filter(|p| pods::has_credentials(p))
+        .filter(|p| objects::has_credentials(p))
         .count();
     if running > 0 {
         eprintln!("{running} running pod(s) keep their credentials until they restart");

@@ -1,0 +1,489 @@
+//! `kubectl irsa doctor`: why a pod does or does not get its role, as pass/warn/fail
+//! checks that each say how to fix what they find.
+
+use super::Inventory;
+use super::objects::{
+    POD_IDENTITY_URI, array, containers, env_value, has_credentials, name, owner, pod_spec,
+    role_annotation, service_account_of, slash, text,
+};
+use crate::audit::{Report, Risk};
+use crate::render::kubernetes::{CONFIG_KEY, ROLE_ARN_ANNOTATION};
+use crate::spec::WorkloadKind;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The webhook's MutatingWebhookConfiguration, as EKS and the upstream manifests name it.
+pub const WEBHOOK: &str = "pod-identity-webhook";
+/// Env that makes the webhook skip a container.
+const PRESET: [&str; 2] = ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Pass,
+    Skip,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub result: Level,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// What to examine: a service account, or a workload (and through it its service account).
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub namespace: &'a str,
+    pub name: &'a str,
+    pub workload: Option<WorkloadKind>,
+}
+
+/// Whether the webhook's configuration could be read.
+#[derive(Debug)]
+pub enum Webhook {
+    Configured,
+    Missing,
+    /// Not visible, with the reason (RBAC, an error).
+    Unknown(String),
+}
+
+/// A trust policy to check against the service account, as the plugin could read it.
+#[derive(Debug)]
+pub enum Trust {
+    Analysed {
+        report: Report,
+        issuer: String,
+    },
+    Unreadable {
+        file: String,
+        message: String,
+    },
+    /// The issuer could not be found; the reason.
+    NoIssuer(String),
+}
+
+#[derive(Debug, Default)]
+struct Checks(Vec<Check>);
+
+impl Checks {
+    fn add(&mut self, result: Level, message: String, fix: Option<String>) {
+        self.0.push(Check {
+            result,
+            message,
+            fix,
+        });
+    }
+
+    fn pass(&mut self, message: String) {
+        self.add(Level::Pass, message, None);
+    }
+}
+
+/// Every check of a target, or why the target itself is missing.
+pub fn diagnose(
+    inventory: &Inventory,
+    target: Target<'_>,
+    webhook: &Webhook,
+    trust: Option<Trust>,
+) -> Result<Vec<Check>, String> {
+    let ns = target.namespace;
+    let workload = match target.workload {
+        Some(kind) => Some(inventory.workload(ns, kind, target.name).ok_or_else(|| {
+            format!(
+                "{} not found in namespace \"{ns}\"",
+                slash(kind.as_str(), target.name)
+            )
+        })?),
+        None => None,
+    };
+    let sa = match workload.and_then(|(_, w)| pod_spec(w)) {
+        Some(spec) => service_account_of(spec),
+        None => target.name,
+    };
+    let mut checks = Checks::default();
+    let role = service_account(&mut checks, inventory, ns, sa);
+    let workloads: Vec<&(WorkloadKind, Value)> = match workload {
+        Some(w) => vec![w],
+        None => inventory.workloads_of(ns, sa).collect(),
+    };
+    for (kind, w) in workloads {
+        workload_checks(&mut checks, inventory, *kind, w, role, ns, sa);
+    }
+    pod_checks(&mut checks, inventory, workload, ns, sa);
+    match webhook {
+        Webhook::Configured => {
+            checks.pass(format!("the {WEBHOOK} admission webhook is configured"))
+        }
+        Webhook::Missing => checks.add(
+            Level::Warn,
+            format!(
+                "no MutatingWebhookConfiguration {WEBHOOK}: without it pods get no credentials"
+            ),
+            Some(
+                "EKS installs it; on other clusters install aws/amazon-eks-pod-identity-webhook"
+                    .to_owned(),
+            ),
+        ),
+        Webhook::Unknown(reason) => checks.add(
+            Level::Skip,
+            format!("cannot see the {WEBHOOK} configuration: {reason}"),
+            None,
+        ),
+    }
+    if let Some(trust) = trust {
+        trust_checks(&mut checks, trust, ns, sa);
+    }
+    Ok(checks.0)
+}
+
+/// The ServiceAccount and its annotation; the annotated role.
+fn service_account<'a>(
+    checks: &mut Checks,
+    inventory: &'a Inventory,
+    ns: &str,
+    sa: &str,
+) -> Option<&'a str> {
+    let bind = format!("kubectl irsa bind {ns}/{sa} --role ROLE");
+    let Some(object) = inventory.service_account(ns, sa) else {
+        checks.add(
+            Level::Fail,
+            format!("serviceaccount/{sa} does not exist in namespace {ns}"),
+            Some(bind),
+        );
+        return None;
+    };
+    let role = role_annotation(object);
+    // EKS Pod Identity binds the role with an association instead, invisible from here;
+    // its pods carry the agent's credentials URI.
+    let pod_identity = inventory
+        .pods_of(ns, sa)
+        .filter_map(|p| p.get("spec"))
+        .flat_map(containers)
+        .any(|c| env_value(c, POD_IDENTITY_URI).is_some());
+    if role.is_empty() && pod_identity {
+        checks.pass(format!(
+            "serviceaccount/{sa} has no role annotation; its pods get credentials from EKS Pod Identity"
+        ));
+        return None;
+    }
+    if role.is_empty() {
+        checks.add(
+            Level::Fail,
+            format!(
+                "serviceaccount/{sa} has no {ROLE_ARN_ANNOTATION} annotation: its pods get no role"
+            ),
+            Some(bind),
+        );
+        return None;
+    }
+    match crate::arn::RoleArn::parse(role) {
+        Ok(_) => checks.pass(format!("serviceaccount/{sa} is annotated with {role}")),
+        Err(reason) => checks.add(
+            Level::Fail,
+            format!("serviceaccount/{sa}: the {ROLE_ARN_ANNOTATION} annotation is wrong: {reason}"),
+            Some(format!("{bind} --overwrite")),
+        ),
+    }
+    Some(role)
+}
+
+fn workload_checks(
+    checks: &mut Checks,
+    inventory: &Inventory,
+    kind: WorkloadKind,
+    workload: &Value,
+    role: Option<&str>,
+    ns: &str,
+    sa: &str,
+) {
+    let Some(spec) = pod_spec(workload) else {
+        return;
+    };
+    let slashed = slash(kind.as_str(), name(workload));
+    for container in containers(spec) {
+        let cname = text(container, "/name");
+        for var in PRESET {
+            if env_value(container, var).is_some() {
+                checks.add(
+                    Level::Fail,
+                    format!("{slashed} container {cname} sets {var} itself, so the webhook injects nothing into it"),
+                    Some(format!("remove {} from its env; the webhook sets them", PRESET.join(" and "))),
+                );
+            }
+        }
+    }
+    let rebind = format!("kubectl irsa bind {ns}/{sa} --role ROLE --workload {slashed}");
+    let readers: Vec<(&str, &str)> = containers(spec)
+        .filter_map(|c| Some((text(c, "/name"), env_value(c, "AWS_CONFIG_FILE")?)))
+        .collect();
+    for (cname, file) in &readers {
+        match config_source(spec, cname, file, inventory, ns) {
+            Ok((config_map, config)) => {
+                checks.pass(format!(
+                    "{slashed} container {cname} reads {file} from configmap/{config_map}"
+                ));
+                profile_checks(checks, config, role, config_map);
+            }
+            Err(problem) => checks.add(
+                Level::Fail,
+                format!("{slashed} container {cname}: {problem}"),
+                Some(rebind.clone()),
+            ),
+        }
+    }
+    if readers.is_empty() {
+        if let Some(config_map) = inventory.config_map_of(ns, sa) {
+            checks.add(
+                Level::Warn,
+                format!(
+                    "configmap/{} holds profiles, but {slashed} does not set AWS_CONFIG_FILE",
+                    name(config_map)
+                ),
+                Some(rebind),
+            );
+        }
+    }
+    let setting = |c: &Value, key: &str| c.pointer(&format!("/securityContext/{key}")).cloned();
+    let non_root = |c: &Value| {
+        setting(c, "runAsNonRoot") == Some(Value::Bool(true))
+            || setting(c, "runAsUser")
+                .and_then(|u| u.as_u64())
+                .is_some_and(|u| u > 0)
+    };
+    if (non_root(spec) || containers(spec).any(non_root)) && setting(spec, "fsGroup").is_none() {
+        checks.add(
+            Level::Warn,
+            format!("{slashed} runs as non-root without fsGroup: older clusters mount the token file with mode 0600, unreadable to it"),
+            Some("set spec.securityContext.fsGroup in the pod template (e.g. 65534)".to_owned()),
+        );
+    }
+}
+
+/// The ConfigMap and text behind a container's AWS_CONFIG_FILE, or what is missing.
+fn config_source<'a>(
+    spec: &'a Value,
+    container: &str,
+    file: &str,
+    inventory: &'a Inventory,
+    ns: &str,
+) -> Result<(&'a str, &'a str), String> {
+    let (dir, key) = file
+        .rsplit_once('/')
+        .ok_or(format!("AWS_CONFIG_FILE `{file}` is not an absolute path"))?;
+    let mount = containers(spec)
+        .find(|c| text(c, "/name") == container)
+        .into_iter()
+        .flat_map(|c| array(c, "/volumeMounts"))
+        .find(|m| text(m, "/mountPath").trim_end_matches('/') == dir)
+        .ok_or(format!(
+            "AWS_CONFIG_FILE is {file}, but nothing is mounted at {dir}"
+        ))?;
+    let volume = text(mount, "/name");
+    let config_map = array(spec, "/volumes")
+        .iter()
+        .find(|v| text(v, "/name") == volume)
+        .map(|v| text(v, "/configMap/name"))
+        .filter(|n| !n.is_empty())
+        .ok_or(format!(
+            "the volume {volume} mounted at {dir} is not a ConfigMap"
+        ))?;
+    let object = inventory.config_map(ns, config_map).ok_or(format!(
+        "configmap/{config_map} mounted at {dir} does not exist"
+    ))?;
+    let config = object
+        .get("data")
+        .and_then(|d| d.get(key))
+        .and_then(Value::as_str)
+        .ok_or(format!(
+            "configmap/{config_map} has no key `{key}` (expected `{CONFIG_KEY}`)"
+        ))?;
+    Ok((config_map, config))
+}
+
+/// The pod profile must name the annotation's role (the SDK precedence trap), and every
+/// chained profile's source must exist.
+fn profile_checks(checks: &mut Checks, config: &str, role: Option<&str>, config_map: &str) {
+    let profiles = crate::profiles::read(config);
+    for profile in profiles.iter().filter(|p| p.is_web_identity()) {
+        match (profile.role_arn(), role) {
+            (Some(file_role), Some(role)) if file_role != role => checks.add(
+                Level::Fail,
+                format!("configmap/{config_map}: pod profile [{}] names {file_role}, the annotation {role}: the SDKs use the annotation's role by default and the file's with --profile", profile.name),
+                Some("bind again with one role, so the annotation and the file agree".to_owned()),
+            ),
+            (Some(_), Some(_)) => checks.pass(format!(
+                "configmap/{config_map}: pod profile [{}] names the annotation's role",
+                profile.name
+            )),
+            _ => {}
+        }
+    }
+    for profile in &profiles {
+        if let Some(source) = profile.get("source_profile") {
+            if !profiles.iter().any(|p| p.name == source) {
+                checks.add(
+                    Level::Fail,
+                    format!("configmap/{config_map}: profile [{}] chains from [{source}], which the file lacks", profile.name),
+                    Some("bind again to rewrite the AWS config".to_owned()),
+                );
+            }
+        }
+    }
+}
+
+fn pod_checks(
+    checks: &mut Checks,
+    inventory: &Inventory,
+    workload: Option<&(WorkloadKind, Value)>,
+    ns: &str,
+    sa: &str,
+) {
+    let of_workload = |p: &&Value| match workload {
+        Some((kind, w)) => owner(p).is_some_and(|(k, n)| k == *kind && n == name(w)),
+        None => true,
+    };
+    let all: Vec<&Value> = inventory.pods_of(ns, sa).filter(of_workload).collect();
+    let missing: Vec<&Value> = all
+        .iter()
+        .copied()
+        .filter(|p| !has_credentials(p))
+        .collect();
+    if all.is_empty() {
+        checks.pass(format!(
+            "no pod runs as {ns}/{sa} yet; new pods get credentials"
+        ));
+    } else if missing.is_empty() {
+        checks.pass(format!(
+            "{}/{} pods have injected credentials",
+            all.len(),
+            all.len()
+        ));
+    } else {
+        let names: Vec<&str> = missing.iter().map(|p| name(p)).collect();
+        let owners: BTreeSet<String> = missing
+            .iter()
+            .filter_map(|p| owner(p))
+            .map(|(k, n)| slash(k.as_str(), &n))
+            .collect();
+        let fix = if owners.is_empty() {
+            "delete the pods so they are recreated".to_owned()
+        } else {
+            let owners: Vec<String> = owners.into_iter().collect();
+            format!("kubectl rollout restart {} -n {ns}", owners.join(" "))
+        };
+        checks.add(
+            Level::Warn,
+            format!(
+                "{} of {} pods started without credentials (the webhook only mutates new pods): {}",
+                missing.len(),
+                all.len(),
+                names.join(", ")
+            ),
+            Some(fix),
+        );
+    }
+}
+
+fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
+    let (report, issuer) = match trust {
+        Trust::Analysed { report, issuer } => (report, issuer),
+        Trust::Unreadable { file, message } => {
+            checks.add(
+                Level::Fail,
+                format!("{file} is not a trust policy: {message}"),
+                None,
+            );
+            return;
+        }
+        Trust::NoIssuer(reason) => {
+            checks.add(
+                Level::Skip,
+                format!("cannot check the trust policy: {reason}"),
+                Some("pass --issuer URL".to_owned()),
+            );
+            return;
+        }
+    };
+    let host_path = issuer.trim_start_matches("https://").trim_end_matches('/');
+    if report.admits(host_path, ns, sa) {
+        checks.pass(format!(
+            "the trust policy lets {ns}/{sa} of {host_path} assume the role"
+        ));
+    } else {
+        checks.add(
+            Level::Fail,
+            format!("the trust policy does not let {ns}/{sa} of {host_path} assume the role: AssumeRoleWithWebIdentity will be denied"),
+            Some(format!("kubectl irsa generate {ns}/{sa} --role ROLE --issuer {issuer} writes one that does")),
+        );
+    }
+    for finding in report.findings {
+        let level = if finding.severity >= Risk::High {
+            Level::Fail
+        } else {
+            Level::Warn
+        };
+        checks.add(
+            level,
+            format!("trust policy: {} [{}]", finding.message, finding.code),
+            Some(finding.fix),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn inventory() -> Inventory {
+        Inventory {
+            service_accounts: vec![json!({"metadata": {"name": "api", "namespace": "payments",
+                "annotations": {"eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/payments-api"}}})],
+            workloads: vec![(
+                WorkloadKind::Deployment,
+                json!({"metadata": {"name": "api", "namespace": "payments"},
+                "spec": {"template": {"spec": {"serviceAccountName": "api", "containers": [{"name": "app",
+                    "env": [{"name": "AWS_ROLE_ARN", "value": "arn:aws:iam::111122223333:role/payments-api"}]}]}}}}),
+            )],
+            ..Inventory::default()
+        }
+    }
+
+    #[test]
+    fn a_preset_role_env_fails_and_names_its_fix() {
+        let target = Target {
+            namespace: "payments",
+            name: "api",
+            workload: Some(WorkloadKind::Deployment),
+        };
+        let checks = diagnose(&inventory(), target, &Webhook::Configured, None).unwrap_or_default();
+        let failed: Vec<&Check> = checks.iter().filter(|c| c.result == Level::Fail).collect();
+        assert_eq!(failed.len(), 1, "{checks:?}");
+        assert!(failed[0].message.contains("sets AWS_ROLE_ARN itself"));
+        assert!(
+            failed[0]
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains("remove AWS_ROLE_ARN"))
+        );
+    }
+
+    #[test]
+    fn a_missing_workload_is_an_error_not_a_check() {
+        let target = Target {
+            namespace: "payments",
+            name: "web",
+            workload: Some(WorkloadKind::StatefulSet),
+        };
+        let error = diagnose(&inventory(), target, &Webhook::Missing, None).err();
+        assert_eq!(
+            error.as_deref(),
+            Some("statefulset/web not found in namespace \"payments\"")
+        );
+    }
+}
