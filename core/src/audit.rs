@@ -45,6 +45,24 @@ pub struct Finding {
     pub fix: String,
 }
 
+impl Finding {
+    /// `high [no-sub] Statement[0]: message` and an indented `fix:` line, for text reports.
+    pub fn lines(&self, indent: &str) -> String {
+        let at = if self.at.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.at)
+        };
+        format!(
+            "{indent}{} [{}]{at}: {}\n{indent}  fix: {}\n",
+            self.severity.name(),
+            self.code,
+            self.message,
+            self.fix
+        )
+    }
+}
+
 /// Who can assume the role through one OIDC provider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]

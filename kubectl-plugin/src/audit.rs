@@ -141,19 +141,7 @@ fn text(results: &[Audited]) -> String {
             let _ = writeln!(out, "  no findings");
         }
         for f in &report.findings {
-            let at = if f.at.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", f.at)
-            };
-            let _ = writeln!(
-                out,
-                "  {} [{}]{at}: {}\n    fix: {}",
-                f.severity.name(),
-                f.code,
-                f.message,
-                f.fix
-            );
+            out.push_str(&f.lines("  "));
         }
         if let Some(corrected) = &report.corrected {
             let _ = writeln!(out, "  corrected policy:");

@@ -175,14 +175,7 @@ pub fn text(report: &ClusterReport) -> String {
             let _ = writeln!(out, "    also trusts: {}", role.also_trusts.join(", "));
         }
         for f in &role.findings {
-            let _ = writeln!(
-                out,
-                "    {} [{}]: {}\n      fix: {}",
-                f.severity.name(),
-                f.code,
-                f.message,
-                f.fix
-            );
+            out.push_str(&f.lines("    "));
         }
     }
     out
