@@ -24,3 +24,17 @@ export async function example(): Promise<string[]> {
   const other: Kind = 'policy';
   return [version(), ...trust, ...kinds, ...fields, yaml ?? '', typo, other];
 }
+
+// The auditor, a second package (web/pkg-audit) loaded on demand.
+import initAudit, { audit, type Audit, type Risk } from '../../web/pkg-audit/irsa_audit.js';
+
+export async function auditExample(policy: string): Promise<string[]> {
+  await initAudit();
+  const result: Audit = audit(policy, 2048);
+  if (result.error) return [`${result.error.at}: ${result.error.message}`];
+  const who = (result.report?.access ?? []).map((a) => `${a.issuer}: ${a.anyServiceAccount ? 'any' : a.serviceAccounts.join(',')}`);
+  const high: Risk[] = (result.report?.findings ?? []).map((f) => f.severity).filter((s) => s === 'high' || s === 'critical');
+  // @ts-expect-error: severities are a closed union
+  const typo: Risk = 'severe';
+  return [...who, ...high, result.report?.corrected ?? '', typo];
+}
