@@ -6,7 +6,8 @@ use std::io::Read;
 
 #[derive(Debug, clap::Args)]
 pub struct SpecInput {
-    /// Service accounts the pod role trusts (`namespace/name`), instead of a spec file
+    /// Service accounts the pod role trusts, `namespace/name` (bind also takes `name`, in
+    /// -n's namespace), instead of a spec file
     #[arg(value_name = "NAMESPACE/NAME", conflicts_with = "filename")]
     pub service_accounts: Vec<String>,
 
