@@ -118,3 +118,39 @@ fn to_yaml_quotes_what_yaml_1_1_would_misread() {
         "account: \"011122223333\"\nserviceAccount: on/yes\nsubjectPatterns: true\ndurationSeconds: 900\n"
     );
 }
+
+#[cfg(feature = "audit")]
+mod audit {
+    use super::*;
+
+    fn audit(policy: &str) -> JsValue {
+        irsa_wasm::audit(policy, None)
+            .map_err(JsValue::from)
+            .expect("audit")
+            .js_value()
+    }
+
+    #[wasm_bindgen_test]
+    fn an_aud_only_policy_lets_any_service_account_in() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud":"sts.amazonaws.com"}}}]}"#;
+        let report = get(&audit(policy), "report");
+        let access = js_sys::Array::from(&get(&report, "access"));
+        assert_eq!(get(&access.get(0), "anyServiceAccount"), JsValue::TRUE);
+        let findings = js_sys::Array::from(&get(&report, "findings"));
+        assert_eq!(get(&findings.get(0), "code"), JsValue::from_str("no-sub"));
+        assert_eq!(get(&findings.get(0), "severity"), JsValue::from_str("high"));
+    }
+
+    #[wasm_bindgen_test]
+    fn malformed_policies_come_back_as_data() {
+        for policy in ["", "{", r#"{"Statement": 3}"#, "[]"] {
+            let result = audit(policy);
+            assert!(get(&result, "report").is_undefined(), "{policy}");
+            let message = get(&get(&result, "error"), "message");
+            assert!(
+                message.as_string().is_some_and(|m| !m.is_empty()),
+                "{policy}"
+            );
+        }
+    }
+}
