@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 pub const REGIONAL_STS_ANNOTATION: &str = "eks.amazonaws.com/sts-regional-endpoints";
 pub const TOKEN_EXPIRATION_ANNOTATION: &str = "eks.amazonaws.com/token-expiration";
-/// Label on every object irsa writes, so they can be listed with a selector.
+/// Label on the objects irsa owns (ConfigMaps), so they can be listed with a selector.
 pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "irsa");
 /// Key of the AWS config file inside the ConfigMap, hence its file name in the pod.
 pub const CONFIG_KEY: &str = "config";
@@ -62,13 +62,15 @@ pub fn service_account(plan: &Plan, subject: &Subject) -> String {
             annotations.insert(TOKEN_EXPIRATION_ANNOTATION, seconds.to_string());
         }
     }
+    // No managed-by label: a ServiceAccount is often another tool's (a Helm chart's), and
+    // irsa owns only its annotations there; a label would be a field to fight over.
     let object: Object<'_, ()> = Object {
         api_version: "v1",
         kind: "ServiceAccount",
         metadata: Metadata {
             name: &subject.name,
             namespace: &subject.namespace,
-            labels: labels(),
+            labels: None,
             annotations: (!annotations.is_empty()).then_some(annotations),
         },
         data: None,

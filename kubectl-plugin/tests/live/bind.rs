@@ -225,6 +225,45 @@ fn a_role_set_by_another_tool_needs_overwrite() {
 }
 
 #[test]
+fn a_service_account_a_helm_chart_made_gets_only_the_annotation() {
+    let cluster = Cluster::eks();
+    cluster.kube.seed(
+        "helm",
+        json!({
+            "apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": "api", "namespace": "payments",
+                "labels": {"app.kubernetes.io/managed-by": "Helm"},
+                "annotations": {"meta.helm.sh/release-name": "payments"}}
+        }),
+    );
+    let run = cluster.run(&["bind", "payments/api", "--role", "payments-api"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "serviceaccount/api configured\n");
+    let sa = cluster.get("ServiceAccount", "payments", "api");
+    assert_eq!(
+        sa["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "Helm"
+    );
+    assert_eq!(
+        sa["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "payments"
+    );
+    assert_eq!(
+        cluster.kube.owners(
+            "ServiceAccount",
+            "payments",
+            "api",
+            &["metadata", "labels", "app.kubernetes.io/managed-by"]
+        ),
+        ["helm"]
+    );
+    cluster.kube.clear_requests();
+    let run = cluster.run(&["bind", "payments/api", "--role", "payments-api"]);
+    assert_eq!(run.stdout, "serviceaccount/api unchanged\n", "{run:?}");
+    assert_eq!(applies(&cluster).len(), 1);
+}
+
+#[test]
 fn other_conflicts_name_field_and_manager_and_need_force_conflicts() {
     let cluster = Cluster::eks();
     cluster.seed_deployment("api");
