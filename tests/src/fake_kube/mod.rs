@@ -153,6 +153,16 @@ impl FakeKube {
         assert!(result.is_ok(), "seeding {key:?}: {result:?}");
     }
 
+    /// Server-side apply by `manager`, as a PATCH with `application/apply-patch+yaml`
+    /// would do it: the stored object (with managedFields), or the failure `Status`.
+    pub fn apply(&self, manager: &str, object: &Value, force: bool) -> Result<Value, (u16, Value)> {
+        let (plural, ns, name) = key_of(object);
+        let key = (plural.to_owned(), ns, name);
+        self.state()
+            .apply(&key, manager, object, force, false)
+            .map(|(_, object)| object)
+    }
+
     /// Refuses `verb` on `plural` with 403, as RBAC would.
     pub fn deny(&self, verb: &str, plural: &str) {
         self.state()
