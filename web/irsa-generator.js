@@ -10,6 +10,16 @@ import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
 import { el } from './dom.js';
 
 const wasmReady = init();
+
+let yamlReader = null;
+/** The YAML reader (its own wasm module, large), loaded the first time an import starts. */
+function loadYamlReader() {
+  yamlReader ??= import(new URL('./pkg-yaml/irsa_yaml.js', import.meta.url).href).then(async (mod) => {
+    await mod.default();
+    return mod;
+  });
+  return yamlReader;
+}
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const THEME_KEY = 'irsa-theme';
 
@@ -79,6 +89,55 @@ export function specOf(state) {
     if (text(state.container)) spec.workload.container = text(state.container);
   }
   return spec;
+}
+
+/**
+ * The form state of a spec: the inverse of `specOf`. Keys the form has no place for are
+ * listed in `unsupported` (nothing is dropped silently).
+ */
+export function stateOf(spec) {
+  // The form's kinds from what the spec accepts: any case, plurals, kubectl's short names.
+  const KINDS = { deploy: 'Deployment', sts: 'StatefulSet', ds: 'DaemonSet', cj: 'CronJob' };
+  const kindOf = (k) => {
+    const lower = String(k ?? '').toLowerCase();
+    return KINDS[lower] ?? ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']
+      .find((kind) => [kind.toLowerCase(), `${kind.toLowerCase()}s`].includes(lower));
+  };
+  const state = { targets: [] };
+  const unsupported = [];
+  const scalar = (v) => ['string', 'number', 'bigint'].includes(typeof v);
+  const lines = (v) => ([v].flat().every(scalar) ? [v].flat().map(String).join('\n') : null);
+  const only = (value, keys) => value && typeof value === 'object' && !Array.isArray(value)
+    && Object.keys(value).every((k) => keys.includes(k));
+  const TEXT = ['account', 'role', 'path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName',
+    'maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota'];
+  const FLAGS = ['regionalSts', 'subjectPatterns', 'podIdentity', 'createOidcProvider'];
+  for (const [key, value] of Object.entries(spec ?? {})) {
+    if (TEXT.includes(key) && scalar(value)) state[key] = String(value);
+    else if (FLAGS.includes(key) && typeof value === 'boolean') state[key] = value;
+    else if ((key === 'cluster' || key === 'serviceAccount') && lines(value) !== null) state[key] = lines(value);
+    else if (key === 'permissions' && only(value, ['managedPolicies']) && lines(value.managedPolicies ?? []) !== null) {
+      state.managedPolicies = lines(value.managedPolicies ?? []);
+    } else if (key === 'configMap' && only(value, ['name', 'mountPath'])) {
+      state.configMapName = value.name ?? '';
+      state.mountPath = value.mountPath ?? '';
+    } else if (key === 'workload' && typeof value === 'string' && kindOf(value.split('/')[0])) {
+      state.workloadKind = kindOf(value.split('/')[0]);
+      state.workloadName = value.slice(value.indexOf('/') + 1);
+    } else if (key === 'workload' && only(value, ['kind', 'name', 'container']) && kindOf(value.kind)) {
+      state.workloadKind = kindOf(value.kind);
+      state.workloadName = value.name ?? '';
+      state.container = value.container ?? '';
+    } else if (key === 'assume' && value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [profile, target] of Object.entries(value)) {
+        if (typeof target === 'string') state.targets.push({ profile, role: target, externalId: '' });
+        else if (only(target, ['role', 'externalId']) && typeof target.role === 'string') {
+          state.targets.push({ profile, role: target.role, externalId: String(target.externalId ?? '') });
+        } else unsupported.push(`assume.${profile}`);
+      }
+    } else unsupported.push(key);
+  }
+  return { state, unsupported };
 }
 
 /** Which form control a diagnostic's field path belongs to. */
@@ -273,6 +332,7 @@ export class IrsaGenerator extends HTMLElement {
     const tools = el('div', { class: 'tools' },
       el('button', { type: 'button', class: 'download-all', text: 'Download all (.tar)' }),
       el('button', { type: 'button', class: 'copy-yaml', text: 'Copy as irsa.yaml' }),
+      el('button', { type: 'button', class: 'import', 'aria-expanded': 'false', text: 'Import irsa.yaml' }),
       el('button', { type: 'button', class: 'copy-link', hidden: !this.hasAttribute('share') || this.hidden('share'), text: 'Copy share link' }),
       el('span', { class: 'notice', role: 'status', 'aria-live': 'polite' }));
     const tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Artifacts' });
@@ -282,7 +342,13 @@ export class IrsaGenerator extends HTMLElement {
         el('button', { type: 'button', class: 'copy', text: 'Copy' }),
         el('button', { type: 'button', class: 'download', text: 'Download' })),
       el('pre', {}, el('code')));
-    const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, tabs, panel);
+    const importer = el('section', { class: 'importer', hidden: true, 'aria-label': 'Import irsa.yaml' },
+      el('textarea', { name: 'import', rows: '8', spellcheck: 'false', 'aria-label': 'irsa.yaml (YAML or JSON)', placeholder: 'account: "111122223333"\ncluster: https://oidc.eks…\nserviceAccount: payments/api\nrole: payments-api' }),
+      el('div', { class: 'panel-tools' },
+        el('input', { type: 'file', class: 'import-file', accept: '.yaml,.yml,.json', 'aria-label': 'Read a spec file' }),
+        el('button', { type: 'button', class: 'import-apply', text: 'Fill the form' })),
+      el('p', { class: 'msg import-msg', role: 'status' }));
+    const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, tabs, panel);
     root.append(header, form, general, diagram, output);
 
     this.renderTargets();
@@ -312,6 +378,16 @@ export class IrsaGenerator extends HTMLElement {
       if (item) saveFile(item.path.split('/').pop(), new Blob([item.content], { type: 'text/plain' }));
     });
     root.querySelector('.copy-yaml').addEventListener('click', () => this.copy(toYaml(this.spec) ?? '', 'irsa.yaml copied'));
+    root.querySelector('.import').addEventListener('click', (e) => {
+      importer.hidden = !importer.hidden;
+      e.target.setAttribute('aria-expanded', String(!importer.hidden));
+      if (!importer.hidden) loadYamlReader();
+    });
+    root.querySelector('.import-file').addEventListener('change', async (e) => {
+      const file = e.target.files?.[0];
+      if (file) importer.querySelector('textarea').value = await file.text();
+    });
+    root.querySelector('.import-apply').addEventListener('click', () => this.importSpec(importer.querySelector('textarea').value));
     root.querySelector('.copy-link').addEventListener('click', () => this.copy(location.href, 'Link copied'));
     root.querySelector('.download-all').addEventListener('click', () => {
       const files = (this.bundle?.artifacts ?? []).map((a) => ({ path: `irsa/${a.path}`, content: a.content, mode: a.kind === 'aws-cli' ? 0o755 : 0o644 }));
@@ -365,6 +441,32 @@ export class IrsaGenerator extends HTMLElement {
         input('externalId', 'External ID (optional)', ''), remove,
         el('p', { class: 'msg', id: `${this.id_}-msg-target-${i}` }));
     }));
+  }
+
+  /** Fills the form from an irsa.yaml (or JSON) text; refuses what the form cannot hold. */
+  async importSpec(text) {
+    const msg = this.root.querySelector('.import-msg');
+    const { parseSpec } = await loadYamlReader();
+    const { spec, error } = parseSpec(text);
+    const fail = (message) => msg.replaceChildren(el('span', { class: 'diag error', text: message }));
+    if (error) return fail(`Error: ${error.message}`);
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return fail('Error: the spec must be a mapping of keys');
+    const { state, unsupported } = stateOf(spec);
+    if (unsupported.length) {
+      return fail(`Not imported: the form has no place for ${unsupported.map((k) => `\`${k}\``).join(', ')}; `
+        + 'generate from the file with kubectl irsa generate -f irsa.yaml');
+    }
+    this.state = state;
+    for (const f of FIELDS) {
+      const control = this.form.elements[f.key];
+      if (f.checkbox) control.checked = Boolean(state[f.key]);
+      else control.value = state[f.key] ?? '';
+    }
+    this.renderTargets();
+    this.touched = new Set(FIELDS.map((f) => f.key));
+    this.update();
+    this.root.querySelector('.advanced').open = ADVANCED.some((f) => state[f.key]);
+    msg.replaceChildren(el('span', { class: 'diag hint', text: 'Imported.' }));
   }
 
   readForm() {

@@ -38,3 +38,13 @@ export async function auditExample(policy: string): Promise<string[]> {
   const typo: Risk = 'severe';
   return [...who, ...high, result.report?.corrected ?? '', typo];
 }
+
+// The YAML reader, a third package (web/pkg-yaml) loaded on the first import.
+import initYaml, { parseSpec, type SpecText } from '../../web/pkg-yaml/irsa_yaml.js';
+
+export async function yamlExample(text: string): Promise<SpecInput | string> {
+  await initYaml();
+  const read: SpecText = parseSpec(text);
+  if (read.error) return `${read.error.code}: ${read.error.message}`;
+  return read.spec ?? {};
+}

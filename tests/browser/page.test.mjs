@@ -352,3 +352,47 @@ test('the trust policy panel analyses as kubectl irsa audit does, loading its mo
   await page.screenshot({ path: join(OUT, 'audit-panel.png'), fullPage: true });
   await context.close();
 });
+
+test('size budget: the YAML reader, loaded on first import, at most 250 KB gzipped', () => {
+  const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg-yaml', 'irsa_yaml_bg.wasm')), { level: 9 }).length;
+  const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg-yaml', 'irsa_yaml.js')), { level: 9 }).length;
+  metrics.yamlWasmGzipBytes = wasm;
+  assert.ok(wasm + glue <= 250_000, `${wasm} + ${glue} bytes gzipped is over the YAML reader's 250 KB budget`);
+});
+
+test('importing an irsa.yaml fills the form, and the page then generates what the CLI generates from the file', async () => {
+  const { page, context, requests, errors } = await open('/');
+  assert.ok(!requests.some((u) => u.includes('pkg-yaml')), 'the YAML reader was fetched before it was used');
+  const root = generator(page);
+  await root.locator('button.import').click();
+  const examples = readdirSync(join(REPO, 'examples')).sort();
+  const imported = [];
+  for (const name of examples) {
+    const file = join(REPO, 'examples', name);
+    await root.locator('[name=import]').fill(readFileSync(file, 'utf8'));
+    await root.locator('button.import-apply').click();
+    await root.locator('.import-msg .diag').waitFor();
+    const msg = await root.locator('.import-msg').textContent();
+    if (msg.startsWith('Not imported')) {
+      // Refused whole, never half: the message names what the form cannot hold.
+      assert.match(msg, /the form has no place for `/, name);
+      continue;
+    }
+    assert.equal(msg, 'Imported.', name);
+    const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
+    const cli = JSON.parse(execFileSync(CLI, ['generate', '-f', file, '-o', 'json']).toString());
+    assert.deepEqual(bundle, cli, `${name}: the imported form generates something else than the file`);
+    imported.push(name);
+    await root.locator('.import-msg').evaluate((m) => m.replaceChildren());
+  }
+  assert.ok(imported.length >= 5, `only ${imported.join(', ')} imported`);
+  // A syntax error is shown, and the form keeps what it had.
+  const before = await page.evaluate(() => document.querySelector('irsa-generator').spec);
+  await root.locator('[name=import]').fill('account: [unclosed');
+  await root.locator('button.import-apply').click();
+  await root.locator('.import-msg .diag.error').waitFor();
+  assert.deepEqual(await page.evaluate(() => document.querySelector('irsa-generator').spec), before);
+  assert.ok(requests.every((u) => u.startsWith(origin)));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,13 +1,18 @@
 //! wasm-bindgen bindings over irsa-core, and nothing else: conversion at the boundary.
 //! User errors come back as data (diagnostics in the bundle), never as thrown strings.
 //!
-//! Two builds: the generator (feature `generator`, the page's first download) and the
-//! trust-policy auditor (feature `audit`), which the page loads only when it is used.
+//! Three builds: the generator (feature `generator`, the page's first download), the
+//! trust-policy auditor (feature `audit`) and the YAML reader for importing an irsa.yaml
+//! (feature `yaml`); the page loads the last two only when they are used.
 
 #[cfg(feature = "audit")]
 mod audit;
 #[cfg(feature = "audit")]
 pub use audit::audit;
+#[cfg(feature = "yaml")]
+mod yaml;
+#[cfg(feature = "yaml")]
+pub use yaml::parse_spec;
 
 #[cfg(feature = "generator")]
 use irsa_core::node::Node;
