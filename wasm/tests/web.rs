@@ -154,3 +154,39 @@ mod audit {
         }
     }
 }
+
+#[cfg(feature = "yaml")]
+mod yaml {
+    use super::*;
+
+    fn parse_spec(text: &str) -> JsValue {
+        irsa_wasm::parse_spec(text)
+            .map_err(JsValue::from)
+            .expect("parseSpec")
+            .js_value()
+    }
+
+    #[wasm_bindgen_test]
+    fn yaml_is_read_as_the_core_reads_it() {
+        let spec = get(
+            &parse_spec("account: 012345678901\nregionalSts: yes\nserviceAccount: [on/off]\n"),
+            "spec",
+        );
+        // Leading zeros stay text; `yes` and `on` are strings in YAML 1.2; maps are objects.
+        assert_eq!(get(&spec, "account"), JsValue::from_str("012345678901"));
+        assert_eq!(get(&spec, "regionalSts"), JsValue::from_str("yes"));
+        let accounts = js_sys::Array::from(&get(&spec, "serviceAccount"));
+        assert_eq!(accounts.get(0), JsValue::from_str("on/off"));
+        assert!(!spec.is_instance_of::<js_sys::Map>());
+    }
+
+    #[wasm_bindgen_test]
+    fn syntax_errors_come_back_as_data() {
+        let result = parse_spec("account: [unclosed");
+        assert!(get(&result, "spec").is_undefined());
+        assert_eq!(
+            get(&get(&result, "error"), "code"),
+            JsValue::from_str("syntax")
+        );
+    }
+}
