@@ -92,7 +92,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
 
     // Pods that exist now started before this bind: they have no credentials unless an
     // earlier bind gave them. Their list also dates this moment (see `Api::apply`).
-    let mut waiting = Vec::new();
+    let (mut waiting, mut stale) = (Vec::new(), Vec::new());
     let mut before = None;
     for sa in objects
         .iter()
@@ -111,10 +111,20 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
             Err(e) => return Err(cluster(e)),
         };
         before = before.max(list.resource_version);
-        waiting.extend(list.items.into_iter().filter(|p| {
-            !objects::has_credentials(p)
-                && objects::text(p, "/metadata/deletionTimestamp").is_empty()
-        }));
+        if !args.overwrite {
+            refuse_repointing(sa, &list.items)?;
+        }
+        let role = objects::role_annotation(sa);
+        for pod in list.items {
+            if !objects::text(&pod, "/metadata/deletionTimestamp").is_empty() {
+                continue;
+            }
+            if !objects::has_credentials(&pod) {
+                waiting.push(pod);
+            } else if role_of(&pod).is_some_and(|arn| !role.is_empty() && arn != role) {
+                stale.push(pod);
+            }
+        }
     }
 
     let options = ApplyOptions {
@@ -143,9 +153,33 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         let objects: Vec<Value> = applied.iter().map(|(o, _)| o.clone()).collect();
         print!("{}", render(&objects, format));
     }
-    restart(&context.api, &args, &waiting, &applied).await?;
+    restart(&context.api, &args, &waiting, &stale, &applied).await?;
     iam_note(&bundle, args.out_dir.is_some());
     Ok(Outcome::Done)
+}
+
+/// Running pods hold the role their ServiceAccount had when they started (the webhook's
+/// `AWS_ROLE_ARN`): one that differs means this bind would re-point the ServiceAccount
+/// under them — whoever annotated it before, kubectl irsa included.
+fn refuse_repointing(service_account: &Value, pods: &[Value]) -> Result<(), Error> {
+    let role = objects::role_annotation(service_account);
+    let running = pods.iter().find_map(|pod| {
+        role_of(pod)
+            .filter(|arn| !role.is_empty() && *arn != role)
+            .map(|arn| (objects::name(pod), arn))
+    });
+    match running {
+        Some((pod, arn)) => Err(Error::Refused(format!(
+            "{} is bound to {arn} (pod {pod} runs with it); binding {role} re-points it at the pods' next start: pass --overwrite to do so",
+            slash(service_account)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The role the webhook gave a pod when it started.
+fn role_of(pod: &Value) -> Option<&str> {
+    objects::containers(pod.get("spec")?).find_map(|c| objects::env_value(c, "AWS_ROLE_ARN"))
 }
 
 /// Issuer, account, partition and cluster name the flags did not give.
@@ -286,17 +320,29 @@ async fn restart(
     api: &Api,
     args: &Args,
     waiting: &[Value],
+    stale: &[Value],
     applied: &[(Value, Change)],
 ) -> Result<(), Error> {
-    if waiting.is_empty() {
-        return Ok(());
+    let names = |pods: &[Value]| {
+        pods.iter()
+            .map(objects::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !waiting.is_empty() {
+        eprintln!(
+            "{} pod(s) started before the role was bound and have no AWS credentials: {}",
+            waiting.len(),
+            names(waiting)
+        );
     }
-    let names: Vec<&str> = waiting.iter().map(objects::name).collect();
-    eprintln!(
-        "{} pod(s) started before the role was bound and have no AWS credentials: {}",
-        names.len(),
-        names.join(", ")
-    );
+    if !stale.is_empty() {
+        eprintln!(
+            "{} pod(s) still run with the previous role until they restart: {}",
+            stale.len(),
+            names(stale)
+        );
+    }
     // A workload whose pod template this bind changed is rolling out already.
     let rolling: BTreeSet<String> = applied
         .iter()
@@ -304,7 +350,7 @@ async fn restart(
         .map(|(o, _)| slash(o))
         .collect();
     let mut owners = BTreeSet::new();
-    for pod in waiting {
+    for pod in waiting.iter().chain(stale) {
         let ns = objects::text(pod, "/metadata/namespace");
         match objects::owner(pod) {
             Some((kind, name)) => {

@@ -114,7 +114,7 @@ pub fn diagnose(
     for (kind, w) in workloads {
         workload_checks(&mut checks, inventory, *kind, w, role, ns, sa);
     }
-    pod_checks(&mut checks, inventory, workload, ns, sa);
+    pod_checks(&mut checks, inventory, workload, ns, sa, role);
     match webhook {
         Webhook::Configured => {
             checks.pass(format!("the {WEBHOOK} admission webhook is configured"))
@@ -342,6 +342,7 @@ fn pod_checks(
     workload: Option<&(WorkloadKind, Value)>,
     ns: &str,
     sa: &str,
+    role: Option<&str>,
 ) {
     let of_workload = |p: &&Value| match workload {
         Some((kind, w)) => owner(p).is_some_and(|(k, n)| k == *kind && n == name(w)),
@@ -353,39 +354,74 @@ fn pod_checks(
         .copied()
         .filter(|p| !has_credentials(p))
         .collect();
+    // The webhook wrote the role into each pod when it started; a re-pointed
+    // ServiceAccount reaches running pods only when they restart.
+    let stale: Vec<&Value> = all
+        .iter()
+        .copied()
+        .filter(|p| match (injected_role(p), role) {
+            (Some(theirs), Some(role)) => theirs != role,
+            _ => false,
+        })
+        .collect();
     if all.is_empty() {
         checks.pass(format!(
             "no pod runs as {ns}/{sa} yet; new pods get credentials"
         ));
-    } else if missing.is_empty() {
+    } else if missing.is_empty() && stale.is_empty() {
         checks.pass(format!(
             "{}/{} pods have injected credentials",
             all.len(),
             all.len()
         ));
-    } else {
-        let names: Vec<&str> = missing.iter().map(|p| name(p)).collect();
-        let owners: BTreeSet<String> = missing
-            .iter()
-            .filter_map(|p| owner(p))
-            .map(|(k, n)| slash(k.as_str(), &n))
-            .collect();
-        let fix = if owners.is_empty() {
-            "delete the pods so they are recreated".to_owned()
-        } else {
-            let owners: Vec<String> = owners.into_iter().collect();
-            format!("kubectl rollout restart {} -n {ns}", owners.join(" "))
-        };
+    }
+    if !missing.is_empty() {
         checks.add(
             Level::Warn,
             format!(
                 "{} of {} pods started without credentials (the webhook only mutates new pods): {}",
                 missing.len(),
                 all.len(),
-                names.join(", ")
+                names(&missing)
             ),
-            Some(fix),
+            Some(restart_fix(&missing, ns)),
         );
+    }
+    if !stale.is_empty() {
+        checks.add(
+            Level::Warn,
+            format!(
+                "{} of {} pods run with another role than the annotation's (they started before it changed): {}",
+                stale.len(),
+                all.len(),
+                names(&stale)
+            ),
+            Some(restart_fix(&stale, ns)),
+        );
+    }
+}
+
+/// The role the webhook gave a pod when it started.
+fn injected_role(pod: &Value) -> Option<&str> {
+    containers(pod.get("spec")?).find_map(|c| env_value(c, "AWS_ROLE_ARN"))
+}
+
+fn names(pods: &[&Value]) -> String {
+    pods.iter().map(|p| name(p)).collect::<Vec<_>>().join(", ")
+}
+
+/// `kubectl rollout restart` of the pods' workloads, or deleting pods that have none.
+fn restart_fix(pods: &[&Value], ns: &str) -> String {
+    let owners: BTreeSet<String> = pods
+        .iter()
+        .filter_map(|p| owner(p))
+        .map(|(k, n)| slash(k.as_str(), &n))
+        .collect();
+    if owners.is_empty() {
+        "delete the pods so they are recreated".to_owned()
+    } else {
+        let owners: Vec<String> = owners.into_iter().collect();
+        format!("kubectl rollout restart {} -n {ns}", owners.join(" "))
     }
 }
 
@@ -470,6 +506,35 @@ mod tests {
                 .fix
                 .as_deref()
                 .is_some_and(|f| f.contains("remove AWS_ROLE_ARN"))
+        );
+    }
+
+    #[test]
+    fn pods_that_started_with_another_role_need_a_restart() {
+        let mut inventory = inventory();
+        inventory.workloads.clear();
+        inventory.pods.push(json!({"metadata": {"name": "api-5d9c7-x", "namespace": "payments",
+            "labels": {"pod-template-hash": "5d9c7"},
+            "ownerReferences": [{"kind": "ReplicaSet", "name": "api-5d9c7", "controller": true}]},
+            "spec": {"serviceAccountName": "api", "containers": [{"name": "app", "env": [
+                {"name": "AWS_ROLE_ARN", "value": "arn:aws:iam::111122223333:role/old"},
+                {"name": "AWS_WEB_IDENTITY_TOKEN_FILE", "value": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"}]}]}}));
+        let target = Target {
+            namespace: "payments",
+            name: "api",
+            workload: None,
+        };
+        let checks = diagnose(&inventory, target, &Webhook::Configured, None).unwrap_or_default();
+        let warned: Vec<&Check> = checks.iter().filter(|c| c.result == Level::Warn).collect();
+        assert_eq!(warned.len(), 1, "{checks:?}");
+        assert!(
+            warned[0]
+                .message
+                .contains("run with another role than the annotation's")
+        );
+        assert_eq!(
+            warned[0].fix.as_deref(),
+            Some("kubectl rollout restart deployment/api -n payments")
         );
     }
 

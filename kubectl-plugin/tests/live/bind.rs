@@ -264,6 +264,65 @@ fn a_service_account_a_helm_chart_made_gets_only_the_annotation() {
 }
 
 #[test]
+fn re_pointing_a_service_account_running_pods_use_needs_overwrite() {
+    let cluster = Cluster::eks();
+    cluster.seed_deployment("api");
+    assert_eq!(
+        cluster
+            .run(&["bind", "payments/api", "--role", "payments-api"])
+            .code,
+        0
+    );
+    // A pod started after that bind: the webhook gave it the role.
+    cluster.seed_pod("api-7c9f8-aaaaa", "api", "api", true);
+    let run = cluster.run(&["bind", "payments/api", "--role", "payments-other"]);
+    assert_eq!(run.code, 6, "{run:?}");
+    assert!(run.stderr.contains("serviceaccount/api is bound to arn:aws:iam::111122223333:role/payments-api (pod api-7c9f8-aaaaa runs with it)"), "{run:?}");
+    assert!(run.stderr.contains("pass --overwrite"), "{run:?}");
+    assert!(cluster.kube.requests().iter().all(|r| r.method != "PATCH"
+        || !r.path.contains("serviceaccounts")
+        || r.body.contains("payments-api")));
+    let sa = cluster.get("ServiceAccount", "payments", "api");
+    assert_eq!(
+        sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
+        "arn:aws:iam::111122223333:role/payments-api"
+    );
+    // The same role again is no re-pointing.
+    assert_eq!(
+        cluster
+            .run(&["bind", "payments/api", "--role", "payments-api"])
+            .code,
+        0
+    );
+    let run = cluster.run(&[
+        "bind",
+        "payments/api",
+        "--role",
+        "payments-other",
+        "--overwrite",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "serviceaccount/api configured\n");
+    // The pod still runs with the old role until it restarts: bind says so.
+    assert!(
+        run.stderr.contains(
+            "1 pod(s) still run with the previous role until they restart: api-7c9f8-aaaaa"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("kubectl rollout restart deployment/api -n payments"),
+        "{run:?}"
+    );
+    let sa = cluster.get("ServiceAccount", "payments", "api");
+    assert_eq!(
+        sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
+        "arn:aws:iam::111122223333:role/payments-other"
+    );
+}
+
+#[test]
 fn other_conflicts_name_field_and_manager_and_need_force_conflicts() {
     let cluster = Cluster::eks();
     cluster.seed_deployment("api");
