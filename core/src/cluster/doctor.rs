@@ -15,6 +15,8 @@ use std::collections::BTreeSet;
 
 /// The webhook's MutatingWebhookConfiguration, as EKS and the upstream manifests name it.
 pub const WEBHOOK: &str = "pod-identity-webhook";
+/// Pod label that makes the webhook skip the pod.
+const SKIP_LABEL: &str = "eks.amazonaws.com/skip-pod-identity-webhook";
 /// Env that makes the webhook skip a container.
 const PRESET: [&str; 2] = ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"];
 
@@ -205,6 +207,21 @@ fn workload_checks(
         return;
     };
     let slashed = slash(kind.as_str(), name(workload));
+    let template = workload
+        .pointer("/spec/template/metadata")
+        .or_else(|| workload.pointer("/spec/jobTemplate/spec/template/metadata"));
+    let opted_out = template
+        .and_then(|m| m.pointer("/labels"))
+        .and_then(|l| l.get(SKIP_LABEL))
+        .and_then(Value::as_str)
+        == Some("true");
+    if opted_out {
+        checks.add(
+            Level::Fail,
+            format!("{slashed} labels its pods {SKIP_LABEL}=true, so the webhook injects nothing into them"),
+            Some(format!("remove the {SKIP_LABEL} label from the pod template")),
+        );
+    }
     for container in containers(spec) {
         let cname = text(container, "/name");
         for var in PRESET {
@@ -536,6 +553,25 @@ mod tests {
             warned[0].fix.as_deref(),
             Some("kubectl rollout restart deployment/api -n payments")
         );
+    }
+
+    #[test]
+    fn pods_opting_out_of_the_webhook_fail() {
+        let mut inventory = inventory();
+        if let Some((_, w)) = inventory.workloads.first_mut() {
+            w["spec"]["template"]["metadata"] =
+                json!({"labels": {"eks.amazonaws.com/skip-pod-identity-webhook": "true"}});
+            w["spec"]["template"]["spec"]["containers"][0]["env"] = json!([]);
+        }
+        let target = Target {
+            namespace: "payments",
+            name: "api",
+            workload: None,
+        };
+        let checks = diagnose(&inventory, target, &Webhook::Configured, None).unwrap_or_default();
+        let failed: Vec<&Check> = checks.iter().filter(|c| c.result == Level::Fail).collect();
+        assert_eq!(failed.len(), 1, "{checks:?}");
+        assert!(failed[0].message.contains("skip-pod-identity-webhook=true"));
     }
 
     #[test]
