@@ -1,21 +1,9 @@
 //! `kubectl irsa bind`: one request per object, idempotence, ownership, safety, faults.
 
-use crate::harness::{Cluster, DEPLOY_ROLE, ISSUER, text};
+use crate::harness::{BIND, Cluster, DEPLOY_ROLE, ISSUER, text};
 use irsa_tests::fake_kube::Fault;
 use serde_json::json;
 use std::time::{Duration, Instant};
-
-const BIND: [&str; 9] = [
-    "bind",
-    "payments/api",
-    "--role",
-    "payments-api",
-    "--assume",
-    DEPLOY_ROLE,
-    "--workload",
-    "deployment/api",
-    "--container=app",
-];
 
 fn applies(cluster: &Cluster) -> Vec<String> {
     cluster

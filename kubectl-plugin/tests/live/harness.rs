@@ -9,6 +9,19 @@ pub const ISSUER: &str =
     "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 pub const CLUSTER_ARN: &str = "arn:aws:eks:eu-west-2:111122223333:cluster/prod";
 pub const DEPLOY_ROLE: &str = "deploy=arn:aws:iam::444455556666:role/payments-deploy";
+/// The usual bind: payments/api with a chained profile, wired into deployment/api's
+/// container `app` (as seeded by `seed_deployment`).
+pub const BIND: [&str; 9] = [
+    "bind",
+    "payments/api",
+    "--role",
+    "payments-api",
+    "--assume",
+    DEPLOY_ROLE,
+    "--workload",
+    "deployment/api",
+    "--container=app",
+];
 
 pub struct Cluster {
     pub kube: FakeKube,

@@ -1,7 +1,7 @@
 //! `kubectl irsa status` and `doctor` on one cluster with healthy and broken bindings,
 //! compared with golden files (UPDATE_GOLDEN=1 rewrites them).
 
-use crate::harness::{Cluster, DEPLOY_ROLE, ISSUER};
+use crate::harness::{BIND, Cluster, DEPLOY_ROLE, ISSUER};
 use irsa_tests::golden;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -12,17 +12,7 @@ fn scenario() -> Cluster {
     cluster.seed_deployment("api");
     cluster.seed_pod("api-7c9f8-aaaaa", "api", "api", true);
     cluster.seed_pod("api-7c9f8-bbbbb", "api", "api", false);
-    let run = cluster.run(&[
-        "bind",
-        "payments/api",
-        "--role",
-        "payments-api",
-        "--assume",
-        DEPLOY_ROLE,
-        "--workload",
-        "deployment/api",
-        "--container=app",
-    ]);
+    let run = cluster.run(&BIND);
     assert_eq!(run.code, 0, "{run:?}");
     // Broken by hand: a preset AWS_ROLE_ARN, an AWS_CONFIG_FILE with nothing mounted,
     // non-root without fsGroup, and a ConfigMap whose pod profile names another role.

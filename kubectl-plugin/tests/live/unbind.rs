@@ -1,19 +1,7 @@
 //! `kubectl irsa unbind`: exactly what bind applied goes; every other owner's field stays.
 
-use crate::harness::{Cluster, DEPLOY_ROLE, text};
+use crate::harness::{BIND, Cluster, text};
 use serde_json::json;
-
-const BIND: [&str; 9] = [
-    "bind",
-    "payments/api",
-    "--role",
-    "payments-api",
-    "--assume",
-    DEPLOY_ROLE,
-    "--workload",
-    "deployment/api",
-    "--container=app",
-];
 
 fn seed_service_account(cluster: &Cluster) {
     cluster.kube.seed("kubectl-client-side-apply", json!({
