@@ -53,7 +53,7 @@ impl Resource {
 
     /// `kubectl`'s short form: `serviceaccount/api`.
     pub fn slash(&self, name: &str) -> String {
-        format!("{}/{name}", self.kind.to_ascii_lowercase())
+        irsa_core::cluster::objects::slash(self.kind, name)
     }
 
     fn url(&self, namespace: Option<&str>) -> String {

@@ -83,11 +83,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         });
     }
     match args.output {
-        Some(Format::Json) => println!(
-            "{}",
-            serde_json::to_string_pretty(&results).unwrap_or_default()
-        ),
-        Some(Format::Yaml) => print!("{}", serde_saphyr::to_string(&results).unwrap_or_default()),
+        Some(format) => print!("{}", crate::printer::value(&results, format)),
         None => print!("{}", text(&results)),
     }
     if results.iter().any(|r| r.error.is_some()) {

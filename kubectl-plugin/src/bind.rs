@@ -111,17 +111,30 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
             Err(e) => return Err(cluster(e)),
         };
         before = before.max(list.resource_version);
-        if !args.overwrite {
-            refuse_repointing(sa, &list.items)?;
-        }
+        // Running pods hold the role their ServiceAccount had when they started: one that
+        // differs means this bind re-points the ServiceAccount under them, whoever
+        // annotated it before (kubectl irsa included).
         let role = objects::role_annotation(sa);
+        if !args.overwrite {
+            if let Some((pod, arn)) = list
+                .items
+                .iter()
+                .find_map(|p| Some((p, other_role(p, role)?)))
+            {
+                return Err(Error::Refused(format!(
+                    "{} is bound to {arn} (pod {} runs with it); binding {role} re-points it at the pods' next start: pass --overwrite to do so",
+                    slash(sa),
+                    objects::name(pod)
+                )));
+            }
+        }
         for pod in list.items {
             if !objects::text(&pod, "/metadata/deletionTimestamp").is_empty() {
                 continue;
             }
             if !objects::has_credentials(&pod) {
                 waiting.push(pod);
-            } else if role_of(&pod).is_some_and(|arn| !role.is_empty() && arn != role) {
+            } else if other_role(&pod, role).is_some() {
                 stale.push(pod);
             }
         }
@@ -158,28 +171,9 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
     Ok(Outcome::Done)
 }
 
-/// Running pods hold the role their ServiceAccount had when they started (the webhook's
-/// `AWS_ROLE_ARN`): one that differs means this bind would re-point the ServiceAccount
-/// under them — whoever annotated it before, kubectl irsa included.
-fn refuse_repointing(service_account: &Value, pods: &[Value]) -> Result<(), Error> {
-    let role = objects::role_annotation(service_account);
-    let running = pods.iter().find_map(|pod| {
-        role_of(pod)
-            .filter(|arn| !role.is_empty() && *arn != role)
-            .map(|arn| (objects::name(pod), arn))
-    });
-    match running {
-        Some((pod, arn)) => Err(Error::Refused(format!(
-            "{} is bound to {arn} (pod {pod} runs with it); binding {role} re-points it at the pods' next start: pass --overwrite to do so",
-            slash(service_account)
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// The role the webhook gave a pod when it started.
-fn role_of(pod: &Value) -> Option<&str> {
-    objects::containers(pod.get("spec")?).find_map(|c| objects::env_value(c, "AWS_ROLE_ARN"))
+/// The role a running pod got when it started, when it is not `role`.
+fn other_role<'a>(pod: &'a Value, role: &str) -> Option<&'a str> {
+    objects::injected_role(pod).filter(|arn| !role.is_empty() && *arn != role)
 }
 
 /// Issuer, account, partition and cluster name the flags did not give.
@@ -416,11 +410,7 @@ fn iam_note(bundle: &irsa_core::Bundle, written: bool) {
 }
 
 fn slash(object: &Value) -> String {
-    let kind = objects::text(object, "/kind");
-    match api::Resource::of_kind(kind) {
-        Some(resource) => resource.slash(objects::name(object)),
-        None => format!("{}/{}", kind.to_ascii_lowercase(), objects::name(object)),
-    }
+    objects::slash(objects::text(object, "/kind"), objects::name(object))
 }
 
 fn line(object: &Value, change: Change, dry_run: bool) -> String {
@@ -431,12 +421,10 @@ fn line(object: &Value, change: Change, dry_run: bool) -> String {
 /// Objects as a YAML stream or a JSON `List`, as `kubectl get -o` prints several.
 pub fn render(objects: &[Value], format: Format) -> String {
     match format {
-        Format::Json => {
-            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects});
-            let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
-            text.push('\n');
-            text
-        }
+        Format::Json => printer::value(
+            &serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects}),
+            Format::Json,
+        ),
         Format::Yaml => objects
             .iter()
             .map(|o| serde_saphyr::to_string(o).unwrap_or_default())

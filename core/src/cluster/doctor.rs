@@ -3,8 +3,8 @@
 
 use super::Inventory;
 use super::objects::{
-    POD_IDENTITY_URI, array, containers, env_value, has_credentials, name, owner, pod_spec,
-    role_annotation, service_account_of, slash, text,
+    POD_IDENTITY_URI, array, containers, env_value, has_credentials, injected_role, name, owner,
+    pod_spec, role_annotation, service_account_of, slash, text,
 };
 use crate::audit::{Report, Risk};
 use crate::render::kubernetes::{CONFIG_KEY, ROLE_ARN_ANNOTATION};
@@ -416,11 +416,6 @@ fn pod_checks(
             Some(restart_fix(&stale, ns)),
         );
     }
-}
-
-/// The role the webhook gave a pod when it started.
-fn injected_role(pod: &Value) -> Option<&str> {
-    containers(pod.get("spec")?).find_map(|c| env_value(c, "AWS_ROLE_ARN"))
 }
 
 fn names(pods: &[&Value]) -> String {

@@ -72,6 +72,11 @@ pub fn has_credentials(pod: &Value) -> bool {
             .all(|c| INJECTED.iter().any(|name| env_value(c, name).is_some()))
 }
 
+/// The role the webhook gave a pod when it started (its `AWS_ROLE_ARN`).
+pub fn injected_role(pod: &Value) -> Option<&str> {
+    containers(pod.get("spec")?).find_map(|c| env_value(c, "AWS_ROLE_ARN"))
+}
+
 /// The service account a pod spec runs as.
 pub fn service_account_of(pod_spec: &Value) -> &str {
     ["/serviceAccountName", "/serviceAccount"]
