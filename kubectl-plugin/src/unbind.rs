@@ -7,8 +7,9 @@ use crate::bind::{DryRun, cluster};
 use crate::context::ContextArgs;
 use crate::inventory;
 use crate::{Error, Outcome};
-use irsa_core::cluster::objects;
+use irsa_core::cluster::{Inventory, objects};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -38,17 +39,32 @@ fn managers(object: &Value) -> impl Iterator<Item = (&str, &str)> {
 
 pub async fn run(args: Args) -> Result<Outcome, Error> {
     let context = args.context.connect().await?;
+    // One read of each namespace: a service account's objects are its own.
+    let mut namespaces: BTreeMap<&str, Inventory> = BTreeMap::new();
     for sa in &args.service_accounts {
         let (ns, name) = sa
             .split_once('/')
             .unwrap_or((context.namespace.as_str(), sa.as_str()));
-        unbind(&context.api, ns, name, args.dry_run).await?;
+        if !namespaces.contains_key(ns) {
+            let inventory = inventory::load(&context.api, Some(ns))
+                .await
+                .map_err(cluster)?;
+            namespaces.insert(ns, inventory);
+        }
+        if let Some(inventory) = namespaces.get(ns) {
+            unbind(&context.api, inventory, ns, name, args.dry_run).await?;
+        }
     }
     Ok(Outcome::Done)
 }
 
-async fn unbind(api: &Api, ns: &str, name: &str, dry_run: DryRun) -> Result<(), Error> {
-    let inventory = inventory::load(api, Some(ns)).await.map_err(cluster)?;
+async fn unbind(
+    api: &Api,
+    inventory: &Inventory,
+    ns: &str,
+    name: &str,
+    dry_run: DryRun,
+) -> Result<(), Error> {
     let Some(sa) = inventory.service_account(ns, name) else {
         return Err(Error::Cluster(format!(
             "serviceaccount/{name} not found in namespace \"{ns}\""
