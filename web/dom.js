@@ -1,4 +1,4 @@
-// DOM helpers shared by the page's custom elements.
+// Helpers shared by the page's custom elements.
 
 /** `el('p', { class: 'msg', text: 'hi' }, child…)`: attributes, `text`, children. */
 export function el(tag, attrs = {}, ...children) {
@@ -10,4 +10,19 @@ export function el(tag, attrs = {}, ...children) {
   }
   node.append(...children);
   return node;
+}
+
+/**
+ * A loader for a wasm-bindgen module fetched only when first needed: the first call
+ * imports and initialises it, every call returns the same promise of the module.
+ */
+export function onDemand(url) {
+  let loaded = null;
+  return () => {
+    loaded ??= import(url).then(async (mod) => {
+      await mod.default();
+      return mod;
+    });
+    return loaded;
+  };
 }

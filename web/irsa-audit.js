@@ -5,7 +5,7 @@
 // The auditor is its own wasm module, fetched the first time the panel is used, so the
 // generator's download stays as small as it was.
 
-import { el } from './dom.js';
+import { el, onDemand } from './dom.js';
 
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const MODULE = new URL('./pkg-audit/irsa_audit.js', import.meta.url).href;
@@ -21,15 +21,8 @@ const EXAMPLE = JSON.stringify({
   }],
 }, null, 2);
 
-let auditor = null;
 /** The auditor module, loaded once, on first use. */
-function loadAuditor() {
-  auditor ??= import(MODULE).then(async (mod) => {
-    await mod.default();
-    return mod;
-  });
-  return auditor;
-}
+const loadAuditor = onDemand(MODULE);
 
 export class IrsaAudit extends HTMLElement {
   constructor() {

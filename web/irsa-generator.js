@@ -7,19 +7,12 @@
 //   hide="advanced diagram targets theme share header"   share (keep the state in the URL fragment)
 
 import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
-import { el } from './dom.js';
+import { el, onDemand } from './dom.js';
 
 const wasmReady = init();
 
-let yamlReader = null;
 /** The YAML reader (its own wasm module, large), loaded the first time an import starts. */
-function loadYamlReader() {
-  yamlReader ??= import(new URL('./pkg-yaml/irsa_yaml.js', import.meta.url).href).then(async (mod) => {
-    await mod.default();
-    return mod;
-  });
-  return yamlReader;
-}
+const loadYamlReader = onDemand(new URL('./pkg-yaml/irsa_yaml.js', import.meta.url).href);
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const THEME_KEY = 'irsa-theme';
 
