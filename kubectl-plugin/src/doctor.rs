@@ -33,8 +33,9 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<Outcome, Error> {
+    let (workload, namespace, name) = target(&args.target)?;
     let context = args.context.connect().await?;
-    let (workload, namespace, name) = target(&args.target, &context.namespace)?;
+    let namespace = namespace.unwrap_or(&context.namespace).to_owned();
     let inventory = inventory::load(&context.api, Some(&namespace))
         .await
         .map_err(cluster)?;
@@ -49,7 +50,7 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     };
     let target = Target {
         namespace: &namespace,
-        name: &name,
+        name,
         workload,
     };
     let checks = doctor::diagnose(&inventory, target, &webhook, trust).map_err(Error::Cluster)?;
@@ -67,13 +68,14 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     })
 }
 
-/// `deployment/api` is a workload; `payments/api` and `api` are service accounts.
-fn target(text: &str, namespace: &str) -> Result<(Option<WorkloadKind>, String, String), Error> {
+/// `deployment/api` is a workload; `payments/api` and `api` are service accounts (in -n's
+/// namespace when none is given). Checked before any request.
+fn target(text: &str) -> Result<(Option<WorkloadKind>, Option<&str>, &str), Error> {
     let (first, name) = match text.split_once('/') {
         Some((first, name)) => (Some(first), name),
         None => (None, text),
     };
-    if name.is_empty() || name.contains('/') {
+    if name.is_empty() || name.contains('/') || first == Some("") {
         return Err(Error::Usage(format!(
             "`{text}` is not NAME, NAMESPACE/NAME or KIND/NAME"
         )));
@@ -81,8 +83,8 @@ fn target(text: &str, namespace: &str) -> Result<(Option<WorkloadKind>, String, 
     // `deployment.apps/api`, as kubectl prints it, names a Deployment too.
     let kind = first.map(|k| k.split('.').next().unwrap_or(k));
     match kind.and_then(WorkloadKind::parse) {
-        Some(kind) => Ok((Some(kind), namespace.to_owned(), name.to_owned())),
-        None => Ok((None, first.unwrap_or(namespace).to_owned(), name.to_owned())),
+        Some(kind) => Ok((Some(kind), None, name)),
+        None => Ok((None, first, name)),
     }
 }
 

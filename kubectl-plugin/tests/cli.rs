@@ -353,3 +353,56 @@ fn flags_wire_a_workload_container() {
         "{text}"
     );
 }
+
+/// The live commands' arguments are checked before any kubeconfig is read or request made:
+/// each bad one is a usage error (exit 2) naming what is wrong.
+#[test]
+fn live_commands_refuse_bad_arguments_before_any_request() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let config = home.path().join("no-such-kubeconfig");
+    for (args, says) in [
+        (
+            &["doctor", "a/b/c"][..],
+            "`a/b/c` is not NAME, NAMESPACE/NAME or KIND/NAME",
+        ),
+        (
+            &["doctor", "/api"][..],
+            "`/api` is not NAME, NAMESPACE/NAME or KIND/NAME",
+        ),
+        (
+            &["doctor", "deployment/"][..],
+            "`deployment/` is not NAME, NAMESPACE/NAME or KIND/NAME",
+        ),
+        (
+            &["status", "--request-timeout", "1d"][..],
+            "`1d` is not a duration",
+        ),
+        (
+            &["bind", "payments/api", "--role", "r", "--dry-run=maybe"][..],
+            "invalid value 'maybe'",
+        ),
+        (&["unbind"][..], "required arguments were not provided"),
+        (
+            &["status", "-A", "-n", "payments"][..],
+            "cannot be used with",
+        ),
+        (
+            &["audit", "--policies", "p", "--trust-policy", "t"][..],
+            "cannot be used with",
+        ),
+        (
+            &["completion", "powershell-ish"][..],
+            "invalid value 'powershell-ish'",
+        ),
+    ] {
+        let output = Command::new(BIN)
+            .args(args)
+            .env("KUBECONFIG", &config)
+            .env("HOME", home.path())
+            .output()
+            .expect("run");
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
