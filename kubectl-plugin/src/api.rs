@@ -296,31 +296,26 @@ impl Api {
 
     /// The service account issuer of the cluster, from its OIDC discovery document.
     pub async fn issuer(&self) -> Result<String, ApiError> {
-        let target = "/.well-known/openid-configuration".to_owned();
-        let request = http::Request::get(&target)
-            .body(Vec::new())
-            .map_err(|e| local_error("get", &target, e))?;
-        let (_, body) = self.send("get", &target, request).await?;
+        let path = "/.well-known/openid-configuration";
+        let body = self.get_path(path, path).await?;
         body.get("issuer")
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .ok_or_else(|| ApiError {
-                verb: "get",
-                target,
-                code: None,
-                reason: String::new(),
-                message: "the document has no `issuer`".to_owned(),
-                conflicts: Vec::new(),
-            })
+            .ok_or_else(|| local_error("get", path, "the document has no `issuer`"))
     }
 
     /// The pod identity webhook's configuration, where RBAC lets us see it.
     pub async fn webhook(&self, name: &str) -> Result<Value, ApiError> {
         let target = format!("mutatingwebhookconfigurations \"{name}\"");
-        let request = http::Request::get(format!("{WEBHOOKS}/{name}"))
+        self.get_path(&format!("{WEBHOOKS}/{name}"), &target).await
+    }
+
+    /// A GET of a path outside the namespaced resources.
+    async fn get_path(&self, path: &str, target: &str) -> Result<Value, ApiError> {
+        let request = http::Request::get(path)
             .body(Vec::new())
-            .map_err(|e| local_error("get", &target, e))?;
-        Ok(self.send("get", &target, request).await?.1)
+            .map_err(|e| local_error("get", target, e))?;
+        Ok(self.send("get", target, request).await?.1)
     }
 
     async fn send(
@@ -329,14 +324,7 @@ impl Api {
         target: &str,
         request: http::Request<Vec<u8>>,
     ) -> Result<(StatusCode, Value), ApiError> {
-        let failed = |message: String| ApiError {
-            verb,
-            target: target.to_owned(),
-            code: None,
-            reason: String::new(),
-            message,
-            conflicts: Vec::new(),
-        };
+        let failed = |message: String| local_error(verb, target, message);
         let response = self
             .client
             .send(request.map(kube::client::Body::from))
