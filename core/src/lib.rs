@@ -22,7 +22,9 @@ pub mod arn;
 pub mod audit;
 pub mod bundle;
 pub mod cluster;
+pub mod credentials;
 pub mod diagnostic;
+pub mod eks;
 pub mod issuer;
 pub mod names;
 pub mod node;
@@ -32,6 +34,7 @@ pub mod profiles;
 mod reader;
 pub mod render;
 pub mod spec;
+pub mod webhook;
 
 pub use bundle::{Artifact, Bundle, Kind};
 pub use diagnostic::{Code, Diagnostic, Severity};

@@ -5,7 +5,9 @@ use crate::arn::{self, Partition, RoleArn};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
 use crate::issuer::Issuer;
 use crate::names;
-use crate::spec::{At, RoleRef, RoleSettings, Spec, Subject, Target, Workload, defaults};
+use crate::spec::{
+    At, RoleRef, RoleSettings, Spec, Subject, Target, Workload, WorkloadKind, defaults,
+};
 
 /// A spec whose roles are resolved and whose rules all hold: ready to render.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,8 +17,31 @@ pub struct Plan {
     pub pod_role: RoleArn,
     /// One per entry of `assume`, in the spec's order.
     pub targets: Vec<(Target, RoleArn)>,
-    /// Each workload with the service account it runs as.
-    pub workloads: Vec<(Workload, Subject)>,
+    /// The workloads to wire, one per pod template, in the spec's order.
+    pub workloads: Vec<WiredWorkload>,
+}
+
+/// One workload's pod template: the service account it runs as and the containers to wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WiredWorkload {
+    pub kind: WorkloadKind,
+    pub name: String,
+    pub subject: Subject,
+    pub containers: Vec<WiredContainer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WiredContainer {
+    pub name: String,
+    /// The profile it acts as by default; `None` keeps the webhook's wiring.
+    pub profile: Option<String>,
+}
+
+impl WiredWorkload {
+    /// Containers that act as a profile of their own, which the webhook must leave alone.
+    pub fn own_profiles(&self) -> impl Iterator<Item = &WiredContainer> {
+        self.containers.iter().filter(|c| c.profile.is_some())
+    }
 }
 
 impl Plan {
@@ -42,9 +67,26 @@ impl Plan {
         format!("{}/config", self.spec.mount_path)
     }
 
-    /// Whether the flow chains into target roles, so the pods need the AWS config file.
+    /// Whether the pods need the AWS config file: the flow chains into target roles, or a
+    /// container acts as the pod role's profile by name.
     pub fn has_profiles(&self) -> bool {
         !self.targets.is_empty()
+            || (!self.spec.pod_identity
+                && self
+                    .workloads
+                    .iter()
+                    .any(|w| w.own_profiles().next().is_some()))
+    }
+
+    /// The region every EKS cluster of the spec is in, when they agree: what the webhook
+    /// would set as `AWS_REGION` in the pods.
+    pub fn region(&self) -> Option<&str> {
+        let mut regions = self
+            .issuers()
+            .filter_map(|i| i.eks.as_ref())
+            .map(|e| e.region.as_str());
+        let first = regions.next()?;
+        regions.all(|r| r == first).then_some(first)
     }
 }
 
@@ -104,11 +146,7 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
         targets.push((target.clone(), arn));
     }
     check_pod_duration(&spec, diags);
-    let workloads = spec
-        .workloads
-        .iter()
-        .filter_map(|w| workload_subject(&spec, w, diags))
-        .collect();
+    let workloads = wired_workloads(&spec, diags);
     check_config_map_names(&spec, diags);
     check_cluster_name(&spec, diags);
     check_pod_identity(&spec, diags);
@@ -268,6 +306,63 @@ fn check_pod_duration(spec: &Spec, diags: &mut Diagnostics) {
         .with_help("raise `maxSessionDuration` (up to 43200) or lower `durationSeconds`");
         diags.push(d);
     }
+}
+
+/// Groups the spec's workload entries by pod template, checking that each names a profile
+/// the AWS config file has and that one pod template runs as one service account.
+fn wired_workloads(spec: &Spec, diags: &mut Diagnostics) -> Vec<WiredWorkload> {
+    let mut known = vec![spec.pod_profile.as_str()];
+    known.extend(spec.targets.iter().map(|t| t.profile.as_str()));
+    let mut out: Vec<WiredWorkload> = Vec::new();
+    for entry in &spec.workloads {
+        let Some((workload, subject)) = workload_subject(spec, entry, diags) else {
+            continue;
+        };
+        if let Some(profile) = &workload.profile {
+            if !known.contains(&profile.value.as_str()) {
+                let names: Vec<String> = known.iter().map(|n| format!("`{n}`")).collect();
+                let message = format!(
+                    "`{}` is not a profile of this spec; it has {}",
+                    profile.value,
+                    names.join(", ")
+                );
+                diags.push(
+                    Diagnostic::error(Code::ProfileName, &profile.field, message)
+                        .with_help("name a profile of `assume`, or the pod profile (`podProfile`)"),
+                );
+                continue;
+            }
+        }
+        let container = WiredContainer {
+            name: workload.container,
+            profile: workload.profile.map(|p| p.value),
+        };
+        let same = |w: &&mut WiredWorkload| {
+            w.kind == workload.kind
+                && w.name == workload.name
+                && w.subject.namespace == subject.namespace
+        };
+        match out.iter_mut().find(same) {
+            Some(w) if w.subject != subject => {
+                let message = format!(
+                    "`{}/{}` already runs as `{}/{}`: a pod has one service account",
+                    workload.kind.as_str(),
+                    workload.name,
+                    w.subject.namespace,
+                    w.subject.name
+                );
+                diags.push(Diagnostic::error(Code::Workload, &entry.field, message));
+            }
+            Some(w) => w.containers.push(container),
+            None => out.push(WiredWorkload {
+                kind: workload.kind,
+                name: workload.name,
+                subject,
+                containers: vec![container],
+            }),
+        }
+    }
+    out
 }
 
 fn workload_subject(

@@ -13,7 +13,7 @@ use crate::reader::{self, Fields, wrong_type};
 use serde_json::Value;
 
 /// A value with the field path it was read from, for diagnostics found later.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct At<T> {
     pub field: String,
     pub value: T,
@@ -164,7 +164,13 @@ pub struct Workload {
     pub container: String,
     /// `namespace/name` of one of the spec's service accounts; defaults to the only one.
     pub service_account: Option<Subject>,
+    /// The profile this container acts as by default, for every AWS SDK: a profile of
+    /// `assume` or the pod profile.
+    pub profile: Option<At<String>>,
 }
+
+/// The keys of a workload entry written as a map.
+const WORKLOAD: &[&str] = &["kind", "name", "container", "serviceAccount", "profile"];
 
 const TOP_LEVEL: &[&str] = &[
     "account",
@@ -897,14 +903,17 @@ fn read_workloads(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<At<Wo
         let Some(workload) = read_workload(item, &at, diags) else {
             continue;
         };
+        // One workload may be listed once per container, each with its own profile.
         let same = |w: &At<Workload>| {
             w.value.kind == workload.kind
                 && w.value.name == workload.name
                 && w.value.service_account == workload.service_account
+                && w.value.container == workload.container
         };
         if let Some(first) = workloads.iter().find(|w| same(w)) {
             let message = format!(
-                "workload `{}/{}` is listed twice (first at `{}`)",
+                "container `{}` of workload `{}/{}` is listed twice (first at `{}`)",
+                workload.container,
                 workload.kind.as_str(),
                 workload.name,
                 first.field
@@ -920,9 +929,9 @@ fn read_workloads(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<At<Wo
     workloads
 }
 
-/// `kind/name` or `{kind, name, container, serviceAccount}`.
+/// `kind/name` or `{kind, name, container, serviceAccount, profile}`.
 fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workload> {
-    let (kind_name, container, service_account) = match node {
+    let (kind_name, container, service_account, profile) = match node {
         Node::Map(_) => {
             let mut f = Fields::of(node, at, diags)?;
             let kind = f.required(
@@ -945,10 +954,16 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
                 let text = reader::string(n, &at, diags)?;
                 parse_subject(&text, &at, false, diags)
             });
-            f.finish(&["kind", "name", "container", "serviceAccount"], diags);
+            // Whether the profile exists is a cross-field rule, checked by the plan.
+            let profile = f.take("profile").and_then(|(at, n)| {
+                let value = reader::string(n, &at, diags)?;
+                check(names::profile_name(&value), Code::ProfileName, &at, diags)
+                    .map(|()| At { field: at, value })
+            });
+            f.finish(WORKLOAD, diags);
             let kind = kind.and_then(|(at, n)| reader::string(n, &at, diags).map(|k| (at, k)));
             let name = name.and_then(|(at, n)| reader::string(n, &at, diags).map(|v| (at, v)));
-            (kind.zip(name), container, service_account)
+            (kind.zip(name), container, service_account, profile)
         }
         other => {
             let text = reader::string(other, at, diags)?;
@@ -960,6 +975,7 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
                     )),
                     None,
                     None,
+                    None,
                 ),
                 None => {
                     let d = Diagnostic::error(
@@ -969,7 +985,7 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
                     )
                     .with_help("for example `deployment/api`");
                     diags.push(d);
-                    (None, None, None)
+                    (None, None, None, None)
                 }
             }
         }
@@ -1010,5 +1026,6 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
         name,
         container,
         service_account,
+        profile,
     })
 }

@@ -49,6 +49,23 @@ impl Aws {
         }
     }
 
+    /// Runs a bundle's generated IAM script (written under `dir`) as the administrator,
+    /// with the venv's `aws` first on PATH.
+    pub fn run_iam_script(&self, dir: &Path) {
+        let venv_bin = venv_tool("aws").parent().expect("bin").to_path_buf();
+        let path = format!(
+            "{}:{}",
+            venv_bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let mut cmd = Command::new("bash");
+        cmd.arg(dir.join("aws-cli/create-iam.sh"))
+            .env_clear()
+            .env("PATH", path);
+        self.admin_env(&mut cmd);
+        run(cmd, "create-iam.sh");
+    }
+
     /// Environment for tools acting as an administrator of the moto account.
     pub fn admin_env(&self, cmd: &mut Command) {
         cmd.env("HOME", &self.home)

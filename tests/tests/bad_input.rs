@@ -553,6 +553,37 @@ const CASES: &[(&str, &str, &str)] = &[
         "workload[1]",
         "duplicate",
     ),
+    // a container's own profile
+    (
+        "workload: {kind: Deployment, name: api, profile: deploy}",
+        "workload.profile",
+        "profile-name",
+    ),
+    (
+        "{assume: {deploy: payments-deploy}, workload: {kind: Deployment, name: api, profile: Deploy}}",
+        "workload.profile",
+        "profile-name",
+    ),
+    (
+        "workload: {kind: Deployment, name: api, profile: \"a b\"}",
+        "workload.profile",
+        "profile-name",
+    ),
+    (
+        "workload: {kind: Deployment, name: api, profile: [default]}",
+        "workload.profile",
+        "wrong-type",
+    ),
+    (
+        "{assume: {deploy: payments-deploy}, workload: [{kind: Deployment, name: api, container: app, profile: deploy}, {kind: deploy, name: api, container: app}]}",
+        "workload[1]",
+        "duplicate",
+    ),
+    (
+        "{serviceAccount: [payments/api, payments/web], workload: [{kind: Deployment, name: api, container: a, serviceAccount: payments/api}, {kind: Deployment, name: api, container: b, serviceAccount: payments/web}]}",
+        "workload[1]",
+        "workload",
+    ),
     // terraform
     (
         "createOidcProvider: \"yes\"",

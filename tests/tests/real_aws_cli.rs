@@ -6,23 +6,9 @@
 //! what IAM, STS and the CLI accept and read. Run by `scripts/test` (needs .venv).
 
 use irsa_tests::aws::{Aws, ISSUER, Route, full_spec, write_bundle};
-use irsa_tests::tools::venv_tool;
-use std::process::Command;
 
-/// Runs the generated IAM script with the venv's `aws` first on PATH.
 fn run_script(aws: &Aws) {
-    let venv_bin = venv_tool("aws").parent().expect("bin").to_path_buf();
-    let path = format!(
-        "{}:{}",
-        venv_bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let mut cmd = Command::new("bash");
-    cmd.arg(aws.home.join("aws-cli/create-iam.sh"))
-        .env_clear()
-        .env("PATH", path);
-    aws.admin_env(&mut cmd);
-    irsa_tests::aws::run(cmd, "create-iam.sh");
+    aws.run_iam_script(&aws.home);
 }
 
 #[test]

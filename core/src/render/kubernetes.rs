@@ -1,14 +1,13 @@
 //! Kubernetes objects: the annotated ServiceAccount, the ConfigMap holding the AWS config
 //! file, and the patch that wires a workload to both.
 
-use crate::plan::Plan;
-use crate::spec::{Subject, Workload, WorkloadKind};
+use crate::eks;
+use crate::plan::{Plan, WiredContainer, WiredWorkload};
+use crate::spec::{Subject, WorkloadKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
-pub const REGIONAL_STS_ANNOTATION: &str = "eks.amazonaws.com/sts-regional-endpoints";
-pub const TOKEN_EXPIRATION_ANNOTATION: &str = "eks.amazonaws.com/token-expiration";
+pub use crate::eks::{REGIONAL_STS_ANNOTATION, ROLE_ARN_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION};
 /// Label on the objects irsa owns (ConfigMaps), so they can be listed with a selector.
 pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "irsa");
 /// Key of the AWS config file inside the ConfigMap, hence its file name in the pod.
@@ -132,7 +131,10 @@ struct VolumeMount<'a> {
 #[serde(rename_all = "camelCase")]
 struct Volume<'a> {
     name: &'a str,
-    config_map: ConfigMapVolume,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config_map: Option<ConfigMapVolume>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    projected: Option<Projected<'a>>,
 }
 
 #[derive(Serialize)]
@@ -141,7 +143,33 @@ struct ConfigMapVolume {
 }
 
 #[derive(Serialize)]
+struct Projected<'a> {
+    sources: [TokenSource<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenSource<'a> {
+    service_account_token: Token<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Token<'a> {
+    audience: &'a str,
+    expiration_seconds: u64,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct TemplateMetadata<'a> {
+    annotations: BTreeMap<&'a str, String>,
+}
+
+#[derive(Serialize)]
 struct PodTemplate<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<TemplateMetadata<'a>>,
     spec: PodSpec<'a>,
 }
 
@@ -172,34 +200,62 @@ enum WorkloadSpec<'a> {
 /// it sets the pod's service account and, when profiles exist, mounts the ConfigMap and
 /// points `AWS_CONFIG_FILE` at it. It never sets `AWS_ROLE_ARN`: the webhook would then
 /// skip the container.
-pub fn workload_patch(plan: &Plan, workload: &Workload, subject: &Subject) -> String {
+///
+/// A container with a profile of its own must act as that profile in every SDK, but Go
+/// and Java take the webhook's web-identity variables before `AWS_PROFILE`. So under IRSA
+/// the webhook is told to skip it, and the patch gives it what the webhook would have:
+/// the token volume (same name, path, audience and lifetime, so the webhook adds no
+/// second one) and the region and regional-STS variables.
+pub fn workload_patch(plan: &Plan, workload: &WiredWorkload) -> String {
+    let subject = &workload.subject;
+    let irsa = !plan.spec.pod_identity;
     let mut pod = PodSpec {
         service_account_name: &subject.name,
         containers: Vec::new(),
         volumes: Vec::new(),
     };
     if plan.has_profiles() {
-        pod.containers.push(Container {
-            name: &workload.container,
-            env: vec![EnvVar {
-                name: "AWS_CONFIG_FILE",
-                value: plan.config_file_path(),
-            }],
-            volume_mounts: vec![VolumeMount {
-                name: VOLUME_NAME,
-                mount_path: &plan.spec.mount_path,
-                read_only: true,
-            }],
-        });
+        for container in &workload.containers {
+            pod.containers.push(wired_container(plan, container));
+        }
         pod.volumes.push(Volume {
             name: VOLUME_NAME,
-            config_map: ConfigMapVolume {
+            config_map: Some(ConfigMapVolume {
                 name: plan.config_map_name(subject),
-            },
+            }),
+            projected: None,
+        });
+    }
+    let skipped: Vec<&str> = workload
+        .own_profiles()
+        .filter(|_| irsa)
+        .map(|c| c.name.as_str())
+        .collect();
+    if !skipped.is_empty() {
+        pod.volumes.push(Volume {
+            name: eks::TOKEN_VOLUME,
+            config_map: None,
+            projected: Some(Projected {
+                sources: [TokenSource {
+                    service_account_token: Token {
+                        audience: eks::TOKEN_AUDIENCE,
+                        expiration_seconds: plan
+                            .spec
+                            .token_expiration
+                            .unwrap_or(eks::TOKEN_EXPIRATION_SECONDS),
+                        path: "token",
+                    },
+                }],
+            }),
         });
     }
     let template = WithTemplate {
-        template: PodTemplate { spec: pod },
+        template: PodTemplate {
+            metadata: (!skipped.is_empty()).then(|| TemplateMetadata {
+                annotations: BTreeMap::from([(eks::SKIP_CONTAINERS_ANNOTATION, skipped.join(","))]),
+            }),
+            spec: pod,
+        },
     };
     let spec = match workload.kind {
         WorkloadKind::CronJob => WorkloadSpec::CronJob(WithJobTemplate {
@@ -220,4 +276,56 @@ pub fn workload_patch(plan: &Plan, workload: &Workload, subject: &Subject) -> St
         spec: Some(spec),
     };
     to_yaml(&object)
+}
+
+/// One container's env and mounts: the config file, and for a container with a profile
+/// of its own, the profile and what the webhook would have given it.
+fn wired_container<'a>(plan: &'a Plan, container: &'a WiredContainer) -> Container<'a> {
+    let env = container_env(plan, container)
+        .into_iter()
+        .map(|(name, value)| EnvVar { name, value })
+        .collect();
+    let mut volume_mounts = vec![VolumeMount {
+        name: VOLUME_NAME,
+        mount_path: &plan.spec.mount_path,
+        read_only: true,
+    }];
+    if container.profile.is_some() && !plan.spec.pod_identity {
+        volume_mounts.push(VolumeMount {
+            name: eks::TOKEN_VOLUME,
+            mount_path: eks::TOKEN_DIR,
+            read_only: true,
+        });
+    }
+    Container {
+        name: &container.name,
+        env,
+        volume_mounts,
+    }
+}
+
+/// The env irsa writes into a wired container (when the pods need the config file).
+pub fn container_env(plan: &Plan, container: &WiredContainer) -> Vec<(&'static str, String)> {
+    let mut env = vec![("AWS_CONFIG_FILE", plan.config_file_path())];
+    let Some(profile) = &container.profile else {
+        return env;
+    };
+    // Under Pod Identity the pod role is the container credentials, reached without a
+    // profile; every SDK takes a profile before them.
+    let pod_identity = plan.spec.pod_identity;
+    if !(pod_identity && *profile == plan.spec.pod_profile) {
+        env.push(("AWS_PROFILE", profile.clone()));
+        // The Go SDK v1 reads AWS_CONFIG_FILE only when told to.
+        env.push(("AWS_SDK_LOAD_CONFIG", "true".to_owned()));
+    }
+    if !pod_identity {
+        if let Some(region) = plan.region() {
+            env.push(("AWS_REGION", region.to_owned()));
+            env.push(("AWS_DEFAULT_REGION", region.to_owned()));
+        }
+        if plan.spec.regional_sts {
+            env.push(("AWS_STS_REGIONAL_ENDPOINTS", "regional".to_owned()));
+        }
+    }
+    env
 }

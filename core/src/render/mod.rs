@@ -174,17 +174,17 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
             });
         }
     }
-    for (workload, subject) in &plan.workloads {
+    for workload in &plan.workloads {
         out.push(Artifact {
             path: format!(
                 "kubernetes/{}/{}-{}.patch.yaml",
-                subject.namespace,
+                workload.subject.namespace,
                 workload.kind.as_str().to_ascii_lowercase(),
                 workload.name
             ),
             kind: Kind::WorkloadPatch,
             role: None,
-            content: kubernetes::workload_patch(plan, workload, subject),
+            content: kubernetes::workload_patch(plan, workload),
         });
     }
     out
