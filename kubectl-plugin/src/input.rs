@@ -44,6 +44,15 @@ pub struct SpecFlags {
     /// Container of the workload to wire (default: the workload's name)
     #[arg(long, requires = "workload", conflicts_with = "filename")]
     pub container: Option<String>,
+    /// Profile the container acts as by default, in every AWS SDK (an --assume profile or
+    /// the pod profile)
+    #[arg(
+        long,
+        value_name = "PROFILE",
+        requires = "workload",
+        conflicts_with = "filename"
+    )]
+    pub profile: Option<String>,
     /// Partition of the roles, when the issuer does not tell
     #[arg(long, conflicts_with = "filename")]
     pub partition: Option<String>,
@@ -127,16 +136,21 @@ impl SpecInput {
         put("assume", (!assume.is_empty()).then_some(Node::Map(assume)));
         put(
             "workload",
-            flags.workload.as_ref().map(|w| match &flags.container {
-                None => Node::Str(w.clone()),
-                Some(c) => {
-                    let (kind, name) = w.split_once('/').unwrap_or((w, ""));
-                    Node::Map(vec![
-                        ("kind".to_owned(), Node::Str(kind.to_owned())),
-                        ("name".to_owned(), Node::Str(name.to_owned())),
-                        ("container".to_owned(), Node::Str(c.clone())),
-                    ])
+            flags.workload.as_ref().map(|w| {
+                if flags.container.is_none() && flags.profile.is_none() {
+                    return Node::Str(w.clone());
                 }
+                let (kind, name) = w.split_once('/').unwrap_or((w, ""));
+                let mut entry = vec![
+                    ("kind".to_owned(), Node::Str(kind.to_owned())),
+                    ("name".to_owned(), Node::Str(name.to_owned())),
+                ];
+                for (key, value) in [("container", &flags.container), ("profile", &flags.profile)] {
+                    if let Some(value) = value {
+                        entry.push((key.to_owned(), Node::Str(value.clone())));
+                    }
+                }
+                Node::Map(entry)
             }),
         );
         Ok(Node::Map(map))

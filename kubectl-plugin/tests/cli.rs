@@ -354,6 +354,51 @@ fn flags_wire_a_workload_container() {
     );
 }
 
+/// `--profile` means what a workload entry's `profile` means: the flags-only form equals
+/// the spec file's patch, and a profile the spec lacks is refused naming the known ones.
+#[test]
+fn flags_give_a_container_its_own_profile() {
+    let flags = [
+        "generate",
+        "payments/api",
+        "--role",
+        "payments-api",
+        "--account",
+        "111122223333",
+        "--issuer",
+        ISSUER,
+        "--assume",
+        "deploy=payments-deploy",
+        "--workload",
+        "deployment/api",
+        "--container",
+        "app",
+        "--profile",
+        "deploy",
+        "-o",
+        "json",
+    ];
+    let spec = format!(
+        "account: \"111122223333\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\nassume: {{deploy: payments-deploy}}\nworkload: {{kind: deployment, name: api, container: app, profile: deploy}}\n"
+    );
+    let from_flags = run(&flags, None);
+    assert_eq!(from_flags.status.code(), Some(0), "{}", stderr(&from_flags));
+    let from_file = run(&["generate", "-f", "-", "-o", "json"], Some(&spec));
+    assert_eq!(stdout(&from_flags), stdout(&from_file));
+    assert!(stdout(&from_flags).contains("eks.amazonaws.com/skip-containers: app"));
+
+    let mut unknown = flags.to_vec();
+    let at = unknown.iter().position(|a| *a == "deploy").expect("profile");
+    unknown[at] = "audit";
+    let out = run(&unknown, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("`audit` is not a profile of this spec; it has `default`, `deploy`"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 /// The live commands' arguments are checked before any kubeconfig is read or request made:
 /// each bad one is a usage error (exit 2) naming what is wrong.
 #[test]
