@@ -227,13 +227,16 @@ pub fn resolve(container: &Container<'_>) -> Vec<Answer> {
         .collect()
 }
 
-/// The SDK families that would not act as `role` in `container`.
-pub fn disagreeing(answers: &[Answer], role: &str) -> Vec<Sdk> {
-    answers
-        .iter()
-        .filter(|a| a.identity.role() != Some(role))
-        .map(|a| a.sdk)
-        .collect()
+/// The answers grouped by identity, in the order each identity first appears.
+pub fn by_identity(answers: &[Answer]) -> Vec<(&Identity, Vec<Sdk>)> {
+    let mut groups: Vec<(&Identity, Vec<Sdk>)> = Vec::new();
+    for a in answers {
+        match groups.iter_mut().find(|(i, _)| **i == a.identity) {
+            Some((_, sdks)) => sdks.push(a.sdk),
+            None => groups.push((&a.identity, vec![a.sdk])),
+        }
+    }
+    groups
 }
 
 /// The env as a lookup where an empty value counts as unset, as the SDKs read it.

@@ -7,8 +7,11 @@ use crate::input::{Defaults, SpecInput};
 use crate::printer::{self, Format};
 use crate::{Error, Outcome, pods};
 use irsa_core::Kind;
-use irsa_core::cluster::objects;
-use irsa_core::render::kubernetes::ROLE_ARN_ANNOTATION;
+use irsa_core::cluster::{doctor, objects};
+use irsa_core::eks::SKIP_CONTAINERS_ANNOTATION;
+use irsa_core::render::kubernetes::{CONFIG_KEY, ROLE_ARN_ANNOTATION};
+use irsa_core::spec::WorkloadKind;
+use irsa_core::webhook::skipped;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -166,9 +169,58 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         let objects: Vec<Value> = applied.iter().map(|(o, _)| o.clone()).collect();
         print!("{}", render(&objects, format));
     }
+    sdk_warnings(&objects, &applied);
     restart(&context.api, &args, &waiting, &stale, &applied).await?;
     iam_note(&bundle, args.out_dir.is_some());
     Ok(Outcome::Done)
+}
+
+/// The containers of the wired workloads, as the server merged them, where some AWS SDK
+/// would not act as the role the container asks for (a hand-set AWS_PROFILE, mostly).
+fn sdk_warnings(objects: &[Value], applied: &[(Value, Change)]) {
+    let of_kind = |kind: &'static str| {
+        objects
+            .iter()
+            .filter(move |o| objects::text(o, "/kind") == kind)
+    };
+    for (workload, _) in applied {
+        let Some(kind) = WorkloadKind::parse(objects::text(workload, "/kind")) else {
+            continue;
+        };
+        let ns = objects::namespace(workload);
+        let Some(spec) = objects::pod_spec(workload) else {
+            continue;
+        };
+        let sa_name = objects::service_account_of(spec);
+        let Some(sa) = of_kind("ServiceAccount")
+            .find(|o| objects::namespace(o) == ns && objects::name(o) == sa_name)
+        else {
+            continue;
+        };
+        let role = Some(objects::role_annotation(sa)).filter(|r| !r.is_empty());
+        // Every container wired here reads the ServiceAccount's ConfigMap.
+        let config = of_kind("ConfigMap")
+            .find(|o| objects::namespace(o) == ns)
+            .map(|c| objects::text(c, &format!("/data/{CONFIG_KEY}")));
+        let configs: Vec<(&str, &str)> = objects::containers(spec)
+            .filter(|c| objects::env_value(c, "AWS_CONFIG_FILE").is_some())
+            .filter_map(|c| Some((objects::text(c, "/name"), config?)))
+            .collect();
+        let wiring = doctor::Wiring {
+            role,
+            pod_identity: role.is_none(),
+            ns,
+            sa: sa_name,
+        };
+        for check in doctor::sdk_checks(kind, workload, &wiring, &configs) {
+            if check.result != doctor::Level::Pass {
+                eprintln!("warning: {}", check.message);
+                if let Some(fix) = check.fix {
+                    eprintln!("  fix: {fix}");
+                }
+            }
+        }
+    }
 }
 
 /// The role a running pod got when it started, when it is not `role`.
@@ -242,7 +294,14 @@ async fn apply(
     if !other.is_empty() && !args.force_conflicts {
         let fields: Vec<String> = other
             .iter()
-            .map(|(field, manager)| format!("  {field} (managed by \"{manager}\")"))
+            .map(|(field, manager)| {
+                let keep = if field.ends_with(SKIP_CONTAINERS_ANNOTATION) {
+                    "; --force-conflicts keeps its containers and adds irsa's"
+                } else {
+                    ""
+                };
+                format!("  {field} (managed by \"{manager}\"{keep})")
+            })
             .collect();
         return Err(Error::Refused(format!(
             "{}: other field managers set these fields to other values:\n{}\npass --force-conflicts to take them over",
@@ -254,11 +313,59 @@ async fn apply(
         force: true,
         ..options
     };
+    // Taking over the webhook's skip list must not drop the containers others put there.
+    let object = if other
+        .iter()
+        .any(|(f, _)| f.ends_with(SKIP_CONTAINERS_ANNOTATION))
+    {
+        &with_live_skip_list(api, object).await?
+    } else {
+        object
+    };
     let done = api.apply(object, forced, before).await.map_err(cluster)?;
     if options.dry_run {
         return dry_run_change(api, object, done).await;
     }
     Ok(done)
+}
+
+/// `object` with the pod template's skip-containers list merged with the live one: the
+/// names already there first, then irsa's.
+async fn with_live_skip_list(api: &Api, object: &Value) -> Result<Value, Error> {
+    let resource = api::Resource::of_kind(objects::text(object, "/kind"))
+        .ok_or_else(|| Error::Cluster(format!("cannot read back {}", slash(object))))?;
+    let live = api
+        .get(resource, objects::namespace(object), objects::name(object))
+        .await
+        .map_err(cluster)?;
+    let pointer = |o: &Value| {
+        ["/spec/template", "/spec/jobTemplate/spec/template"]
+            .into_iter()
+            .map(|t| format!("{t}/metadata/annotations"))
+            .find(|p| o.pointer(p).is_some())
+    };
+    let names = |o: &Value| -> Vec<String> {
+        pointer(o)
+            .and_then(|p| {
+                o.pointer(&p)?
+                    .get(SKIP_CONTAINERS_ANNOTATION)?
+                    .as_str()
+                    .map(String::from)
+            })
+            .map(|list| skipped(&list).into_iter().map(String::from).collect())
+            .unwrap_or_default()
+    };
+    let mut merged = names(&live);
+    for name in names(object) {
+        if !merged.contains(&name) {
+            merged.push(name);
+        }
+    }
+    let mut object = object.clone();
+    if let Some(annotations) = pointer(&object).and_then(|p| object.pointer_mut(&p)) {
+        annotations[SKIP_CONTAINERS_ANNOTATION] = Value::String(merged.join(","));
+    }
+    Ok(object)
 }
 
 /// A dry run persists nothing, so no resourceVersion tells whether it changed the

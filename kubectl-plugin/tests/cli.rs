@@ -388,7 +388,10 @@ fn flags_give_a_container_its_own_profile() {
     assert!(stdout(&from_flags).contains("eks.amazonaws.com/skip-containers: app"));
 
     let mut unknown = flags.to_vec();
-    let at = unknown.iter().position(|a| *a == "deploy").expect("profile");
+    let at = unknown
+        .iter()
+        .position(|a| *a == "deploy")
+        .expect("profile");
     unknown[at] = "audit";
     let out = run(&unknown, None);
     assert_eq!(out.status.code(), Some(1));

@@ -7,8 +7,12 @@ use super::objects::{
     pod_spec, role_annotation, service_account_of, slash, text,
 };
 use crate::audit::{Report, Risk};
+use crate::credentials::{self, Answer, Identity, Sdk};
+use crate::eks::SKIP_CONTAINERS_ANNOTATION;
+use crate::profiles;
 use crate::render::kubernetes::{CONFIG_KEY, ROLE_ARN_ANNOTATION};
 use crate::spec::WorkloadKind;
+use crate::webhook::{self, Injection, skipped};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -35,6 +39,9 @@ pub struct Check {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// For a container: the identity each AWS SDK family gets in it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sdks: Vec<Answer>,
 }
 
 /// What to examine: a service account, or a workload (and through it its service account).
@@ -78,6 +85,7 @@ impl Checks {
             result,
             message,
             fix,
+            sdks: Vec::new(),
         });
     }
 
@@ -108,13 +116,26 @@ pub fn diagnose(
         None => target.name,
     };
     let mut checks = Checks::default();
-    let role = service_account(&mut checks, inventory, ns, sa);
+    // EKS Pod Identity binds the role with an association instead, invisible from here;
+    // its pods carry the agent's credentials URI.
+    let pod_identity = inventory
+        .pods_of(ns, sa)
+        .filter_map(|p| p.get("spec"))
+        .flat_map(containers)
+        .any(|c| env_value(c, POD_IDENTITY_URI).is_some());
+    let role = service_account(&mut checks, inventory, ns, sa, pod_identity);
     let workloads: Vec<&(WorkloadKind, Value)> = match workload {
         Some(w) => vec![w],
         None => inventory.workloads_of(ns, sa).collect(),
     };
     for (kind, w) in workloads {
-        workload_checks(&mut checks, inventory, *kind, w, role, ns, sa);
+        let wiring = Wiring {
+            role,
+            pod_identity,
+            ns,
+            sa,
+        };
+        workload_checks(&mut checks, inventory, *kind, w, &wiring);
     }
     pod_checks(&mut checks, inventory, workload, ns, sa, role);
     match webhook {
@@ -149,6 +170,7 @@ fn service_account<'a>(
     inventory: &'a Inventory,
     ns: &str,
     sa: &str,
+    pod_identity: bool,
 ) -> Option<&'a str> {
     let bind = format!("kubectl irsa bind {ns}/{sa} --role ROLE");
     let Some(object) = inventory.service_account(ns, sa) else {
@@ -160,13 +182,6 @@ fn service_account<'a>(
         return None;
     };
     let role = role_annotation(object);
-    // EKS Pod Identity binds the role with an association instead, invisible from here;
-    // its pods carry the agent's credentials URI.
-    let pod_identity = inventory
-        .pods_of(ns, sa)
-        .filter_map(|p| p.get("spec"))
-        .flat_map(containers)
-        .any(|c| env_value(c, POD_IDENTITY_URI).is_some());
     if role.is_empty() && pod_identity {
         checks.pass(format!(
             "serviceaccount/{sa} has no role annotation; its pods get credentials from EKS Pod Identity"
@@ -194,15 +209,60 @@ fn service_account<'a>(
     Some(role)
 }
 
+/// What a workload's pods are bound to: the annotated role, or EKS Pod Identity.
+#[derive(Debug, Clone, Copy)]
+pub struct Wiring<'a> {
+    pub role: Option<&'a str>,
+    pub pod_identity: bool,
+    pub ns: &'a str,
+    pub sa: &'a str,
+}
+
+/// Per container of a workload's pod template: the identity each AWS SDK family gets once
+/// the webhook has mutated it, against the one it asks for. `configs` holds the AWS config
+/// text each container reads (by container name). Doctor reports these; bind prints the
+/// ones that go astray for the workloads it wires.
+pub fn sdk_checks(
+    kind: WorkloadKind,
+    workload: &Value,
+    wiring: &Wiring<'_>,
+    configs: &[(&str, &str)],
+) -> Vec<Check> {
+    let mut checks = Checks::default();
+    let Some(spec) = pod_spec(workload) else {
+        return checks.0;
+    };
+    if wiring.role.is_none() && !wiring.pod_identity {
+        return checks.0;
+    }
+    let slashed = slash(kind.as_str(), name(workload));
+    let skip = workload
+        .pointer("/spec/template/metadata/annotations")
+        .or_else(|| workload.pointer("/spec/jobTemplate/spec/template/metadata/annotations"))
+        .and_then(|a| a.get(SKIP_CONTAINERS_ANNOTATION))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    for container in containers(spec) {
+        sdk_check(
+            &mut checks,
+            container,
+            &skipped(skip),
+            configs,
+            wiring,
+            &slashed,
+        );
+    }
+    checks.0
+}
+
 fn workload_checks(
     checks: &mut Checks,
     inventory: &Inventory,
     kind: WorkloadKind,
     workload: &Value,
-    role: Option<&str>,
-    ns: &str,
-    sa: &str,
+    wiring: &Wiring<'_>,
 ) {
+    let Wiring { role, ns, sa, .. } = *wiring;
     let Some(spec) = pod_spec(workload) else {
         return;
     };
@@ -238,6 +298,7 @@ fn workload_checks(
     let readers: Vec<(&str, &str)> = containers(spec)
         .filter_map(|c| Some((text(c, "/name"), env_value(c, "AWS_CONFIG_FILE")?)))
         .collect();
+    let mut configs: Vec<(&str, &str)> = Vec::new();
     for (cname, file) in &readers {
         match config_source(spec, cname, file, inventory, ns) {
             Ok((config_map, config)) => {
@@ -245,6 +306,7 @@ fn workload_checks(
                     "{slashed} container {cname} reads {file} from configmap/{config_map}"
                 ));
                 profile_checks(checks, config, role, config_map);
+                configs.push((cname, config));
             }
             Err(problem) => checks.add(
                 Level::Fail,
@@ -265,6 +327,11 @@ fn workload_checks(
             );
         }
     }
+    if !opted_out {
+        checks
+            .0
+            .extend(sdk_checks(kind, workload, wiring, &configs));
+    }
     let setting = |c: &Value, key: &str| c.pointer(&format!("/securityContext/{key}")).cloned();
     let non_root = |c: &Value| {
         setting(c, "runAsNonRoot") == Some(Value::Bool(true))
@@ -278,6 +345,136 @@ fn workload_checks(
             format!("{slashed} runs as non-root without fsGroup: older clusters mount the token file with mode 0600, unreadable to it"),
             Some("set spec.securityContext.fsGroup in the pod template (e.g. 65534)".to_owned()),
         );
+    }
+}
+
+/// Which identity each AWS SDK family gets in a container of the pod template, once the
+/// webhook has mutated it, against the one the container asks for: its AWS_PROFILE's
+/// role, else the pod's. Where they differ, the SDKs that go astray are named.
+fn sdk_check(
+    checks: &mut Checks,
+    container: &Value,
+    skip: &[&str],
+    configs: &[(&str, &str)],
+    wiring: &Wiring<'_>,
+    slashed: &str,
+) {
+    let cname = text(container, "/name");
+    let own: Vec<(String, String)> = array(container, "/env")
+        .iter()
+        .map(|e| (text(e, "/name").to_owned(), text(e, "/value").to_owned()))
+        .collect();
+    let injection = Injection {
+        role_arn: wiring.role.map(str::to_owned),
+        pod_identity: wiring.pod_identity && wiring.role.is_none(),
+        ..Injection::default()
+    };
+    let env = webhook::mutate(cname, &own, skip, &injection);
+    let config = configs
+        .iter()
+        .find(|(c, _)| *c == cname)
+        .map(|(_, text)| profiles::read(text))
+        .unwrap_or_default();
+    let answers = credentials::resolve(&credentials::Container {
+        env: &env,
+        config: &config,
+        container_role: None,
+    });
+    let profile = own
+        .iter()
+        .find(|(k, v)| k == "AWS_PROFILE" && !v.is_empty())
+        .map(|(_, v)| v.as_str());
+    let asked = match profile {
+        Some(p) => config
+            .iter()
+            .find(|c| c.name == p)
+            .and_then(|c| c.role_arn())
+            .map(|arn| Identity::Role {
+                arn: arn.to_owned(),
+            }),
+        None => match wiring.role {
+            Some(role) => Some(Identity::Role {
+                arn: role.to_owned(),
+            }),
+            None => Some(Identity::PodIdentityRole),
+        },
+    };
+    let what = match profile {
+        Some(p) => format!("{slashed} container {cname} (AWS_PROFILE={p})"),
+        None => format!("{slashed} container {cname}"),
+    };
+    let groups = credentials::by_identity(&answers);
+    let (failing, wrong): (Vec<_>, Vec<_>) = groups
+        .iter()
+        .filter(|(identity, _)| Some(*identity) != asked.as_ref())
+        .partition(|(identity, _)| matches!(identity, Identity::Fails { .. }));
+    let describe = |groups: &[&(&Identity, Vec<Sdk>)]| -> String {
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(identity, sdks)| {
+                let verb = if sdks.len() == 1 { "gets" } else { "get" };
+                format!("{} {verb} {identity}", list(sdks))
+            })
+            .collect();
+        parts.join("; ")
+    };
+    let (result, message, fix) = match &asked {
+        // What irsa cannot wire around: an SDK that cannot chain this way fails loudly.
+        Some(asked) if wrong.is_empty() && failing.len() < groups.len() => {
+            let caveat = if failing.is_empty() {
+                String::new()
+            } else {
+                format!(", except that {}", describe(&failing))
+            };
+            (
+                Level::Pass,
+                format!("{what} acts as {asked} in every AWS SDK{caveat}"),
+                None,
+            )
+        }
+        // Silently another identity: the trap doctor exists for.
+        Some(asked) if !wrong.is_empty() => {
+            let all: Vec<_> = wrong.iter().chain(&failing).copied().collect();
+            let fix = profile.map(|p| {
+                format!(
+                    "give its workload entry `profile: {p}` in the spec, or kubectl irsa bind {}/{} --role ROLE --workload {slashed} --container {cname} --profile {p}: the webhook then leaves the container alone",
+                    wiring.ns, wiring.sa
+                )
+            });
+            (
+                Level::Warn,
+                format!("{what} asks for {asked}, but {}", describe(&all)),
+                fix,
+            )
+        }
+        Some(asked) => (
+            Level::Fail,
+            format!("{what} asks for {asked}, but {}", describe(&failing)),
+            None,
+        ),
+        None => (
+            Level::Fail,
+            format!(
+                "{what}: profile `{}` is not in its AWS config file",
+                profile.unwrap_or_default()
+            ),
+            None,
+        ),
+    };
+    checks.0.push(Check {
+        result,
+        message,
+        fix,
+        sdks: answers,
+    });
+}
+
+/// `a, b and c`.
+fn list(sdks: &[Sdk]) -> String {
+    let labels: Vec<&str> = sdks.iter().map(|s| s.label()).collect();
+    match labels.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => labels.join(""),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Reading Kubernetes objects as the API server returns them, and the facts about pods
 //! and workloads IRSA depends on.
 
+use crate::eks::TOKEN_VOLUME;
 use crate::render::kubernetes::ROLE_ARN_ANNOTATION;
 use crate::spec::WorkloadKind;
 use serde_json::Value;
@@ -63,13 +64,19 @@ pub fn env_value<'a>(container: &'a Value, name: &str) -> Option<&'a str> {
         .map(|e| text(e, "/value"))
 }
 
-/// Whether the webhook gave every container of a pod its credentials.
+/// Whether every container of a pod has its credentials: injected by the webhook, or —
+/// for a container irsa keeps the webhook away from — the token volume mounted itself.
 pub fn has_credentials(pod: &Value) -> bool {
     let containers = array(pod, "/spec/containers");
+    let own_token = |c: &Value| {
+        array(c, "/volumeMounts")
+            .iter()
+            .any(|m| text(m, "/name") == TOKEN_VOLUME)
+    };
     !containers.is_empty()
         && containers
             .iter()
-            .all(|c| INJECTED.iter().any(|name| env_value(c, name).is_some()))
+            .all(|c| INJECTED.iter().any(|name| env_value(c, name).is_some()) || own_token(c))
 }
 
 /// The role the webhook gave a pod when it started (its `AWS_ROLE_ARN`).
@@ -148,6 +155,10 @@ mod tests {
             &json!({"spec": {"containers": [{"name": "a"}]}})
         ));
         assert!(!has_credentials(&json!({})));
+        // A container the webhook skips, wired with its own token volume.
+        let own = json!({"spec": {"containers": [{"name": "a", "volumeMounts": [
+            {"name": "aws-iam-token", "mountPath": "/var/run/secrets/eks.amazonaws.com/serviceaccount"}]}]}});
+        assert!(has_credentials(&own));
     }
 
     #[test]

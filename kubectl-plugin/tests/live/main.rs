@@ -4,5 +4,6 @@
 mod bind;
 mod context;
 mod harness;
+mod profiles;
 mod report;
 mod unbind;

@@ -3,6 +3,7 @@
 //! `AWS_ENDPOINT_URL` itself, so the harness points it at moto like every other SDK.
 
 use aws_config::BehaviorVersion;
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 fn main() -> std::process::ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -16,7 +17,14 @@ fn main() -> std::process::ExitCode {
         }
     };
     runtime.block_on(async {
-        let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+        // The default chain, with the HTTPS client named rather than defaulted (ring).
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        let config = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http)
+            .load()
+            .await;
         match aws_sdk_sts::Client::new(&config)
             .get_caller_identity()
             .send()
