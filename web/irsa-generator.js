@@ -4,9 +4,9 @@
 // Attributes (all optional) preset the form or hide parts of it:
 //   account, cluster (issuers, comma or newline separated), service-account, role,
 //   assume ("deploy=arn:aws:iam::444455556666:role/deploy, audit=audit-role")
-//   hide="advanced diagram targets theme share header"   share (keep the state in the URL fragment)
+//   hide="advanced diagram roles targets theme share header"   share (keep the state in the URL fragment)
 
-import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
+import init, { generate, roles, toYaml, version } from './pkg/irsa_wasm.js';
 import { el, onDemand } from './dom.js';
 
 const wasmReady = init();
@@ -39,6 +39,7 @@ const ADVANCED = [
   { key: 'workloadKind', label: 'Workload kind', options: ['', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] },
   { key: 'workloadName', label: 'Workload name', placeholder: 'api' },
   { key: 'container', label: 'Container', placeholder: 'the workload name' },
+  { key: 'workloadProfile', label: 'Container acts as profile', placeholder: 'none (pod role)', help: 'Its role by default in every AWS SDK.' },
   { key: 'clusterName', label: 'EKS cluster name', placeholder: 'for eksctl and Pod Identity' },
   { key: 'podIdentity', label: 'EKS Pod Identity instead of IRSA', checkbox: true },
   { key: 'createOidcProvider', label: 'Terraform/CloudFormation create the OIDC provider', checkbox: true },
@@ -80,6 +81,7 @@ export function specOf(state) {
   if (text(state.workloadKind) || text(state.workloadName)) {
     spec.workload = { kind: text(state.workloadKind), name: text(state.workloadName) };
     if (text(state.container)) spec.workload.container = text(state.container);
+    if (text(state.workloadProfile)) spec.workload.profile = text(state.workloadProfile);
   }
   return spec;
 }
@@ -117,10 +119,11 @@ export function stateOf(spec) {
     } else if (key === 'workload' && typeof value === 'string' && kindOf(value.split('/')[0])) {
       state.workloadKind = kindOf(value.split('/')[0]);
       state.workloadName = value.slice(value.indexOf('/') + 1);
-    } else if (key === 'workload' && only(value, ['kind', 'name', 'container']) && kindOf(value.kind)) {
+    } else if (key === 'workload' && only(value, ['kind', 'name', 'container', 'profile']) && kindOf(value.kind)) {
       state.workloadKind = kindOf(value.kind);
       state.workloadName = value.name ?? '';
       state.container = value.container ?? '';
+      state.workloadProfile = value.profile ?? '';
     } else if (key === 'assume' && value && typeof value === 'object' && !Array.isArray(value)) {
       for (const [profile, target] of Object.entries(value)) {
         if (typeof target === 'string') state.targets.push({ profile, role: target, externalId: '' });
@@ -140,6 +143,7 @@ function controlOf(field, targets) {
     return index >= 0 ? `target-${index}` : 'targets';
   }
   if (field.startsWith('permissions')) return 'managedPolicies';
+  if (field.startsWith('workload') && field.endsWith('.profile')) return 'workloadProfile';
   if (field.startsWith('workload')) return 'workloadName';
   if (field === 'configMap.mountPath') return 'mountPath';
   if (field.startsWith('configMap')) return 'configMapName';
@@ -163,7 +167,7 @@ export function commandsOf(spec) {
   const flagsOnly = ['account', 'cluster', 'serviceAccount', 'role', 'assume', 'partition', 'podProfile', 'regionalSts', 'workload'];
   const expressible = Object.keys(spec).every((k) => flagsOnly.includes(k))
     && Object.values(spec.assume ?? {}).every((r) => typeof r === 'string')
-    && (!spec.workload || Object.keys(spec.workload).every((k) => ['kind', 'name', 'container'].includes(k)));
+    && (!spec.workload || Object.keys(spec.workload).every((k) => ['kind', 'name', 'container', 'profile'].includes(k)));
   if (expressible && spec.role && spec.serviceAccount) {
     const args = ['kubectl irsa generate', ...[spec.serviceAccount].flat().map(shellQuote), '--role', shellQuote(spec.role)];
     if (spec.account) args.push('--account', shellQuote(spec.account));
@@ -174,6 +178,7 @@ export function commandsOf(spec) {
     if (spec.regionalSts) args.push('--regional-sts');
     if (spec.workload) args.push('--workload', shellQuote(`${spec.workload.kind}/${spec.workload.name}`));
     if (spec.workload?.container) args.push('--container', shellQuote(spec.workload.container));
+    if (spec.workload?.profile) args.push('--profile', shellQuote(spec.workload.profile));
     out.push('# The same, from flags only:', `${args.join(' ')} --out-dir irsa/`, '');
   }
   out.push('# Then create the IAM side:', 'bash irsa/aws-cli/create-iam.sh');
@@ -322,6 +327,10 @@ export class IrsaGenerator extends HTMLElement {
 
     const general = el('div', { class: 'general', role: 'status', 'aria-live': 'polite' });
     const diagram = el('figure', { class: 'diagram', hidden: this.hidden('diagram'), 'aria-label': 'The chain' });
+    const sdkRoles = el('section', { class: 'sdk-roles', hidden: true, 'aria-labelledby': `${this.id_}-sdk-title` },
+      el('h2', { id: `${this.id_}-sdk-title`, text: 'Which role does my code get?' }),
+      el('p', { class: 'help', text: 'Per container and AWS SDK, once the EKS webhook has mutated the pod. A hand-set AWS_PROFILE is not enough for Go, Java, .NET and Ruby: give the container a profile instead.' }),
+      el('div', { class: 'sdk-tables' }));
     const tools = el('div', { class: 'tools' },
       el('button', { type: 'button', class: 'download-all', text: 'Download all (.tar)' }),
       el('button', { type: 'button', class: 'copy-yaml', text: 'Copy as irsa.yaml' }),
@@ -342,7 +351,7 @@ export class IrsaGenerator extends HTMLElement {
         el('button', { type: 'button', class: 'import-apply', text: 'Fill the form' })),
       el('p', { class: 'msg import-msg', role: 'status' }));
     const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, tabs, panel);
-    root.append(header, form, general, diagram, output);
+    root.append(header, form, general, diagram, sdkRoles, output);
 
     this.renderTargets();
     form.addEventListener('input', (e) => {
@@ -481,6 +490,7 @@ export class IrsaGenerator extends HTMLElement {
     this.bundle = generate(this.spec);
     this.showDiagnostics(this.bundle.diagnostics);
     this.showOutput();
+    this.showRoles();
     this.timings.push(performance.now() - started);
     if (this.hasAttribute('share')) history.replaceState(null, '', `#spec=${encodeState(this.state)}`);
   }
@@ -509,6 +519,21 @@ export class IrsaGenerator extends HTMLElement {
         for (const c of controls) c.setAttribute('aria-invalid', 'true');
       }
     }
+  }
+
+  /** One table per wired container: each SDK family and the identity it gets. */
+  showRoles() {
+    const failed = this.bundle.diagnostics.some((d) => d.severity === 'error');
+    const containers = failed ? [] : roles(this.spec);
+    const section = this.root.querySelector('.sdk-roles');
+    section.hidden = this.hidden('roles') || containers.length === 0;
+    section.querySelector('.sdk-tables').replaceChildren(...containers.map((c) => el('table', {},
+      el('caption', { text: `${c.namespace} · ${c.workload} · container ${c.container}${c.profile ? ` (profile ${c.profile})` : ''}` }),
+      el('thead', {}, el('tr', {}, ...['AWS SDK', 'acts as', 'via'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...c.answers.map((a) => el('tr', { class: a.identity.arn === c.expected ? 'ok' : 'astray' },
+        el('th', { scope: 'row', text: a.label }),
+        el('td', { text: a.summary }),
+        el('td', { class: 'via', text: a.via })))))));
   }
 
   items() {

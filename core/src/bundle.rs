@@ -3,51 +3,21 @@
 use crate::diagnostic::Diagnostic;
 use serde::Serialize;
 
-/// Artifact kinds. The vocabulary is stable: front ends and users key on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    TrustPolicy,
-    PermissionsPolicy,
-    ServiceAccount,
-    ConfigMap,
-    AwsConfig,
-    WorkloadPatch,
-    AwsCli,
-    Diagram,
-    Terraform,
-    Cloudformation,
-    Eksctl,
-    PodIdentity,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 12] = [
-        Kind::TrustPolicy,
-        Kind::PermissionsPolicy,
-        Kind::ServiceAccount,
-        Kind::ConfigMap,
-        Kind::AwsConfig,
-        Kind::WorkloadPatch,
-        Kind::AwsCli,
-        Kind::Diagram,
-        Kind::Terraform,
-        Kind::Cloudformation,
-        Kind::Eksctl,
-        Kind::PodIdentity,
-    ];
-
-    /// The kind's name in the bundle (`trust-policy`, `aws-cli`, ...).
-    pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
+crate::wire::wire_enum! {
+    /// Artifact kinds. The vocabulary is stable: front ends and users key on it.
+    pub enum Kind {
+        TrustPolicy => "trust-policy",
+        PermissionsPolicy => "permissions-policy",
+        ServiceAccount => "service-account",
+        ConfigMap => "config-map",
+        AwsConfig => "aws-config",
+        WorkloadPatch => "workload-patch",
+        AwsCli => "aws-cli",
+        Diagram => "diagram",
+        Terraform => "terraform",
+        Cloudformation => "cloudformation",
+        Eksctl => "eksctl",
+        PodIdentity => "pod-identity",
     }
 }
 

@@ -8,44 +8,30 @@
 
 use crate::eks::{CONTAINER_URI_ENV, ROLE_ARN_ENV, TOKEN_FILE_ENV};
 use crate::plan::Plan;
-use crate::profiles::{self, Profile};
+use crate::profiles::Profile;
 use crate::render::{aws_config, kubernetes};
 use crate::webhook::{self, Injection};
 use serde::Serialize;
 
-/// An SDK family whose default credential chain the model knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[serde(rename_all = "kebab-case")]
-pub enum Sdk {
-    /// botocore: the AWS CLI and boto3.
-    AwsCli,
-    GoV1,
-    GoV2,
-    /// Go v2 before `config` v1.27.34 (2024-09), as Debian ships it.
-    GoV2Legacy,
-    JavaV1,
-    JavaV2,
-    JavascriptV3,
-    Dotnet,
-    Rust,
-    Ruby,
+crate::wire::wire_enum! {
+    /// An SDK family whose default credential chain the model knows.
+    pub enum Sdk {
+        /// botocore: the AWS CLI and boto3.
+        AwsCli => "aws-cli",
+        GoV1 => "go-v1",
+        GoV2 => "go-v2",
+        /// Go v2 before `config` v1.27.34 (2024-09), as Debian ships it.
+        GoV2Legacy => "go-v2-legacy",
+        JavaV1 => "java-v1",
+        JavaV2 => "java-v2",
+        JavascriptV3 => "javascript-v3",
+        Dotnet => "dotnet",
+        Rust => "rust",
+        Ruby => "ruby",
+    }
 }
 
 impl Sdk {
-    pub const ALL: [Sdk; 10] = [
-        Sdk::AwsCli,
-        Sdk::GoV1,
-        Sdk::GoV2,
-        Sdk::GoV2Legacy,
-        Sdk::JavaV1,
-        Sdk::JavaV2,
-        Sdk::JavascriptV3,
-        Sdk::Dotnet,
-        Sdk::Rust,
-        Sdk::Ruby,
-    ];
-
     /// How people name it.
     pub fn label(self) -> &'static str {
         match self {
@@ -211,7 +197,11 @@ impl std::fmt::Display for Identity {
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Answer {
     pub sdk: Sdk,
+    /// How people name the SDK family ([`Sdk::label`]), for front ends.
+    pub label: &'static str,
     pub identity: Identity,
+    /// The identity in words ([`Identity`]'s `Display`), for front ends.
+    pub summary: String,
     /// The link that decided: `AWS_ROLE_ARN`, `profile deploy`, ...
     pub via: String,
 }
@@ -222,7 +212,13 @@ pub fn resolve(container: &Container<'_>) -> Vec<Answer> {
         .iter()
         .map(|&sdk| {
             let (identity, via) = resolve_one(sdk, container);
-            Answer { sdk, identity, via }
+            Answer {
+                sdk,
+                label: sdk.label(),
+                summary: identity.to_string(),
+                identity,
+                via,
+            }
         })
         .collect()
 }
@@ -436,7 +432,7 @@ pub struct ContainerRoles {
 /// The prediction for every container a plan wires.
 pub fn of_plan(plan: &Plan) -> Vec<ContainerRoles> {
     let config = if plan.has_profiles() {
-        profiles::read(&aws_config::render(plan))
+        aws_config::profiles(plan)
     } else {
         Vec::new()
     };
@@ -503,7 +499,7 @@ mod tests {
     }
 
     fn config() -> Vec<Profile> {
-        profiles::read(&format!(
+        crate::profiles::read(&format!(
             "[default]\nrole_arn = {POD}\nweb_identity_token_file = /t\n[profile deploy]\nrole_arn = {DEPLOY}\nsource_profile = default\n[profile ecs]\nrole_arn = {DEPLOY}\ncredential_source = EcsContainer\n"
         ))
     }
@@ -608,7 +604,7 @@ mod tests {
             a.iter()
                 .all(|(_, i)| matches!(i, Identity::Fails { .. } | Identity::Node))
         );
-        let looped = profiles::read(
+        let looped = crate::profiles::read(
             "[profile a]\nrole_arn = x\nsource_profile = b\n[profile b]\nrole_arn = y\nsource_profile = a\n",
         );
         let env = env(&[("AWS_PROFILE", "a")]);

@@ -3,79 +3,60 @@
 use serde::Serialize;
 use std::fmt;
 
-/// How bad a diagnostic is. Errors stop generation; warnings flag risky but legal input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
+crate::wire::wire_enum! {
+    /// How bad a diagnostic is. Errors stop generation; warnings flag risky but legal input.
+    pub enum Severity {
+        Error => "error",
+        Warning => "warning",
+    }
 }
 
-/// Declares the codes once: each variant with the name it has in JSON and in reports.
-macro_rules! codes {
-    ($($(#[$doc:meta])* $variant:ident => $name:literal,)*) => {
-        /// Stable machine-readable codes. Renaming one is a breaking change.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-        #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-        pub enum Code {
-            $($(#[$doc])* #[serde(rename = $name)] $variant,)*
-        }
-
-        impl Code {
-            /// The code as it appears in JSON and in terminal reports.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Code::$variant => $name,)*
-                }
-            }
-        }
-    };
-}
-
-codes! {
-    Syntax => "syntax",
-    UnknownField => "unknown-field",
-    MissingField => "missing-field",
-    WrongType => "wrong-type",
-    Duplicate => "duplicate",
-    AccountId => "account-id",
-    Partition => "partition",
-    PartitionMismatch => "partition-mismatch",
-    Issuer => "issuer",
-    ServiceAccount => "service-account",
-    Namespace => "namespace",
-    ServiceAccountName => "service-account-name",
-    PatternNotAllowed => "pattern-not-allowed",
-    RoleName => "role-name",
-    RolePath => "role-path",
-    RoleArn => "role-arn",
-    PolicyArn => "policy-arn",
-    SelfAssume => "self-assume",
-    ProfileName => "profile-name",
-    Duration => "duration",
-    ChainedDuration => "chained-duration",
-    SessionName => "session-name",
-    ExternalId => "external-id",
-    Tag => "tag",
-    TooManyTags => "too-many-tags",
-    Statement => "statement",
-    PolicyText => "policy-text",
-    PolicyTooLarge => "policy-too-large",
-    TooManyManagedPolicies => "too-many-managed-policies",
-    TrustPolicyTooLarge => "trust-policy-too-large",
-    TokenExpiration => "token-expiration",
-    Quota => "quota",
-    ConfigMapName => "config-map-name",
-    MountPath => "mount-path",
-    Workload => "workload",
-    ModuleSource => "module-source",
-    ClusterName => "cluster-name",
-    DefaultServiceAccount => "default-service-account",
-    SubjectPattern => "subject-pattern",
-    TrustPolicyNearQuota => "trust-policy-near-quota",
-    CrossAccountWithoutExternalId => "cross-account-without-external-id",
-    EksIssuerShape => "eks-issuer-shape",
+crate::wire::wire_enum! {
+    /// Stable machine-readable codes. Renaming one is a breaking change.
+    pub enum Code {
+        Syntax => "syntax",
+        UnknownField => "unknown-field",
+        MissingField => "missing-field",
+        WrongType => "wrong-type",
+        Duplicate => "duplicate",
+        AccountId => "account-id",
+        Partition => "partition",
+        PartitionMismatch => "partition-mismatch",
+        Issuer => "issuer",
+        ServiceAccount => "service-account",
+        Namespace => "namespace",
+        ServiceAccountName => "service-account-name",
+        PatternNotAllowed => "pattern-not-allowed",
+        RoleName => "role-name",
+        RolePath => "role-path",
+        RoleArn => "role-arn",
+        PolicyArn => "policy-arn",
+        SelfAssume => "self-assume",
+        ProfileName => "profile-name",
+        Duration => "duration",
+        ChainedDuration => "chained-duration",
+        SessionName => "session-name",
+        ExternalId => "external-id",
+        Tag => "tag",
+        TooManyTags => "too-many-tags",
+        Statement => "statement",
+        PolicyText => "policy-text",
+        PolicyTooLarge => "policy-too-large",
+        TooManyManagedPolicies => "too-many-managed-policies",
+        TrustPolicyTooLarge => "trust-policy-too-large",
+        TokenExpiration => "token-expiration",
+        Quota => "quota",
+        ConfigMapName => "config-map-name",
+        MountPath => "mount-path",
+        Workload => "workload",
+        ModuleSource => "module-source",
+        ClusterName => "cluster-name",
+        DefaultServiceAccount => "default-service-account",
+        SubjectPattern => "subject-pattern",
+        TrustPolicyNearQuota => "trust-policy-near-quota",
+        CrossAccountWithoutExternalId => "cross-account-without-external-id",
+        EksIssuerShape => "eks-issuer-shape",
+    }
 }
 
 impl fmt::Display for Code {

@@ -35,6 +35,7 @@ mod reader;
 pub mod render;
 pub mod spec;
 pub mod webhook;
+mod wire;
 
 pub use bundle::{Artifact, Bundle, Kind};
 pub use diagnostic::{Code, Diagnostic, Severity};
@@ -81,8 +82,13 @@ pub fn validate(text: &str) -> Vec<Diagnostic> {
 /// (the roles' ARNs, the service accounts) rather than the artifacts.
 pub fn plan(text: &str) -> Result<Plan, Vec<Diagnostic>> {
     let node = node::parse(text).map_err(|m| vec![Diagnostic::error(Code::Syntax, "", m)])?;
+    plan_node(&node)
+}
+
+/// [`plan`] of a spec already parsed into a tree.
+pub fn plan_node(node: &node::Node) -> Result<Plan, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
-    match spec::read(&node, &mut diags).and_then(|spec| plan::resolve(spec, &mut diags)) {
+    match spec::read(node, &mut diags).and_then(|spec| plan::resolve(spec, &mut diags)) {
         Some(plan) if !diags.has_errors() => Ok(plan),
         _ => Err(diags.into_vec()),
     }

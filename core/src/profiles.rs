@@ -12,6 +12,18 @@ pub struct Profile {
 }
 
 impl Profile {
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            settings: Vec::new(),
+        }
+    }
+
+    /// Appends a setting (profiles keep their settings in file order).
+    pub fn set(&mut self, key: &str, value: impl Into<String>) {
+        self.settings.push((key.to_owned(), value.into()));
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.settings
             .iter()

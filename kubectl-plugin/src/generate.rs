@@ -61,7 +61,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
 
 fn parse_kind(name: &str) -> Result<Kind, String> {
     Kind::from_name(name).ok_or_else(|| {
-        let names: Vec<String> = Kind::ALL.iter().map(|k| k.name()).collect();
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
         format!(
             "unknown kind `{name}`: expected one of {}",
             names.join(", ")

@@ -155,6 +155,39 @@ test('a form filled from scratch, advanced settings included, matches the CLI', 
   await context.close();
 });
 
+test('a container with its own profile: the patch matches the CLI and the table shows every SDK acting as that profile', async () => {
+  const { page, context, errors } = await open('/', { width: 1440, height: 1400 });
+  const section = generator(page).locator('.sdk-roles');
+  assert.equal(await section.isHidden(), true, 'no table before a workload is wired');
+  await generator(page).locator('summary').click();
+  await generator(page).locator('[name=workloadKind]').selectOption('Deployment');
+  await fill(page, 'workloadName', 'api');
+  await fill(page, 'container', 'app');
+  await fill(page, 'workloadProfile', 'nope');
+  assert.match(await generator(page).locator('.field-workloadProfile .msg').textContent(), /`nope` is not a profile of this spec; it has `default`, `deploy`/);
+  await fill(page, 'workloadProfile', 'deploy');
+  const expected = await assertMatchesCli(page);
+  const patch = expected.artifacts.find((a) => a.kind === 'workload-patch');
+  assert.match(patch.content, /eks\.amazonaws\.com\/skip-containers: app/);
+  assert.equal(await section.isVisible(), true);
+  assert.match(await section.locator('caption').textContent(), /payments · deployment\/api · container app \(profile deploy\)/);
+  const rows = await section.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.equal(rows.length, 10, 'every SDK family the core models');
+  const deploy = 'arn:aws:iam::444455556666:role/payments-deploy';
+  for (const [sdk, actsAs] of rows) {
+    if (sdk === 'Java v1') assert.match(actsAs, /^no credentials: Java v1 assumes a role only from a source_profile with static keys/);
+    else assert.equal(actsAs, deploy, sdk);
+  }
+  assert.match(await generator(page).locator('.panel code').textContent() + (await page.evaluate(() => document.querySelector('irsa-generator').items().find((i) => i.kind === 'commands').content)), /--profile deploy/);
+  await page.screenshot({ path: join(OUT, 'page-sdk-roles-1440.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 900 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 390 px`);
+  await section.screenshot({ path: join(OUT, 'page-sdk-roles-390.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('Pod Identity from the form matches the CLI', async () => {
   const { page, context, errors } = await open('/');
   await generator(page).locator('summary').click();
@@ -260,7 +293,8 @@ test('dark theme and phone width render', async () => {
   await context.close();
 });
 
-test('wasm throughput against native for the same spec', async () => {
+// A benchmark (it builds and runs a release binary): scripts/bench runs it, the test command skips it.
+test('wasm throughput against native for the same spec', { skip: !process.env.IRSA_BENCH && 'a benchmark: scripts/bench runs it' }, async () => {
   const { page, context } = await open('/');
   const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
   const runs = 2000;

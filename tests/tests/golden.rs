@@ -64,10 +64,10 @@ fn every_kind_is_listed_and_named() {
     for (_, bundle) in example_bundles() {
         for artifact in &bundle.artifacts {
             assert_eq!(
-                irsa_core::Kind::from_name(&artifact.kind.name()),
+                irsa_core::Kind::from_name(artifact.kind.as_str()),
                 Some(artifact.kind)
             );
-            seen.insert(artifact.kind.name());
+            seen.insert(artifact.kind.as_str());
         }
     }
     assert_eq!(

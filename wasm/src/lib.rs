@@ -15,6 +15,8 @@ mod yaml;
 pub use yaml::parse_spec;
 
 #[cfg(feature = "generator")]
+use irsa_core::credentials::{self, ContainerRoles};
+#[cfg(feature = "generator")]
 use irsa_core::node::Node;
 #[cfg(feature = "generator")]
 use irsa_core::{Bundle, Code, Diagnostic};
@@ -37,6 +39,9 @@ extern "C" {
 
     #[wasm_bindgen(typescript_type = "Diagnostic[]")]
     pub type Diagnostics;
+
+    #[wasm_bindgen(typescript_type = "ContainerRoles[]")]
+    pub type RolesList;
 }
 
 /// Every artifact of a spec, with its diagnostics; no artifacts when any is an error.
@@ -53,6 +58,23 @@ pub fn generate(spec: SpecInput) -> Result<Ts<Bundle>, JsError> {
 pub fn validate(spec: SpecInput) -> Result<Diagnostics, JsError> {
     let diagnostics = bundle(&spec.into()).diagnostics;
     Ok(serde_wasm_bindgen::to_value(&diagnostics)?.unchecked_into())
+}
+
+/// Which role each AWS SDK family acts as in every container the spec wires, once the
+/// webhook has mutated the pod; empty when the spec has errors.
+#[cfg(feature = "generator")]
+#[wasm_bindgen]
+pub fn roles(spec: SpecInput) -> Result<RolesList, JsError> {
+    let spec: JsValue = spec.into();
+    let node = match spec.as_string() {
+        Some(text) => irsa_core::node::parse(&text).ok(),
+        None => serde_wasm_bindgen::from_value::<Node>(spec).ok(),
+    };
+    let roles: Vec<ContainerRoles> = node
+        .and_then(|node| irsa_core::plan_node(&node).ok())
+        .map(|plan| credentials::of_plan(&plan))
+        .unwrap_or_default();
+    Ok(serde_wasm_bindgen::to_value(&roles)?.unchecked_into())
 }
 
 /// The spec as YAML text (the `irsa.yaml` a user can commit), quoted where YAML 1.1
