@@ -41,6 +41,7 @@ const ADVANCED = [
   { key: 'container', label: 'Container', placeholder: 'the workload name' },
   { key: 'workloadProfile', label: 'Container acts as profile', placeholder: 'none (pod role)', help: 'Its role by default in every AWS SDK.' },
   { key: 'clusterName', label: 'EKS cluster name', placeholder: 'for eksctl and Pod Identity' },
+  { key: 'region', label: 'EKS cluster region', placeholder: 'from the issuer' },
   { key: 'podIdentity', label: 'EKS Pod Identity instead of IRSA', checkbox: true },
   { key: 'createOidcProvider', label: 'Terraform/CloudFormation create the OIDC provider', checkbox: true },
   { key: 'regionalSts', label: 'Regional STS endpoints', checkbox: true },
@@ -65,7 +66,7 @@ export function specOf(state) {
     assume[text(t.profile)] = text(t.externalId) ? { role: text(t.role), externalId: text(t.externalId) } : text(t.role);
   }
   if (Object.keys(assume).length) spec.assume = assume;
-  for (const key of ['path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName']) {
+  for (const key of ['path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName', 'region']) {
     if (text(state[key])) spec[key] = text(state[key]);
   }
   if (lines(state.managedPolicies).length) spec.permissions = { managedPolicies: lines(state.managedPolicies) };
@@ -104,7 +105,7 @@ export function stateOf(spec) {
   const lines = (v) => ([v].flat().every(scalar) ? [v].flat().map(String).join('\n') : null);
   const only = (value, keys) => value && typeof value === 'object' && !Array.isArray(value)
     && Object.keys(value).every((k) => keys.includes(k));
-  const TEXT = ['account', 'role', 'path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName',
+  const TEXT = ['account', 'role', 'path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName', 'region',
     'maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota'];
   const FLAGS = ['regionalSts', 'subjectPatterns', 'podIdentity', 'createOidcProvider'];
   for (const [key, value] of Object.entries(spec ?? {})) {

@@ -51,6 +51,7 @@ crate::wire::wire_enum! {
         Workload => "workload",
         ModuleSource => "module-source",
         ClusterName => "cluster-name",
+        Region => "region",
         DefaultServiceAccount => "default-service-account",
         SubjectPattern => "subject-pattern",
         TrustPolicyNearQuota => "trust-policy-near-quota",

@@ -154,6 +154,27 @@ pub fn cluster_name(s: &str) -> Result<(), String> {
     }
 }
 
+/// An AWS region name: `eu-west-2`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`.
+pub fn region(s: &str) -> Result<(), String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = parts.len() >= 3
+        && parts.iter().all(|p| !p.is_empty())
+        && parts
+            .iter()
+            .take(parts.len() - 1)
+            .all(|p| p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{s}` is not an AWS region name such as `eu-west-2` or `us-gov-west-1`"
+        ))
+    }
+}
+
 /// Kubernetes DNS-1123 label (namespaces): at most 63 of `[a-z0-9-]`, alphanumeric at both ends.
 pub fn dns_label(s: &str) -> Result<(), String> {
     if s.len() > 63 {
@@ -238,6 +259,19 @@ mod tests {
         assert!(policy_text("s3:Get*").is_ok());
         assert!(policy_text("\u{100}").is_err());
         assert!(profile_name("deploy").is_ok());
+        for ok in ["eu-west-2", "us-gov-west-1", "cn-north-1", "us-isob-east-1"] {
+            assert!(region(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "eu-west",
+            "EU-west-2",
+            "eu--2",
+            "eu-west-x",
+            "eu-west-2 ",
+        ] {
+            assert!(region(bad).is_err(), "{bad}");
+        }
         assert!(profile_name("a b").is_err());
     }
 }

@@ -78,9 +78,13 @@ impl Plan {
                     .any(|w| w.own_profiles().next().is_some()))
     }
 
-    /// The region every EKS cluster of the spec is in, when they agree: what the webhook
-    /// would set as `AWS_REGION` in the pods.
+    /// The region of the spec's clusters: `region`, else the one every EKS issuer names
+    /// when they agree. What eksctl and the associations script target, and what the
+    /// webhook would set as `AWS_REGION` in the pods.
     pub fn region(&self) -> Option<&str> {
+        if let Some(region) = &self.spec.region {
+            return Some(&region.value);
+        }
         let mut regions = self
             .issuers()
             .filter_map(|i| i.eks.as_ref())
@@ -149,6 +153,7 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
     let workloads = wired_workloads(&spec, diags);
     check_config_map_names(&spec, diags);
     check_cluster_name(&spec, diags);
+    check_region(&spec, diags);
     check_pod_identity(&spec, diags);
     if diags.has_errors() {
         return None;
@@ -452,6 +457,45 @@ fn check_cluster_name(spec: &Spec, diags: &mut Diagnostics) {
         )
         .with_help("drop `clusterName`, or generate one spec per cluster");
         diags.push(d);
+    }
+}
+
+/// `region` must agree with every EKS issuer; eksctl and the Pod Identity associations
+/// need a region, which only `region` gives where no EKS issuer does.
+fn check_region(spec: &Spec, diags: &mut Diagnostics) {
+    let eks: Vec<&At<Issuer>> = spec
+        .clusters
+        .iter()
+        .filter(|c| c.value.eks.is_some())
+        .collect();
+    match &spec.region {
+        Some(region) => {
+            for cluster in &eks {
+                let theirs = cluster.value.eks.as_ref().map(|e| e.region.as_str());
+                if theirs != Some(region.value.as_str()) {
+                    let message = format!(
+                        "`{}` differs from the region of the issuer at `{}` (`{}`)",
+                        region.value,
+                        cluster.field,
+                        theirs.unwrap_or_default()
+                    );
+                    diags.push(
+                        Diagnostic::error(Code::Region, &region.field, message)
+                            .with_help("drop `region`: the EKS issuer tells it"),
+                    );
+                }
+            }
+        }
+        None if spec.cluster_name.is_some() && eks.is_empty() => {
+            let d = Diagnostic::warning(
+                Code::Region,
+                "region",
+                "no EKS issuer tells the cluster's region: no eksctl ClusterConfig is written, and the associations script uses the AWS CLI's default region",
+            )
+            .with_help("set `region` to the EKS cluster's region");
+            diags.push(d);
+        }
+        None => {}
     }
 }
 

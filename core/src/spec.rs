@@ -56,6 +56,8 @@ pub struct Spec {
     pub create_oidc_provider: bool,
     /// The EKS cluster's name, for the eksctl ClusterConfig.
     pub cluster_name: Option<At<String>>,
+    /// The EKS cluster's region, where no EKS issuer tells it (EKS Pod Identity).
+    pub region: Option<At<String>>,
     /// EKS Pod Identity instead of IRSA: the EKS service is trusted, associations bind
     /// the service accounts, and the pods' profiles use the container credentials.
     pub pod_identity: bool,
@@ -195,6 +197,7 @@ const TOP_LEVEL: &[&str] = &[
     "workload",
     "createOidcProvider",
     "clusterName",
+    "region",
     "podIdentity",
     "terraformModuleSource",
 ];
@@ -299,6 +302,10 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
         check(names::cluster_name(&value), Code::ClusterName, &at, diags)
             .map(|()| At { field: at, value })
     });
+    let region = f.take("region").and_then(|(at, n)| {
+        let value = reader::string(n, &at, diags)?;
+        check(names::region(&value), Code::Region, &at, diags).map(|()| At { field: at, value })
+    });
     let create_oidc_provider = f
         .take("createOidcProvider")
         .and_then(|(at, n)| reader::boolean(n, &at, diags));
@@ -341,6 +348,7 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
         workloads,
         create_oidc_provider: create_oidc_provider.unwrap_or(false),
         cluster_name,
+        region,
         pod_identity,
         terraform_module_source: terraform_module_source
             .unwrap_or_else(|| defaults::TERRAFORM_MODULE_SOURCE.to_owned()),

@@ -41,7 +41,7 @@ pub fn text(artifacts: &[Artifact]) -> String {
             (Kind::Cloudformation, _) => {
                 "CloudFormation template: aws cloudformation deploy".to_owned()
             }
-            (Kind::Eksctl, _) => "eksctl ClusterConfig: eksctl create iamserviceaccount".to_owned(),
+            (Kind::Eksctl, _) => "eksctl ClusterConfig: its header names the commands".to_owned(),
             (Kind::PodIdentity, _) => "EKS Pod Identity associations: bash".to_owned(),
             (Kind::Diagram, _) => "the chain as a picture: SVG".to_owned(),
             (kind, _) => format!("{kind:?}"),

@@ -553,6 +553,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "workload[1]",
         "duplicate",
     ),
+    // region
+    ("region: eu-west", "region", "region"),
+    ("region: EU-WEST-2", "region", "region"),
+    ("region: 5", "region", "region"),
+    ("region: [eu-west-2]", "region", "wrong-type"),
+    ("region: us-east-1", "region", "region"),
     // a container's own profile
     (
         "workload: {kind: Deployment, name: api, profile: deploy}",

@@ -13,9 +13,8 @@ pub fn associations_script(plan: &Plan) -> Option<String> {
         .filter(|_| plan.spec.pod_identity)?;
     let cluster = quote(&cluster.value);
     let region = plan
-        .issuers()
-        .find_map(|i| i.eks.as_ref())
-        .map(|e| format!(" --region {}", quote(&e.region)))
+        .region()
+        .map(|r| format!(" --region {}", quote(r)))
         .unwrap_or_default();
     let role = quote(&plan.pod_role.to_string());
     let mut out = String::from(
