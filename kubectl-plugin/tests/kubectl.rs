@@ -220,3 +220,83 @@ fn krew_manifest_template_renders_a_valid_manifest() {
         assert!(seen.iter().any(|s| s == wanted), "no {wanted} platform");
     }
 }
+
+/// The generated manifests as the README applies them without the plugin: real kubectl,
+/// `kubectl apply --server-side -R -f kubernetes/`, against the fake API server. The fake
+/// serves no OpenAPI documents, so kubectl's client-side validation is off here; the
+/// kubernetes_validate suite checks the same files against the real schemas.
+#[test]
+fn kubectl_applies_the_generated_manifests_server_side() {
+    let Some(kubectl) = kubectl() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kube = FakeKube::start();
+    kube.add_namespace("payments");
+    kube.seed(
+        "kubectl-client-side-apply",
+        serde_json::json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "api", "namespace": "payments"},
+            "spec": {"selector": {"matchLabels": {"app": "api"}}, "template": {
+                "metadata": {"labels": {"app": "api"}},
+                "spec": {"containers": [{"name": "app", "image": "example/app:1"}]}}}
+        }),
+    );
+    let config = dir.path().join("kubeconfig");
+    std::fs::write(&config, kube.kubeconfig("fake", Some("payments"))).expect("kubeconfig");
+    let out = dir.path().join("irsa");
+    let generated = Command::new(BIN)
+        .args([
+            "generate",
+            "payments/api",
+            "--role",
+            "payments-api",
+            "--account",
+            "111122223333",
+            "--issuer",
+            "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+            "--assume",
+            "deploy=payments-deploy",
+            "--workload",
+            "deployment/api",
+            "--container",
+            "app",
+            "--profile",
+            "deploy",
+            "--out-dir",
+        ])
+        .arg(&out)
+        .output()
+        .expect("generate");
+    assert!(generated.status.success(), "{generated:?}");
+    let manifests = out.join("kubernetes").display().to_string();
+    let (code, stdout, stderr) = run(
+        kubectl,
+        dir.path(),
+        &[
+            "apply",
+            "--server-side",
+            "--validate=false",
+            "-R",
+            "-f",
+            &manifests,
+        ],
+        Some(&config),
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("deployment.apps/api serverside-applied"),
+        "{stdout}"
+    );
+    let deployment = kube
+        .object("Deployment", "payments", "api")
+        .expect("deployment");
+    assert_eq!(
+        deployment
+            .pointer("/spec/template/metadata/annotations/eks.amazonaws.com~1skip-containers"),
+        Some(&serde_json::json!("app"))
+    );
+    assert!(
+        kube.object("ConfigMap", "payments", "api-aws-config")
+            .is_some()
+    );
+}

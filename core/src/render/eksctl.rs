@@ -11,19 +11,6 @@ use crate::render::RoleDocs;
 use crate::render::kubernetes::{REGIONAL_STS_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION};
 use crate::spec::{Subject, defaults};
 
-/// A name eksctl accepts for its CloudFormation stack: lower-case letters, digits and `-`.
-fn stack_name(role: &str) -> String {
-    role.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
 /// The ClusterConfig, when the spec names its one EKS cluster.
 pub fn cluster_config(plan: &Plan, pod: &RoleDocs<'_>) -> Option<String> {
     let name = plan.spec.cluster_name.as_ref()?;
@@ -51,7 +38,7 @@ pub fn cluster_config(plan: &Plan, pod: &RoleDocs<'_>) -> Option<String> {
             // No managed-by label: eksctl sets its own on the ServiceAccounts it creates.
             // A pattern's entry is named for its role (the name only names eksctl's stack).
             let name = if subject.is_pattern() {
-                stack_name(&plan.pod_role.name)
+                super::stack_name(&plan.pod_role.name)
             } else {
                 subject.name.clone()
             };

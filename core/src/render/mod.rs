@@ -190,6 +190,20 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
     out
 }
 
+/// A CloudFormation stack name (eksctl's included) from a role name: lower-case letters,
+/// digits and `-`.
+fn stack_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// The trust policy against IAM's `ACLSizePerRole` quota, counted as IAM counts it.
 fn check_trust_size(plan: &Plan, trust: &PolicyDocument, diags: &mut Diagnostics) {
     let size = trust.quota_size();

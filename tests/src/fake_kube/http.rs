@@ -196,12 +196,7 @@ fn route(state: &mut State, request: &Request) -> Answer {
             };
         }
         ("GET", "/api") => return Ok((200, json!({"kind": "APIVersions", "versions": ["v1"]}))),
-        ("GET", "/apis") => {
-            return Ok((
-                200,
-                json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": []}),
-            ));
-        }
+        ("GET", "/apis") => return Ok((200, discovery::groups())),
         ("GET", "/version") => {
             return Ok((
                 200,
@@ -209,6 +204,11 @@ fn route(state: &mut State, request: &Request) -> Answer {
             ));
         }
         _ => {}
+    }
+    if request.method == "GET" {
+        if let Some(list) = discovery::resources(path) {
+            return Ok((200, list));
+        }
     }
     if let Some(ns) = path
         .strip_prefix("/api/v1/namespaces/")
@@ -438,5 +438,58 @@ fn patch(
             ),
             json!({}),
         )),
+    }
+}
+
+/// Legacy discovery, as kubectl reads it to map a kind to its resource (`kubectl apply`):
+/// the API groups, and each group version's resources, from the fake's resource table.
+mod discovery {
+    use super::RESOURCES;
+    use serde_json::{Value, json};
+
+    fn group_versions() -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for (_, _, version, _) in RESOURCES {
+            if version.contains('/') && !out.contains(&version) {
+                out.push(version);
+            }
+        }
+        out
+    }
+
+    pub fn groups() -> Value {
+        let groups: Vec<Value> = group_versions()
+            .into_iter()
+            .filter_map(|gv| {
+                let (group, version) = gv.split_once('/')?;
+                let v = json!({"groupVersion": gv, "version": version});
+                Some(json!({"name": group, "versions": [v.clone()], "preferredVersion": v}))
+            })
+            .collect();
+        json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+    }
+
+    /// `GET /api/v1` or `/apis/GROUP/VERSION`: that group version's resources.
+    pub fn resources(path: &str) -> Option<Value> {
+        let gv = match path {
+            "/api/v1" => "v1",
+            _ => path
+                .strip_prefix("/apis/")
+                .filter(|gv| gv.matches('/').count() == 1)?,
+        };
+        let resources: Vec<Value> = RESOURCES
+            .iter()
+            .filter(|r| r.2 == gv)
+            .map(|(plural, kind, _, namespaced)| {
+                json!({
+                    "name": plural, "singularName": kind.to_ascii_lowercase(),
+                    "namespaced": namespaced, "kind": kind,
+                    "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"],
+                })
+            })
+            .collect();
+        (!resources.is_empty() || gv == "v1").then(|| {
+            json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources})
+        })
     }
 }
