@@ -36,7 +36,8 @@ impl Risk {
 pub struct Finding {
     /// Stable: `no-sub`, `wildcard-sub`, `missing-aud`, `wildcard-without-like`,
     /// `oidc-wrong-action`, `principal-star`, `not-principal`, `resource-in-trust`,
-    /// `root-without-external-id`, `for-all-values-sub`, `negated-sub`, `too-large`.
+    /// `root-without-external-id`, `for-all-values-sub`, `negated-sub`, `opaque-sub`,
+    /// `opaque-aud`, `too-large`.
     pub code: &'static str,
     pub severity: Risk,
     /// Where: `Statement[1]`, `Statement[0].Condition`.
@@ -325,6 +326,30 @@ fn is_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
+impl Condition {
+    /// A positive, fully understood string match: `StringEquals` or `StringLike`, alone or
+    /// under `ForAnyValue:`, without `IfExists`. Anything else on `sub` or `aud` (`Null`,
+    /// negation, numeric, date, ARN or binary operators, `IfExists`) counts as open.
+    fn is_positive_match(&self) -> bool {
+        matches!(
+            self.set.as_deref(),
+            None | Some("ForAnyValue") | Some("ForAllValues")
+        ) && matches!(self.operator.as_str(), "StringEquals" | "StringLike")
+            && !self.if_exists
+    }
+
+    /// The operator as written: `ForAnyValue:StringLikeIfExists`.
+    fn written(&self) -> String {
+        let set = self
+            .set
+            .as_deref()
+            .map(|s| format!("{s}:"))
+            .unwrap_or_default();
+        let if_exists = if self.if_exists { "IfExists" } else { "" };
+        format!("{set}{}{if_exists}", self.operator)
+    }
+}
+
 impl ParsedStatement {
     fn allows_action(&self, action: &str) -> bool {
         let any = self
@@ -468,7 +493,23 @@ fn sub_access(
                 at: format!("{at}.Condition"),
                 message: format!(
                     "`{}` on `sub` admits every service account it does not exclude",
-                    c.operator
+                    c.written()
+                ),
+                fix: "list the allowed service accounts with StringEquals instead".to_owned(),
+            });
+            continue;
+        }
+        // Fail closed: `Null` ("the key exists"), numeric, date, ARN or binary operators
+        // on `sub` are counted as admitting every service account.
+        if !c.is_positive_match() {
+            entry.any_service_account = true;
+            findings.push(Finding {
+                code: "opaque-sub",
+                severity: Risk::High,
+                at: format!("{at}.Condition"),
+                message: format!(
+                    "`{}` on `sub` is not a string match of service accounts: counted as admitting every service account",
+                    c.written()
                 ),
                 fix: "list the allowed service accounts with StringEquals instead".to_owned(),
             });
@@ -492,26 +533,41 @@ fn sub_access(
                     ),
                     fix: "list the service accounts with StringEquals".to_owned(),
                 });
+            } else if wildcard {
+                // IAM compares `*` and `?` literally here, and no Kubernetes name has
+                // them: the value admits nobody (and no correction keeps it).
+                findings.push(Finding {
+                    code: "wildcard-without-like",
+                    severity: Risk::Medium,
+                    at: format!("{at}.Condition"),
+                    message: format!(
+                        "`{value}` has `*` or `?` under `{}`, which compares them literally: it admits no service account",
+                        c.written()
+                    ),
+                    fix: "list exact service accounts (or, on purpose, use StringLike)".to_owned(),
+                });
             } else if let Some(sa) = value
                 .strip_prefix(SUB_PREFIX)
                 .and_then(|r| r.split_once(':'))
             {
-                if wildcard {
-                    findings.push(Finding {
-                        code: "wildcard-without-like",
-                        severity: Risk::Medium,
-                        at: format!("{at}.Condition"),
-                        message: format!(
-                            "`{value}` has `*` or `?` under `{}`, which compares them literally",
-                            c.operator
-                        ),
-                        fix: "list exact service accounts (or, on purpose, use StringLike)"
-                            .to_owned(),
-                    });
-                }
                 entry.service_accounts.push(format!("{}/{}", sa.0, sa.1));
             }
         }
+    }
+    for c in s
+        .conditions_on(issuer, "aud")
+        .filter(|c| !c.is_positive_match())
+    {
+        findings.push(Finding {
+            code: "opaque-aud",
+            severity: Risk::High,
+            at: format!("{at}.Condition"),
+            message: format!(
+                "`{}` on `aud` is not a string match of audiences: tokens for other audiences of this issuer may be accepted",
+                c.written()
+            ),
+            fix: "use StringEquals `aud` = `sts.amazonaws.com`".to_owned(),
+        });
     }
     if s.conditions_on(issuer, "aud").next().is_none() {
         findings.push(Finding {
@@ -600,7 +656,10 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
 }
 
 /// The policy rewritten as irsa writes it, when its intent is clear: only OIDC
-/// statements, each provider with listed service accounts (or patterns), no Deny.
+/// statements, each provider with listed service accounts (or patterns), no Deny. A
+/// correction never widens: every condition not on `sub` or `aud` and the audiences are
+/// kept as written; where statements of one provider disagree on them, or an `aud`
+/// condition is not understood, there is no correction.
 fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> {
     let oidc_only = statements.iter().all(|s| {
         s.allow
@@ -628,6 +687,7 @@ fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> 
             .flat_map(|s| s.principals.iter().flatten())
             .find(|(kind, id)| kind == "Federated" && id.ends_with(&a.issuer))
             .map(|(_, id)| id.clone())?;
+        let (audiences, kept) = kept_conditions(statements, &a.issuer)?;
         let exact: Vec<String> = a
             .service_accounts
             .iter()
@@ -635,17 +695,72 @@ fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> 
             .collect();
         let groups = [("StringEquals", exact), ("StringLike", a.patterns.clone())];
         for (operator, subs) in groups.into_iter().filter(|(_, subs)| !subs.is_empty()) {
-            let mut statement = Statement::allow("sts:AssumeRoleWithWebIdentity")
-                .with_condition(
-                    "StringEquals",
-                    &format!("{}:aud", a.issuer),
-                    vec![crate::render::iam::AUDIENCE.to_owned()],
-                )
-                .with_condition(operator, &format!("{}:sub", a.issuer), subs);
+            let mut statement = Statement::allow("sts:AssumeRoleWithWebIdentity");
+            for (op, key, values) in &audiences {
+                statement = statement.with_condition(op, key, values.clone());
+            }
+            statement = statement.with_condition(operator, &format!("{}:sub", a.issuer), subs);
+            for c in &kept {
+                statement = statement.with_condition(&c.written(), &c.key, c.values.clone());
+            }
             statement.principal = Some(Principal::Federated(provider.clone()));
             out.push(statement);
         }
     }
     let doc = PolicyDocument::new(out);
     Some(doc.to_pretty_json())
+}
+
+/// What a correction keeps of the statements trusting `issuer`: their `aud` conditions
+/// (or irsa's audience where there is none) and every condition not on `sub` or `aud`.
+/// `None` where the statements disagree on them or an `aud` condition is not understood.
+type Audiences = Vec<(String, String, Vec<String>)>;
+fn kept_conditions<'a>(
+    statements: &'a [ParsedStatement],
+    issuer: &str,
+) -> Option<(Audiences, Vec<&'a Condition>)> {
+    let (sub_key, aud_key) = (
+        format!("{issuer}:sub").to_ascii_lowercase(),
+        format!("{issuer}:aud").to_ascii_lowercase(),
+    );
+    let mut shared: Option<(Audiences, Vec<&Condition>)> = None;
+    for s in statements
+        .iter()
+        .filter(|s| s.oidc_issuers().iter().any(|i| i == issuer))
+    {
+        let mut audiences = Vec::new();
+        let mut kept = Vec::new();
+        for c in &s.conditions {
+            let key = c.key.to_ascii_lowercase();
+            if key == aud_key {
+                if !c.is_positive_match() {
+                    return None;
+                }
+                audiences.push((c.written(), c.key.clone(), c.values.clone()));
+            } else if key != sub_key {
+                kept.push(c);
+            }
+        }
+        let same = |(a, k): &(Audiences, Vec<&Condition>)| {
+            *a == audiences
+                && k.len() == kept.len()
+                && k.iter().zip(&kept).all(|(x, y)| {
+                    x.written() == y.written() && x.key == y.key && x.values == y.values
+                })
+        };
+        match &shared {
+            Some(first) if !same(first) => return None,
+            Some(_) => {}
+            None => shared = Some((audiences, kept)),
+        }
+    }
+    let (mut audiences, kept) = shared?;
+    if audiences.is_empty() {
+        audiences.push((
+            "StringEquals".to_owned(),
+            format!("{issuer}:aud"),
+            vec![crate::render::iam::AUDIENCE.to_owned()],
+        ));
+    }
+    Some((audiences, kept))
 }

@@ -75,6 +75,55 @@ fn the_corpus_findings_are_the_expected_ones() {
     assert_eq!(codes("negated-sub"), ["negated-sub"]);
     assert_eq!(codes("case-insensitive-keys"), Vec::<&str>::new());
     assert_eq!(codes("get-role-output"), ["no-sub"]);
+    // Fail closed: what is not a positive string match on `sub` or `aud` counts as open.
+    assert_eq!(codes("null-sub"), ["opaque-sub"]);
+    assert_eq!(codes("numeric-sub"), ["opaque-sub"]);
+    assert_eq!(codes("for-any-value-negated-sub"), ["negated-sub"]);
+    assert_eq!(codes("negated-aud"), ["opaque-aud"]);
+    for open in ["null-sub", "numeric-sub", "for-any-value-negated-sub"] {
+        let text = std::fs::read_to_string(dir.join(format!("{open}.json"))).expect("read");
+        let report = analyze(&text, 2048).expect("parses");
+        assert!(
+            report.admits(
+                "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+                "anyone",
+                "at-all"
+            ),
+            "{open} must count as admitting every service account"
+        );
+    }
+    // A correction never widens: other conditions and the audience are kept; where the
+    // statements disagree on them there is none.
+    let keeps = analyze(
+        &std::fs::read_to_string(dir.join("correction-keeps-conditions.json")).expect("read"),
+        2048,
+    )
+    .expect("parses");
+    let corrected = keeps.corrected.expect("a correction");
+    assert!(
+        corrected.contains("\"aws:SourceIp\": \"203.0.113.0/24\""),
+        "{corrected}"
+    );
+    assert!(corrected.contains(":aud\": \"vault\""), "{corrected}");
+    let unclear = analyze(
+        &std::fs::read_to_string(dir.join("correction-unclear.json")).expect("read"),
+        2048,
+    )
+    .expect("parses");
+    assert_eq!(unclear.corrected, None);
+    // `*` under StringEquals is literal: it admits nobody, and is no pattern.
+    let literal = analyze(
+        &std::fs::read_to_string(dir.join("wildcard-without-like.json")).expect("read"),
+        2048,
+    )
+    .expect("parses");
+    assert!(
+        literal
+            .access
+            .iter()
+            .all(|a| a.service_accounts.is_empty() && a.patterns.is_empty())
+    );
+    assert_eq!(literal.corrected, None);
     for malformed in [
         "malformed-not-json",
         "malformed-condition",
