@@ -100,6 +100,12 @@ pub struct RoleArn {
 }
 
 impl RoleArn {
+    /// Whether two ARNs name one IAM role: role names are unique per account whatever
+    /// their path or case.
+    pub fn same_role(&self, other: &RoleArn) -> bool {
+        self.account == other.account && self.name.eq_ignore_ascii_case(&other.name)
+    }
+
     pub fn parse(s: &str) -> Result<Self, String> {
         let (partition, account, resource) = split_iam_arn(s, "role")?;
         let (path, name) = split_path(resource);

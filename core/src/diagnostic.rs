@@ -113,19 +113,34 @@ impl Diagnostic {
     }
 }
 
+/// The report a terminal shows. Spec values inside it have their control characters
+/// escaped (`\u{1b}`), so a value cannot move the cursor or recolour the terminal.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{level}[{}]", self.code)?;
+        write!(f, "{}[{}]", self.severity.as_str(), self.code.as_str())?;
         if !self.field.is_empty() {
-            write!(f, " {}", self.field)?;
+            write!(f, " {}", Visible(&self.field))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", Visible(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", Visible(help))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text with its control characters escaped.
+#[derive(Debug)]
+pub struct Visible<'a>(pub &'a str);
+
+impl fmt::Display for Visible<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                write!(f, "{c}")?;
+            }
         }
         Ok(())
     }

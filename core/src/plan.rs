@@ -112,18 +112,24 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
         else {
             continue;
         };
-        if pod_role.as_ref() == Some(&arn) {
+        if let Some(pod) = pod_role.as_ref().filter(|pod| pod.same_role(&arn)) {
             let d = Diagnostic::error(
                 Code::SelfAssume,
                 &target.role.field,
-                format!("`{arn}` is the pod role itself"),
+                format!("`{arn}` is the pod role itself (`role`: `{pod}`): one account has one role of a name, whatever its path or case"),
             )
             .with_help("the pod already acts as this role; drop the profile");
             diags.push(d);
             continue;
         }
-        if let Some((first, _)) = targets.iter().find(|(_, a): &&(Target, RoleArn)| *a == arn) {
-            let message = format!("`{arn}` is already assumed by profile `{}`", first.profile);
+        if let Some((first, _)) = targets
+            .iter()
+            .find(|(_, a): &&(Target, RoleArn)| a.same_role(&arn))
+        {
+            let message = format!(
+                "`{arn}` is the role profile `{}` already assumes (`{}`): one account has one role of a name, whatever its path or case",
+                first.profile, first.field
+            );
             diags.push(Diagnostic::error(
                 Code::Duplicate,
                 &target.role.field,

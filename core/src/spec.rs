@@ -890,6 +890,13 @@ fn mount_path(s: &str) -> Result<(), String> {
             "`{s}` must not contain `:`, `.` or `..` segments, or `//`"
         ));
     }
+    if s.contains("$(") {
+        // Kubernetes expands `$(VAR)` in env values: AWS_CONFIG_FILE would then name
+        // another path than the mount.
+        return Err(format!(
+            "`{s}` must not contain `$(`: Kubernetes expands `$(VAR)` in the AWS_CONFIG_FILE value"
+        ));
+    }
     if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(format!(
             "`{s}` must not contain spaces or control characters"

@@ -354,6 +354,17 @@ fn flags_wire_a_workload_container() {
     );
 }
 
+/// A spec value cannot drive the terminal: control characters in messages are escaped.
+#[test]
+fn control_characters_in_spec_values_are_escaped_in_reports() {
+    let spec = "{\"account\": \"\\u001b[2J1\", \"cluster\": \"https://issuer.example.com\", \"serviceAccount\": \"a/b\", \"role\": \"r\"}";
+    let out = run(&["generate", "-f", "-"], Some(spec));
+    assert_eq!(out.status.code(), Some(1));
+    let report = stderr(&out);
+    assert!(!report.contains('\u{1b}'), "{report:?}");
+    assert!(report.contains("`\\u{1b}[2J1`"), "{report}");
+}
+
 /// `--profile` means what a workload entry's `profile` means: the flags-only form equals
 /// the spec file's patch, and a profile the spec lacks is refused naming the known ones.
 #[test]

@@ -553,6 +553,23 @@ const CASES: &[(&str, &str, &str)] = &[
         "workload[1]",
         "duplicate",
     ),
+    // one IAM role is one identity: (account, name whatever its path or case)
+    (
+        "{role: arn:aws:iam::111122223333:role/team/Payments-Api, assume: {deploy: arn:aws:iam::111122223333:role/payments-api}}",
+        "assume.deploy",
+        "self-assume",
+    ),
+    (
+        "{assume: {deploy: payments-deploy, ship: arn:aws:iam::111122223333:role/x/Payments-Deploy}}",
+        "assume.ship",
+        "duplicate",
+    ),
+    // Kubernetes expands $(VAR) in env values
+    (
+        "configMap: {mountPath: /etc/$(HOME)}",
+        "configMap.mountPath",
+        "mount-path",
+    ),
     // region
     ("region: eu-west", "region", "region"),
     ("region: EU-WEST-2", "region", "region"),

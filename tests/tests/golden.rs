@@ -76,3 +76,25 @@ fn every_kind_is_listed_and_named() {
         "the examples cover every kind: {seen:?}"
     );
 }
+
+/// No two artifacts share a path, whatever the spec: same-named roles in two accounts,
+/// several service accounts and workloads, every example.
+#[test]
+fn no_two_artifacts_share_a_path() {
+    let crafted = [
+        "account: \"111122223333\"\ncluster: https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF\nserviceAccount: [a/api, b/api]\nrole: api\nassume: {x: arn:aws:iam::444455556666:role/api, y: arn:aws:iam::555566667777:role/api}\nworkload: [{kind: Deployment, name: api, serviceAccount: a/api}, {kind: Deployment, name: api, serviceAccount: b/api}]\n",
+    ];
+    let bundles = example_bundles().into_iter().chain(
+        crafted
+            .iter()
+            .map(|spec| ("crafted".to_owned(), irsa_core::generate(spec))),
+    );
+    for (name, bundle) in bundles {
+        assert!(!bundle.has_errors(), "{name}: {:#?}", bundle.diagnostics);
+        let mut paths: Vec<&str> = bundle.artifacts.iter().map(|a| a.path.as_str()).collect();
+        let all = paths.len();
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), all, "{name}: two artifacts share a path");
+    }
+}

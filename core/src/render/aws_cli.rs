@@ -26,7 +26,7 @@ pub fn render(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
         let _ = writeln!(out, "\n# OIDC provider of {}", issuer.url());
         let _ = writeln!(
             out,
-            "aws_in {pod_account} iam get-open-id-connect-provider --open-id-connect-provider-arn {} >/dev/null 2>&1 ||\n  aws_in {pod_account} iam create-open-id-connect-provider --url {} --client-id-list {} >/dev/null",
+            "aws_in {pod_account} iam get-open-id-connect-provider --open-id-connect-provider-arn={} >/dev/null 2>&1 ||\n  aws_in {pod_account} iam create-open-id-connect-provider --url={} --client-id-list {} >/dev/null",
             quote(&arn),
             quote(&issuer.url()),
             iam::AUDIENCE
@@ -50,7 +50,7 @@ aws_in() {
   local account=$1 profile_var="AWS_PROFILE_$1"
   shift
   if [ -n "${!profile_var:-}" ]; then
-    aws --profile "${!profile_var}" "$@"
+    aws --profile="${!profile_var}" "$@"
   else
     aws "$@"
   fi
@@ -68,13 +68,14 @@ check_account() {
 }
 
 # ensure_role ACCOUNT NAME PATH MAX_SESSION_DURATION TRUST_POLICY: create, or update the trust and duration.
+# Values go as --option=VALUE: a role name may start with `-`.
 ensure_role() {
-  if aws_in "$1" iam get-role --role-name "$2" >/dev/null 2>&1; then
-    aws_in "$1" iam update-assume-role-policy --role-name "$2" --policy-document "$5"
-    aws_in "$1" iam update-role --role-name "$2" --max-session-duration "$4"
+  if aws_in "$1" iam get-role --role-name="$2" >/dev/null 2>&1; then
+    aws_in "$1" iam update-assume-role-policy --role-name="$2" --policy-document="$5"
+    aws_in "$1" iam update-role --role-name="$2" --max-session-duration="$4"
   else
-    aws_in "$1" iam create-role --role-name "$2" --path "$3" --max-session-duration "$4" \
-      --assume-role-policy-document "$5" >/dev/null
+    aws_in "$1" iam create-role --role-name="$2" --path="$3" --max-session-duration="$4" \
+      --assume-role-policy-document="$5" >/dev/null
   fi
 }
 
@@ -97,7 +98,7 @@ fn role_commands(out: &mut String, role: &RoleDocs<'_>) {
     if let Some(boundary) = &settings.permissions_boundary {
         let _ = writeln!(
             out,
-            "aws_in {account} iam put-role-permissions-boundary --role-name {name} --permissions-boundary {}",
+            "aws_in {account} iam put-role-permissions-boundary --role-name={name} --permissions-boundary={}",
             quote(boundary)
         );
     }
@@ -110,20 +111,20 @@ fn role_commands(out: &mut String, role: &RoleDocs<'_>) {
         let tags = quote(&format!("[{}]", tags.join(",")));
         let _ = writeln!(
             out,
-            "aws_in {account} iam tag-role --role-name {name} --tags {tags}"
+            "aws_in {account} iam tag-role --role-name={name} --tags {tags}"
         );
     }
     if let Some(policy) = &role.permissions {
         let _ = writeln!(
             out,
-            "aws_in {account} iam put-role-policy --role-name {name} --policy-name {INLINE_POLICY_NAME} --policy-document {}",
+            "aws_in {account} iam put-role-policy --role-name={name} --policy-name={INLINE_POLICY_NAME} --policy-document={}",
             heredoc(policy)
         );
     }
     for managed in &settings.managed_policies {
         let _ = writeln!(
             out,
-            "aws_in {account} iam attach-role-policy --role-name {name} --policy-arn {}",
+            "aws_in {account} iam attach-role-policy --role-name={name} --policy-arn={}",
             quote(managed)
         );
     }

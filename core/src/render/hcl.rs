@@ -71,7 +71,8 @@ pub fn write(out: &mut String, items: &[Item], depth: usize) {
                 let width = run
                     .iter()
                     .map(|it| match it {
-                        Item::Attr(k, _) | Item::Heredoc(k, _) => k.len(),
+                        // `{k:width$}` pads by characters, and so does `terraform fmt`.
+                        Item::Attr(k, _) | Item::Heredoc(k, _) => k.chars().count(),
                         _ => 0,
                     })
                     .max()
@@ -139,6 +140,21 @@ mod tests {
             r#""arn:aws:s3:::b/$${aws:username}/*""#
         );
         assert_eq!(string("%{if}"), r#""%%{if}""#);
+    }
+
+    /// `terraform fmt` aligns by characters: a non-ASCII key is one column per character.
+    #[test]
+    fn alignment_counts_characters() {
+        let mut out = String::new();
+        write(
+            &mut out,
+            &[
+                attr(&string("café"), string("x")),
+                attr(&string("a"), string("y")),
+            ],
+            0,
+        );
+        assert_eq!(out, "\"café\" = \"x\"\n\"a\"    = \"y\"\n");
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub fn associations_script(plan: &Plan) -> Option<String> {
     let cluster = quote(&cluster.value);
     let region = plan
         .region()
-        .map(|r| format!(" --region {}", quote(r)))
+        .map(|r| format!(" --region={}", quote(r)))
         .unwrap_or_default();
     let role = quote(&plan.pod_role.to_string());
     let mut out = String::from(
@@ -24,9 +24,9 @@ pub fn associations_script(plan: &Plan) -> Option<String> {
         let (ns, sa) = (quote(&subject.namespace), quote(&subject.name));
         let _ = write!(
             out,
-            "\n# {}/{}\nexisting=$(aws eks list-pod-identity-associations{region} --cluster-name {cluster} --namespace {ns} --service-account {sa} \\\n  --query 'associations[0].associationId' --output text)\n\
-             if [ \"$existing\" = None ] || [ -z \"$existing\" ]; then\n  aws eks create-pod-identity-association{region} --cluster-name {cluster} --namespace {ns} --service-account {sa} \\\n    --role-arn {role} >/dev/null\n\
-             else\n  aws eks update-pod-identity-association{region} --cluster-name {cluster} --association-id \"$existing\" --role-arn {role} >/dev/null\nfi\n",
+            "\n# {}/{}\nexisting=$(aws eks list-pod-identity-associations{region} --cluster-name={cluster} --namespace={ns} --service-account={sa} \\\n  --query 'associations[0].associationId' --output text)\n\
+             if [ \"$existing\" = None ] || [ -z \"$existing\" ]; then\n  aws eks create-pod-identity-association{region} --cluster-name={cluster} --namespace={ns} --service-account={sa} \\\n    --role-arn={role} >/dev/null\n\
+             else\n  aws eks update-pod-identity-association{region} --cluster-name={cluster} --association-id=\"$existing\" --role-arn={role} >/dev/null\nfi\n",
             subject.namespace, subject.name
         );
     }

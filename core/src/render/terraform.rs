@@ -441,11 +441,30 @@ fn target_labels(plan: &Plan) -> Vec<String> {
                 }
             })
             .collect();
+        // `a-b`, `a_b` and `a_b_3` share a base: number the later ones until unique.
         let mut label = format!("target_{base}");
-        if labels.contains(&label) {
-            label = format!("{label}_{}", n + 1);
+        let mut suffix = n + 1;
+        while labels.contains(&label) {
+            label = format!("target_{base}_{suffix}");
+            suffix += 1;
         }
         labels.push(label);
     }
     labels
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn target_labels_stay_unique_whatever_the_profile_names() {
+        let spec = "account: \"111122223333\"\ncluster: https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF\nserviceAccount: a/b\nrole: pod\nassume: {a_b_3: r1, a-b: r2, a_b: r3, A_B: r4}\n";
+        let labels = crate::plan(spec)
+            .map(|plan| super::target_labels(&plan))
+            .unwrap_or_default();
+        assert_eq!(labels.len(), 4, "{labels:?}");
+        let mut unique = labels.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), labels.len(), "{labels:?}");
+    }
 }

@@ -9,7 +9,7 @@ aws_in() {
   local account=$1 profile_var="AWS_PROFILE_$1"
   shift
   if [ -n "${!profile_var:-}" ]; then
-    aws --profile "${!profile_var}" "$@"
+    aws --profile="${!profile_var}" "$@"
   else
     aws "$@"
   fi
@@ -27,21 +27,22 @@ check_account() {
 }
 
 # ensure_role ACCOUNT NAME PATH MAX_SESSION_DURATION TRUST_POLICY: create, or update the trust and duration.
+# Values go as --option=VALUE: a role name may start with `-`.
 ensure_role() {
-  if aws_in "$1" iam get-role --role-name "$2" >/dev/null 2>&1; then
-    aws_in "$1" iam update-assume-role-policy --role-name "$2" --policy-document "$5"
-    aws_in "$1" iam update-role --role-name "$2" --max-session-duration "$4"
+  if aws_in "$1" iam get-role --role-name="$2" >/dev/null 2>&1; then
+    aws_in "$1" iam update-assume-role-policy --role-name="$2" --policy-document="$5"
+    aws_in "$1" iam update-role --role-name="$2" --max-session-duration="$4"
   else
-    aws_in "$1" iam create-role --role-name "$2" --path "$3" --max-session-duration "$4" \
-      --assume-role-policy-document "$5" >/dev/null
+    aws_in "$1" iam create-role --role-name="$2" --path="$3" --max-session-duration="$4" \
+      --assume-role-policy-document="$5" >/dev/null
   fi
 }
 
 check_account 111122223333
 
 # OIDC provider of https://oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF
-aws_in 111122223333 iam get-open-id-connect-provider --open-id-connect-provider-arn arn:aws-us-gov:iam::111122223333:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF >/dev/null 2>&1 ||
-  aws_in 111122223333 iam create-open-id-connect-provider --url https://oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF --client-id-list sts.amazonaws.com >/dev/null
+aws_in 111122223333 iam get-open-id-connect-provider --open-id-connect-provider-arn=arn:aws-us-gov:iam::111122223333:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF >/dev/null 2>&1 ||
+  aws_in 111122223333 iam create-open-id-connect-provider --url=https://oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF --client-id-list sts.amazonaws.com >/dev/null
 
 # Role arn:aws-us-gov:iam::111122223333:role/mission-api
 ensure_role 111122223333 mission-api / 3600 "$(cat <<'POLICY'
@@ -65,7 +66,7 @@ ensure_role 111122223333 mission-api / 3600 "$(cat <<'POLICY'
 }
 POLICY
 )"
-aws_in 111122223333 iam put-role-policy --role-name mission-api --policy-name irsa --policy-document "$(cat <<'POLICY'
+aws_in 111122223333 iam put-role-policy --role-name=mission-api --policy-name=irsa --policy-document="$(cat <<'POLICY'
 {
   "Version": "2012-10-17",
   "Statement": [

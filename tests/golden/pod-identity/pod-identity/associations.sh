@@ -4,12 +4,12 @@
 set -euo pipefail
 
 # payments/api
-existing=$(aws eks list-pod-identity-associations --region eu-west-2 --cluster-name prod-eu --namespace payments --service-account api \
+existing=$(aws eks list-pod-identity-associations --region=eu-west-2 --cluster-name=prod-eu --namespace=payments --service-account=api \
   --query 'associations[0].associationId' --output text)
 if [ "$existing" = None ] || [ -z "$existing" ]; then
-  aws eks create-pod-identity-association --region eu-west-2 --cluster-name prod-eu --namespace payments --service-account api \
-    --role-arn arn:aws:iam::111122223333:role/payments-api >/dev/null
+  aws eks create-pod-identity-association --region=eu-west-2 --cluster-name=prod-eu --namespace=payments --service-account=api \
+    --role-arn=arn:aws:iam::111122223333:role/payments-api >/dev/null
 else
-  aws eks update-pod-identity-association --region eu-west-2 --cluster-name prod-eu --association-id "$existing" --role-arn arn:aws:iam::111122223333:role/payments-api >/dev/null
+  aws eks update-pod-identity-association --region=eu-west-2 --cluster-name=prod-eu --association-id="$existing" --role-arn=arn:aws:iam::111122223333:role/payments-api >/dev/null
 fi
 echo "Pod Identity associations are ready" >&2

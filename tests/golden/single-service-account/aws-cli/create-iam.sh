@@ -9,7 +9,7 @@ aws_in() {
   local account=$1 profile_var="AWS_PROFILE_$1"
   shift
   if [ -n "${!profile_var:-}" ]; then
-    aws --profile "${!profile_var}" "$@"
+    aws --profile="${!profile_var}" "$@"
   else
     aws "$@"
   fi
@@ -27,21 +27,22 @@ check_account() {
 }
 
 # ensure_role ACCOUNT NAME PATH MAX_SESSION_DURATION TRUST_POLICY: create, or update the trust and duration.
+# Values go as --option=VALUE: a role name may start with `-`.
 ensure_role() {
-  if aws_in "$1" iam get-role --role-name "$2" >/dev/null 2>&1; then
-    aws_in "$1" iam update-assume-role-policy --role-name "$2" --policy-document "$5"
-    aws_in "$1" iam update-role --role-name "$2" --max-session-duration "$4"
+  if aws_in "$1" iam get-role --role-name="$2" >/dev/null 2>&1; then
+    aws_in "$1" iam update-assume-role-policy --role-name="$2" --policy-document="$5"
+    aws_in "$1" iam update-role --role-name="$2" --max-session-duration="$4"
   else
-    aws_in "$1" iam create-role --role-name "$2" --path "$3" --max-session-duration "$4" \
-      --assume-role-policy-document "$5" >/dev/null
+    aws_in "$1" iam create-role --role-name="$2" --path="$3" --max-session-duration="$4" \
+      --assume-role-policy-document="$5" >/dev/null
   fi
 }
 
 check_account 111122223333
 
 # OIDC provider of https://oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90
-aws_in 111122223333 iam get-open-id-connect-provider --open-id-connect-provider-arn arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90 >/dev/null 2>&1 ||
-  aws_in 111122223333 iam create-open-id-connect-provider --url https://oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90 --client-id-list sts.amazonaws.com >/dev/null
+aws_in 111122223333 iam get-open-id-connect-provider --open-id-connect-provider-arn=arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90 >/dev/null 2>&1 ||
+  aws_in 111122223333 iam create-open-id-connect-provider --url=https://oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90 --client-id-list sts.amazonaws.com >/dev/null
 
 # Role arn:aws:iam::111122223333:role/reports-exporter
 ensure_role 111122223333 reports-exporter / 3600 "$(cat <<'POLICY'
@@ -65,6 +66,6 @@ ensure_role 111122223333 reports-exporter / 3600 "$(cat <<'POLICY'
 }
 POLICY
 )"
-aws_in 111122223333 iam attach-role-policy --role-name reports-exporter --policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+aws_in 111122223333 iam attach-role-policy --role-name=reports-exporter --policy-arn=arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
 
 echo "IAM is ready for irsa" >&2
