@@ -241,6 +241,29 @@ function decodeState(text) {
   }
 }
 
+/**
+ * A decoded share link, kept to what the form holds: each field a string (or a boolean
+ * for check boxes), `targets` a list of rows of strings. Anything else is dropped and
+ * named, so a crafted link shows an error instead of breaking the page.
+ */
+export function cleanState(raw) {
+  const state = { targets: [] };
+  const dropped = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const field = FIELDS.find((f) => f.key === key);
+    if (key === 'targets') continue;
+    if (field && (field.checkbox ? typeof value === 'boolean' : typeof value === 'string')) state[key] = value;
+    else dropped.push(key);
+  }
+  if (raw.targets !== undefined && !Array.isArray(raw.targets)) dropped.push('targets');
+  for (const [i, row] of (Array.isArray(raw.targets) ? raw.targets : []).entries()) {
+    const ok = row && typeof row === 'object' && ['profile', 'role', 'externalId'].every((k) => ['string', 'undefined'].includes(typeof row[k]));
+    if (ok) state.targets.push({ profile: row.profile ?? '', role: row.role ?? '', externalId: row.externalId ?? '' });
+    else dropped.push(`targets[${i}]`);
+  }
+  return { state, dropped };
+}
+
 function saveFile(name, blob) {
   const url = URL.createObjectURL(blob);
   const a = el('a', { href: url, download: name });
@@ -283,8 +306,10 @@ export class IrsaGenerator extends HTMLElement {
 
   initialState() {
     if (this.hasAttribute('share') && location.hash.startsWith('#spec=')) {
-      const state = decodeState(location.hash.slice('#spec='.length));
-      if (state) return { targets: [], ...state };
+      const raw = decodeState(location.hash.slice('#spec='.length));
+      const { state, dropped } = raw ? cleanState(raw) : { state: null, dropped: ['the whole link'] };
+      this.linkProblems = dropped;
+      if (state) return state;
     }
     const list = (v) => (v ?? '').split(/[\n,]+/).map((s) => s.trim()).filter(Boolean).join('\n');
     return {
@@ -501,6 +526,10 @@ export class IrsaGenerator extends HTMLElement {
     for (const c of this.root.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
     const general = this.root.querySelector('.general');
     general.replaceChildren();
+    if (this.linkProblems?.length) {
+      general.append(el('span', { class: 'diag error', 'data-code': 'share-link' },
+        `Error: the share link could not be read entirely; ignored: ${this.linkProblems.join(', ')}`));
+    }
     for (const d of diagnostics) {
       const key = controlOf(d.field, this.state.targets);
       // A required field nobody has typed in yet gets a hint, not an error.

@@ -19,7 +19,14 @@ export function serve(port = 0) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://localhost').pathname));
+    let path;
+    try {
+      path = normalize(decodeURIComponent(new URL(req.url, 'http://localhost').pathname));
+    } catch {
+      // A malformed URL (`/%E0%A4%A`) is the client's error, not a reason to stop serving.
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request\n');
+      return;
+    }
     const file = join(ROOT, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(ROOT)) {
       res.writeHead(403).end();

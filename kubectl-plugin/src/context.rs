@@ -25,7 +25,7 @@ pub struct ContextArgs {
     /// Namespace (default: the context's namespace, else `default`)
     #[arg(short = 'n', long)]
     pub namespace: Option<String>,
-    /// Time to wait for each request: 30s, 1m, 0 for none
+    /// Time to wait for each request: 30s, 1m, 0 for none; at most 24h
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     request_timeout: Option<Duration>,
 }
@@ -165,7 +165,11 @@ pub fn from_cluster_arn(name: &str) -> EksFacts {
     }
 }
 
-/// kubectl's `--request-timeout`: a bare number of seconds, or a number with s, m or h.
+/// The longest `--request-timeout`: a day, far beyond any request worth waiting for.
+const MAX_REQUEST_TIMEOUT_SECS: u64 = 86_400;
+
+/// kubectl's `--request-timeout`: a bare number of seconds, or a number with s, m or h,
+/// at most a day.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => text.split_at(i),
@@ -177,10 +181,15 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         "h" => 3600,
         _ => 0,
     };
-    match digits.parse::<u64>() {
-        Ok(n) if scale > 0 => Ok(Duration::from_secs(n * scale)),
+    let seconds = digits
+        .parse::<u64>()
+        .ok()
+        .filter(|_| scale > 0)
+        .ok_or_else(|| format!("`{text}` is not a duration: use seconds (30), or 30s, 5m, 1h"))?;
+    match seconds.checked_mul(scale) {
+        Some(s) if s <= MAX_REQUEST_TIMEOUT_SECS => Ok(Duration::from_secs(s)),
         _ => Err(format!(
-            "`{text}` is not a duration: use seconds (30), or 30s, 5m, 1h"
+            "`{text}` is longer than the longest request timeout, 24h"
         )),
     }
 }
@@ -211,5 +220,10 @@ mod tests {
         assert!(parse_duration("1d").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("m").is_err());
+        // Found by a hostile user: a huge value overflowed (exit 101).
+        assert!(parse_duration("18446744073709551615h").is_err());
+        assert!(parse_duration("99999999999999999999").is_err());
+        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
+        assert!(parse_duration("86401").is_err());
     }
 }

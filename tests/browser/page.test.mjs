@@ -254,6 +254,23 @@ test('the docs example embeds the component with preset fields and hidden sectio
   await context.close();
 });
 
+test('a crafted share link shows an error and never breaks rendering', async () => {
+  for (const crafted of [{ account: '111122223333', targets: 'nope' }, { targets: [null, { profile: 1 }], role: 'payments-api' }, 'not an object']) {
+    const hash = Buffer.from(JSON.stringify(crafted)).toString('base64').replaceAll('+', '-').replaceAll('/', '_');
+    const { page, context, errors } = await open(`/#spec=${hash}`);
+    const general = await generator(page).locator('.general').textContent();
+    assert.match(general, /the share link could not be read entirely/, JSON.stringify(crafted));
+    assert.deepEqual(errors, [], JSON.stringify(crafted));
+    await context.close();
+  }
+});
+
+test('the local server answers 400 to a malformed URL and keeps serving', async () => {
+  const bad = await fetch(`${origin}/%E0%A4%A`);
+  assert.equal(bad.status, 400);
+  assert.equal((await fetch(`${origin}/`)).status, 200);
+});
+
 test('no request leaves the origin, and none is made after load', async () => {
   const { page, context, requests } = await open('/');
   await page.waitForLoadState('networkidle');

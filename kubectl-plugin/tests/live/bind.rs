@@ -378,8 +378,28 @@ fn dry_runs_mutate_nothing() {
         "{run:?}"
     );
     assert_eq!(run.stdout.matches("---\n").count(), 2);
+    // Without --issuer a client dry run reads the issuer (as kubectl's reads), writes nothing.
+    cluster.kube.clear_requests();
     let run = cluster.run(&[&BIND[..], &["--dry-run=client"]].concat());
-    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        cluster.requests(),
+        ["GET /.well-known/openid-configuration"]
+    );
+    assert!(
+        run.stdout
+            .starts_with("apiVersion: v1\nkind: ServiceAccount\n"),
+        "{run:?}"
+    );
+    // Only a cluster that cannot tell its issuer makes it ask for --issuer.
+    cluster.kube.inject(
+        None,
+        "openid-configuration",
+        irsa_tests::fake_kube::Fault::Status(404),
+        1,
+    );
+    let run = cluster.run(&[&BIND[..], &["--dry-run=client"]].concat());
+    assert_eq!(run.code, 5, "{run:?}");
     assert!(run.stderr.contains("pass --issuer URL"), "{run:?}");
 }
 
