@@ -68,10 +68,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     }
     let mut results = Vec::new();
     for file in &args.files {
-        let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
-            path: file.clone(),
-            source,
-        })?;
+        let text = crate::input::read_file(std::path::Path::new(file))?;
         let (report, error) = match audit::analyze(&text, args.quota) {
             Ok(report) => (Some(report), None),
             Err(e) => (None, Some(e)),

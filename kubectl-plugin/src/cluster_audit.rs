@@ -23,10 +23,7 @@ pub async fn run(input: Input<'_>) -> Result<Outcome, Error> {
     let mut policies = Vec::new();
     let mut invalid = false;
     for file in policy_files(input.policies)? {
-        let text = std::fs::read_to_string(&file).map_err(|source| Error::Read {
-            path: file.display().to_string(),
-            source,
-        })?;
+        let text = crate::input::read_file(&file)?;
         let file_name = file
             .file_name()
             .and_then(|n| n.to_str())

@@ -90,10 +90,7 @@ fn target(text: &str) -> Result<(Option<WorkloadKind>, Option<&str>, &str), Erro
 
 /// The trust policy analysed, with the issuer it is checked against.
 async fn trust(api: &Api, path: &Path, issuer: Option<&str>) -> Result<Trust, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = crate::input::read_file(path)?;
     let quota = irsa_core::spec::defaults::TRUST_POLICY_QUOTA as usize;
     let report = match irsa_core::audit::analyze(&text, quota) {
         Ok(report) => report,

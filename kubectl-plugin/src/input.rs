@@ -166,17 +166,42 @@ impl SpecInput {
 }
 
 pub fn read_spec(path: &str) -> Result<String, Error> {
-    let mut text = String::new();
-    let result = if path == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    if path == "-" {
+        read_limited(std::io::stdin().lock(), path)
     } else {
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .map(|_| ())
-    };
-    result.map_err(|source| Error::Read {
-        path: path.to_owned(),
+        read_file(std::path::Path::new(path))
+    }
+}
+
+/// A user's file (a spec, a policy), read through the size limit: `-f /dev/zero` or a
+/// huge file is refused after the limit, never read whole.
+pub fn read_file(path: &std::path::Path) -> Result<String, Error> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: shown.clone(),
         source,
     })?;
-    Ok(text)
+    read_limited(file, &shown)
+}
+
+fn read_limited(reader: impl Read, path: &str) -> Result<String, Error> {
+    let limit = irsa_core::node::MAX_INPUT_BYTES;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+    let invalid = |message: String| Error::Read {
+        path: path.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+    };
+    if bytes.len() > limit {
+        return Err(invalid(format!(
+            "larger than {limit} bytes, the limit for a spec or a policy"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".to_owned()))
 }

@@ -189,6 +189,25 @@ fn usage_and_file_errors_have_their_exit_codes() {
     assert!(stderr(&bad_assume).contains("PROFILE=ROLE"));
     let both = run(&["generate", "a/b", "-f", "x.yaml"], None);
     assert_eq!(both.status.code(), Some(2));
+    // Every input is read through the size limit, never whole: a file, stdin, a policy.
+    let endless = run(&["generate", "-f", "/dev/zero"], None);
+    assert_eq!(endless.status.code(), Some(3));
+    assert!(
+        stderr(&endless).contains("larger than 1048576 bytes"),
+        "{}",
+        stderr(&endless)
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let huge = dir.path().join("huge.yaml");
+    std::fs::write(&huge, "a".repeat(2 << 20)).expect("write");
+    let stdin = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-irsa"))
+        .args(["generate", "-f", "-"])
+        .stdin(std::fs::File::open(&huge).expect("open"))
+        .output()
+        .expect("run");
+    assert_eq!(stdin.status.code(), Some(3));
+    let policy = run(&["audit", "--trust-policy", "/dev/zero"], None);
+    assert_eq!(policy.status.code(), Some(3));
 }
 
 #[test]
