@@ -58,6 +58,23 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     Ok(Outcome::Done)
 }
 
+/// Workloads of other service accounts in `ns` that mount the ConfigMap `config_map`.
+fn mounted_elsewhere(inventory: &Inventory, ns: &str, sa: &str, config_map: &str) -> Vec<String> {
+    inventory
+        .workloads
+        .iter()
+        .filter(|(_, w)| objects::namespace(w) == ns)
+        .filter_map(|(kind, w)| Some((kind, w, objects::pod_spec(w)?)))
+        .filter(|(_, _, spec)| objects::service_account_of(spec) != sa)
+        .filter(|(_, _, spec)| {
+            objects::array(spec, "/volumes")
+                .iter()
+                .any(|v| objects::text(v, "/configMap/name") == config_map)
+        })
+        .map(|(kind, w, _)| objects::slash(kind.as_str(), objects::name(w)))
+        .collect()
+}
+
 async fn unbind(
     api: &Api,
     inventory: &Inventory,
@@ -76,12 +93,20 @@ async fn unbind(
         .filter(|(_, w)| ours(w))
         .filter_map(|(kind, w)| Some((Resource::of_kind(kind.as_str())?, w)))
         .collect();
-    steps.extend(
-        inventory
-            .config_map_of(ns, name)
-            .filter(|c| ours(c))
-            .map(|c| (api::CONFIG_MAP, c)),
-    );
+    // A ConfigMap another service account's workload mounts (a shared `configMap.name`)
+    // stays whole: its pods read it at their next start.
+    if let Some(config_map) = inventory.config_map_of(ns, name).filter(|c| ours(c)) {
+        let users = mounted_elsewhere(inventory, ns, name, objects::name(config_map));
+        if users.is_empty() {
+            steps.push((api::CONFIG_MAP, config_map));
+        } else {
+            println!(
+                "configmap/{} kept: {} still mounts it",
+                objects::name(config_map),
+                users.join(", ")
+            );
+        }
+    }
     if ours(sa) {
         steps.push((api::SERVICE_ACCOUNT, sa));
     }

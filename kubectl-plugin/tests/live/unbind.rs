@@ -103,3 +103,40 @@ fn unbind_of_a_missing_service_account_fails_clearly() {
         "{run:?}"
     );
 }
+
+/// A ConfigMap two service accounts share (`configMap.name`) stays while another's
+/// workload mounts it: unbinding one must not break the other's next pods.
+#[test]
+fn unbind_keeps_a_config_map_another_workload_mounts() {
+    let cluster = Cluster::eks();
+    cluster.seed_deployment("api");
+    cluster.seed_deployment("web");
+    let spec = |sa: &str| {
+        format!(
+            "account: \"111122223333\"\ncluster: {}\nserviceAccount: payments/{sa}\nrole: payments-{sa}\nconfigMap: {{name: shared-aws-config}}\nassume: {{deploy: payments-deploy}}\nworkload: {{kind: Deployment, name: {sa}, container: app}}\n",
+            crate::harness::ISSUER
+        )
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for sa in ["api", "web"] {
+        let file = dir.path().join(format!("{sa}.yaml"));
+        std::fs::write(&file, spec(sa)).expect("write");
+        let run = cluster.run(&["bind", "-f", &file.display().to_string()]);
+        assert_eq!(run.code, 0, "{run:?}");
+    }
+    let run = cluster.run(&["unbind", "payments/api"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("configmap/shared-aws-config kept: deployment/web still mounts it"),
+        "{run:?}"
+    );
+    let kept = cluster.get("ConfigMap", "payments", "shared-aws-config");
+    assert!(!text(&kept, "/data/config").is_empty(), "{kept}");
+    // Once the last user is unbound, it goes.
+    let run = cluster.run(&["unbind", "payments/web"]);
+    assert!(
+        run.stdout.contains("configmap/shared-aws-config deleted"),
+        "{run:?}"
+    );
+}
