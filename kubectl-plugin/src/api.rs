@@ -3,6 +3,7 @@
 //! failure becomes an [`ApiError`] that names the verb and the resource.
 
 use http::StatusCode;
+use http_body_util::BodyExt;
 use kube::core::{
     Request,
     params::{DeleteParams, GetParams, ListParams, Patch, PatchParams},
@@ -284,10 +285,15 @@ impl Api {
             .pointer("/metadata/resourceVersion")
             .and_then(Value::as_str)
             .and_then(|rv| rv.parse().ok());
-        let items = match body.get("items") {
-            Some(Value::Array(items)) => items.clone(),
-            _ => Vec::new(),
+        // A list without `items` is no Kubernetes list (a proxy's page, the wrong API).
+        let Some(Value::Array(items)) = body.get("items") else {
+            return Err(local_error(
+                "list",
+                &target,
+                "the server's answer is not a Kubernetes list (no `items`)",
+            ));
         };
+        let items = items.clone();
         Ok(List {
             items,
             resource_version,
@@ -331,13 +337,30 @@ impl Api {
             .await
             .map_err(|e| failed(connection_message(&e)))?;
         let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect_bytes()
+        // Read through a limit: a runaway answer must not take the memory with it.
+        let bytes = http_body_util::Limited::new(response.into_body(), MAX_RESPONSE_BYTES)
+            .collect()
             .await
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(|e| {
+                failed(format!(
+                    "reading the answer: {e} (limit {MAX_RESPONSE_BYTES} bytes)"
+                ))
+            })?
+            .to_bytes();
         let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         if status.is_success() {
+            // A 2xx that is not a JSON object is not the API server (a sign-in page from a
+            // proxy, say): never an empty success.
+            if !body.is_object() {
+                return Err(ApiError {
+                    code: Some(status.as_u16()),
+                    reason: status.canonical_reason().unwrap_or_default().to_owned(),
+                    ..failed(format!(
+                        "the answer is not Kubernetes JSON: {}",
+                        printable(&String::from_utf8_lossy(&bytes))
+                    ))
+                });
+            }
             return Ok((status, body));
         }
         let text = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or_default();
@@ -361,8 +384,8 @@ impl Api {
             })
             .unwrap_or_default();
         let message = match text("message") {
-            "" => String::from_utf8_lossy(&bytes).trim().to_owned(),
-            message => message.to_owned(),
+            "" => printable(&String::from_utf8_lossy(&bytes)),
+            message => printable(message),
         };
         Err(ApiError {
             verb,
@@ -396,8 +419,53 @@ fn local_error(verb: &'static str, target: &str, error: impl fmt::Display) -> Ap
     }
 }
 
-/// kube-rs nests the cause (refused, timed out, DNS) a few errors deep; show it all.
+/// The largest answer read from the API server; lists of big namespaces stay far below.
+const MAX_RESPONSE_BYTES: usize = 64 << 20;
+/// How much of a server's text an error message shows.
+const MAX_SHOWN: usize = 300;
+
+/// Server text fit for a terminal: control characters dropped, at most [`MAX_SHOWN`]
+/// characters.
+fn printable(text: &str) -> String {
+    let clean: String = text
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match clean.char_indices().nth(MAX_SHOWN) {
+        Some((end, _)) => format!("{}…", clean.get(..end).unwrap_or_default()),
+        None => clean,
+    }
+}
+
+/// Credentials never appear in a message: an exec plugin's output (`k8s-aws-v1.…`
+/// tokens, `"token": "…"`) is cut out of kube's errors.
+pub(crate) fn redacted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("k8s-aws-v1.") {
+        let (before, token) = rest.split_at(at);
+        out.push_str(before);
+        out.push_str("k8s-aws-v1.<redacted>");
+        let end = token
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(token.len());
+        rest = token.get(end..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    match out.find("\"token\"") {
+        Some(at) => format!("{}\"token\": <redacted>", out.get(..at).unwrap_or_default()),
+        None => out,
+    }
+}
+
+/// kube-rs nests the cause (refused, timed out, DNS) a few errors deep; show it all,
+/// without credentials.
 fn connection_message(error: &kube::Error) -> String {
+    redacted(&connection_chain(error))
+}
+
+fn connection_chain(error: &kube::Error) -> String {
     let mut message = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
@@ -426,5 +494,20 @@ fn identify(object: &Value) -> Result<(Resource, String, String), ApiError> {
             kind,
             "the object lacks a known kind, a namespace or a name",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_control_characters_never_reach_the_terminal() {
+        let leaked = "failed to parse exec output: {\"status\":{\"token\":\"k8s-aws-v1.aHR0cHM6Ly9zdHM\"}} at line 1";
+        let shown = redacted(leaked);
+        assert!(!shown.contains("aHR0cHM6Ly9zdHM"), "{shown}");
+        assert_eq!(redacted("plain error"), "plain error");
+        assert_eq!(printable("a\u{1b}[2Jb"), "a [2Jb");
+        assert_eq!(printable(&"x".repeat(1000)).chars().count(), MAX_SHOWN + 1);
     }
 }

@@ -47,7 +47,10 @@ pub struct Context {
 }
 
 fn kube_error(error: impl std::fmt::Display) -> Error {
-    Error::Cluster(format!("cannot load the kubeconfig: {error}"))
+    Error::Cluster(format!(
+        "cannot load the kubeconfig: {}",
+        crate::api::redacted(&error.to_string())
+    ))
 }
 
 impl ContextArgs {

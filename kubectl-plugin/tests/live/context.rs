@@ -130,3 +130,24 @@ fn no_kubeconfig_at_all_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot load the kubeconfig"), "{stderr}");
 }
+
+/// An exec plugin whose output cannot be read: the error says so, and never shows the
+/// token in it.
+#[test]
+fn a_broken_exec_plugin_output_never_shows_its_token() {
+    let cluster = Cluster::named("prod.eu-west-2.eksctl.io");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let aws = dir.path().join("aws");
+    std::fs::write(&aws, "#!/bin/sh\necho '{\"kind\":\"ExecCredential\",\"status\":{\"token\":\"k8s-aws-v1.c2VjcmV0LXRva2Vu\"' broken\n").expect("write");
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let config = format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: prod\nclusters:\n- name: prod\n  cluster:\n    server: {}\ncontexts:\n- name: prod\n  context:\n    cluster: prod\n    user: eks\nusers:\n- name: eks\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: {}\n      interactiveMode: Never\n",
+        cluster.kube.url,
+        aws.display()
+    );
+    std::fs::write(cluster.kubeconfig(), config).expect("write");
+    let run = cluster.run(&["status", "-n", "payments"]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(!run.stderr.contains("c2VjcmV0LXRva2Vu"), "{run:?}");
+    assert!(!run.stdout.contains("c2VjcmV0LXRva2Vu"), "{run:?}");
+}

@@ -280,3 +280,49 @@ fn doctor_accepts_eks_pod_identity_without_annotation() {
         "{run:?}"
     );
 }
+
+/// A 2xx answer that is not Kubernetes JSON (a proxy's sign-in page) is an error (exit 5),
+/// never an empty success; the page's text is shown without its control characters.
+#[test]
+fn an_html_page_from_a_proxy_is_no_answer() {
+    let cluster = scenario();
+    let page = "<html><body>\u{1b}[2JPlease sign in</body></html>".to_owned();
+    cluster.kube.inject(
+        Some("GET"),
+        "serviceaccounts",
+        irsa_tests::fake_kube::Fault::Page(200, page.clone()),
+        1,
+    );
+    let run = cluster.run(&["status", "-A"]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(run.stderr.contains("not Kubernetes JSON"), "{run:?}");
+    assert!(run.stderr.contains("Please sign in"), "{run:?}");
+    assert!(!run.stderr.contains('\u{1b}'), "{run:?}");
+    cluster.kube.inject(
+        Some("GET"),
+        "serviceaccounts",
+        irsa_tests::fake_kube::Fault::Page(200, page),
+        1,
+    );
+    let policies = tempfile::tempdir().expect("tempdir");
+    let run = cluster.run(&[
+        "audit",
+        "-A",
+        "--policies",
+        &policies.path().display().to_string(),
+    ]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(run.stderr.contains("not Kubernetes JSON"), "{run:?}");
+    cluster.kube.inject(
+        Some("GET"),
+        "mutatingwebhookconfigurations",
+        irsa_tests::fake_kube::Fault::Page(200, "<html>sign in</html>".to_owned()),
+        1,
+    );
+    let run = cluster.run(&["doctor", "payments/api"]);
+    assert!(
+        run.stdout
+            .contains("SKIP  cannot see the pod-identity-webhook configuration"),
+        "{run:?}"
+    );
+}

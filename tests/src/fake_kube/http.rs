@@ -69,7 +69,17 @@ fn respond(state: &Mutex<State>, mut request: tiny_http::Request) {
         state.log.push(logged.clone());
         take_fault(&mut state, &logged)
     };
+    if let Some(Fault::Page(code, body)) = &fault {
+        let header =
+            tiny_http::Header::from_bytes("Content-Type", "text/html").expect("a valid header");
+        let response = tiny_http::Response::from_string(body.clone())
+            .with_status_code(*code)
+            .with_header(header);
+        let _ = request.respond(response);
+        return;
+    }
     let (code, value) = match fault {
+        Some(Fault::Page(..)) => unreachable!("answered above"),
         Some(Fault::Stall(duration)) => {
             std::thread::sleep(duration);
             status(504, "Timeout", "the fake stalled this request", json!({}))

@@ -49,6 +49,9 @@ struct Stored {
 pub enum Fault {
     Status(u16),
     Stall(Duration),
+    /// An answer that is not the API server's: this status, this body (a proxy's HTML
+    /// sign-in page, say), sent as text/html.
+    Page(u16, String),
 }
 
 #[derive(Debug)]
