@@ -154,6 +154,88 @@ pub fn cluster_name(s: &str) -> Result<(), String> {
     }
 }
 
+/// IAM's condition operators (IAM JSON policy reference, "Condition operators").
+const CONDITION_OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+];
+
+/// A condition operator as IAM's grammar has it: `[ForAnyValue:|ForAllValues:]OPERATOR
+/// [IfExists]` (no `IfExists` on `Null`). Anything else — `Fn::Sub`, say — would become a
+/// CloudFormation intrinsic in the template and differ from the JSON policy.
+pub fn condition_operator(s: &str) -> Result<(), String> {
+    let base = s
+        .strip_prefix("ForAnyValue:")
+        .or_else(|| s.strip_prefix("ForAllValues:"))
+        .unwrap_or(s);
+    let base = match base.strip_suffix("IfExists") {
+        Some("Null") => {
+            return Err(format!(
+                "`{s}` is not an IAM condition operator: `Null` takes no `IfExists`"
+            ));
+        }
+        Some(b) => b,
+        None => base,
+    };
+    if CONDITION_OPERATORS.contains(&base) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{s}` is not an IAM condition operator such as `StringEquals` or `ForAnyValue:StringLike`"
+        ))
+    }
+}
+
+/// A condition key as IAM's grammar has it: `service:name`, the name of letters, digits and
+/// `_-./${}*?:` but never `::` (`aws:RequestTag/${TagKey}`, `s3:prefix`). `Ref` or
+/// `Fn::GetAtt` would be CloudFormation intrinsics.
+pub fn condition_key(s: &str) -> Result<(), String> {
+    let ok = s.split_once(':').is_some_and(|(service, name)| {
+        !service.is_empty()
+            && service
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !name.is_empty()
+            && !name.starts_with(':')
+            && !s.contains("::")
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-./${}*?:".contains(c))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{s}` is not an IAM condition key such as `aws:SourceIp` or `s3:prefix`"
+        ))
+    }
+}
+
 /// An AWS region name: `eu-west-2`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`.
 pub fn region(s: &str) -> Result<(), String> {
     let parts: Vec<&str> = s.split('-').collect();
@@ -259,6 +341,34 @@ mod tests {
         assert!(policy_text("s3:Get*").is_ok());
         assert!(policy_text("\u{100}").is_err());
         assert!(profile_name("deploy").is_ok());
+        for ok in [
+            "StringEquals",
+            "ForAnyValue:StringLike",
+            "NumericLessThanIfExists",
+            "Null",
+        ] {
+            assert!(condition_operator(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "Fn::Sub",
+            "Ref",
+            "NullIfExists",
+            "StringEqual",
+            "ForAnyValue:",
+        ] {
+            assert!(condition_operator(bad).is_err(), "{bad}");
+        }
+        for ok in [
+            "aws:SourceIp",
+            "s3:prefix",
+            "aws:RequestTag/${TagKey}",
+            "ec2:ResourceTag/Name",
+        ] {
+            assert!(condition_key(ok).is_ok(), "{ok}");
+        }
+        for bad in ["Ref", "Fn::GetAtt", "aws:", ":x", "aws:a b", "a::b"] {
+            assert!(condition_key(bad).is_err(), "{bad}");
+        }
         for ok in ["eu-west-2", "us-gov-west-1", "cn-north-1", "us-isob-east-1"] {
             assert!(region(ok).is_ok(), "{ok}");
         }

@@ -798,7 +798,20 @@ fn policy_strings(node: &Node, at: &str, diags: &mut Diagnostics) -> OneOrMany<S
 fn read_condition(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Conditions> {
     let mut conditions = Conditions::new();
     for (op_at, operator, keys) in reader::entries(node, at, diags) {
+        if check(
+            names::condition_operator(operator),
+            Code::Statement,
+            &op_at,
+            diags,
+        )
+        .is_none()
+        {
+            continue;
+        }
         for (key_at, key, values) in reader::entries(keys, &op_at, diags) {
+            if check(names::condition_key(key), Code::Statement, &key_at, diags).is_none() {
+                continue;
+            }
             let scalar = |n: &Node| match n {
                 Node::Str(s) => names::policy_text(s)
                     .ok()

@@ -456,8 +456,8 @@ const CASES: &[(&str, &str, &str)] = &[
         "policy-text",
     ),
     (
-        "permissions: {statements: [{Action: \"s3:*\", Resource: \"*\", Condition: {StringEquals: {k: {x: y}}}}]}",
-        "permissions.statements[0].Condition.StringEquals.k",
+        "permissions: {statements: [{Action: \"s3:*\", Resource: \"*\", Condition: {StringEquals: {aws:k: {x: y}}}}]}",
+        "permissions.statements[0].Condition.StringEquals.aws:k",
         "wrong-type",
     ),
     (
@@ -569,6 +569,22 @@ const CASES: &[(&str, &str, &str)] = &[
         "configMap: {mountPath: /etc/$(HOME)}",
         "configMap.mountPath",
         "mount-path",
+    ),
+    // condition operators and keys follow IAM's grammar (never CloudFormation intrinsics)
+    (
+        "permissions: {statements: [{Action: s3:GetObject, Resource: \"*\", Condition: {\"Fn::Sub\": {aws:SourceIp: x}}}]}",
+        "permissions.statements[0].Condition.Fn::Sub",
+        "statement",
+    ),
+    (
+        "permissions: {statements: [{Action: s3:GetObject, Resource: \"*\", Condition: {StringEquals: {Ref: x}}}]}",
+        "permissions.statements[0].Condition.StringEquals.Ref",
+        "statement",
+    ),
+    (
+        "permissions: {statements: [{Action: s3:GetObject, Resource: \"*\", Condition: {NullIfExists: {aws:SourceIp: \"true\"}}}]}",
+        "permissions.statements[0].Condition.NullIfExists",
+        "statement",
     ),
     // region
     ("region: eu-west", "region", "region"),
