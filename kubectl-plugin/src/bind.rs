@@ -243,9 +243,40 @@ async fn defaults(args: &Args, context: &Context) -> Result<Defaults, Error> {
                 "cannot find the cluster's OIDC issuer: {e}\n  hint: pass --issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)"
             ))
         })?;
+        check_eks_issuer(&issuer, context.eks.region.as_deref())?;
+        eprintln!("issuer: {issuer} (reported by the cluster)");
         defaults.issuer = Some(issuer);
+    } else if !args.input.flags.issuers.is_empty() {
+        eprintln!("issuer: {} (--issuer)", args.input.flags.issuers.join(", "));
+    } else {
+        eprintln!("issuer: as the spec names it");
     }
     Ok(defaults)
+}
+
+/// On an EKS context, the issuer the cluster reports must be EKS's for the context's
+/// region: an answer from elsewhere (a proxy, another cluster) would put a foreign
+/// issuer into the pod role's trust policy.
+fn check_eks_issuer(issuer: &str, region: Option<&str>) -> Result<(), Error> {
+    let Some(region) = region else {
+        return Ok(());
+    };
+    let host = issuer
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    let expected = [
+        format!("oidc.eks.{region}.amazonaws.com"),
+        format!("oidc.eks.{region}.amazonaws.com.cn"),
+    ];
+    if expected.iter().any(|e| e == host) {
+        return Ok(());
+    }
+    Err(Error::Cluster(format!(
+        "the cluster reports the issuer `{}`, but an EKS cluster in {region} has one on `{}`\n  hint: pass --issuer URL if this issuer is right (aws eks describe-cluster --query cluster.identity.oidc.issuer)",
+        crate::api::redacted(issuer),
+        expected[0]
+    )))
 }
 
 /// The bundle's Kubernetes objects, in the order they must exist: ServiceAccounts,

@@ -665,3 +665,35 @@ fn faults_give_clear_messages_and_nonzero_exits() {
         "{run:?}"
     );
 }
+
+/// On an EKS context the issuer the cluster reports must be EKS's in the context's
+/// region; bind says which issuer it used.
+#[test]
+fn bind_checks_the_reported_issuer_against_the_eks_context() {
+    let cluster = Cluster::eks();
+    cluster.seed_deployment("api");
+    let run = cluster.run(&BIND);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr
+            .contains(&format!("issuer: {ISSUER} (reported by the cluster)")),
+        "{run:?}"
+    );
+    for foreign in [
+        "https://issuer.example.com/id/0123456789ABCDEF0123456789ABCDEF",
+        "https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+    ] {
+        cluster.kube.set_issuer(foreign);
+        let run = cluster.run(&BIND);
+        assert_eq!(run.code, 5, "{run:?}");
+        assert!(
+            run.stderr.contains(
+                "but an EKS cluster in eu-west-2 has one on `oidc.eks.eu-west-2.amazonaws.com`"
+            ),
+            "{run:?}"
+        );
+    }
+    let run = cluster.run(&[&BIND[..], &["--issuer", ISSUER]].concat());
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("(--issuer)"), "{run:?}");
+}
