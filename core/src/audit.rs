@@ -37,7 +37,7 @@ pub struct Finding {
     /// Stable: `no-sub`, `wildcard-sub`, `missing-aud`, `wildcard-without-like`,
     /// `oidc-wrong-action`, `principal-star`, `not-principal`, `resource-in-trust`,
     /// `root-without-external-id`, `for-all-values-sub`, `negated-sub`, `opaque-sub`,
-    /// `opaque-aud`, `too-large`.
+    /// `opaque-aud`, `pod-identity-open`, `too-large`.
     pub code: &'static str,
     pub severity: Risk,
     /// Where: `Statement[1]`, `Statement[0].Condition`.
@@ -624,6 +624,23 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         );
     }
     for (kind, id) in s.principals.iter().flatten() {
+        // EKS Pod Identity: without conditions on the session tags, every association in
+        // the account (any cluster, namespace or service account) may use the role.
+        let pod_identity = kind == "Service" && id == crate::render::iam::POD_IDENTITY_SERVICE;
+        let names_who = ["kubernetes-service-account", "kubernetes-namespace"].iter().all(|tag| {
+            s.conditions.iter().any(|c| {
+                c.is_positive_match()
+                    && c.key.eq_ignore_ascii_case(&format!("aws:RequestTag/{tag}"))
+            })
+        });
+        if pod_identity && !names_who {
+            push(
+                "pod-identity-open",
+                Risk::High,
+                format!("`{id}` is trusted without conditions on the session tags: every EKS Pod Identity association in the account can use the role"),
+                "add StringEquals on aws:SourceAccount, aws:RequestTag/eks-cluster-name, aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account",
+            );
+        }
         if kind == "Federated" && id.contains(":oidc-provider/") && !s.allows_action(WEB_IDENTITY) {
             push(
                 "oidc-wrong-action",

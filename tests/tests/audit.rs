@@ -80,6 +80,7 @@ fn the_corpus_findings_are_the_expected_ones() {
     assert_eq!(codes("numeric-sub"), ["opaque-sub"]);
     assert_eq!(codes("for-any-value-negated-sub"), ["negated-sub"]);
     assert_eq!(codes("negated-aud"), ["opaque-aud"]);
+    assert_eq!(codes("pod-identity-open"), ["pod-identity-open"]);
     for open in ["null-sub", "numeric-sub", "for-any-value-negated-sub"] {
         let text = std::fs::read_to_string(dir.join(format!("{open}.json"))).expect("read");
         let report = analyze(&text, 2048).expect("parses");

@@ -14,7 +14,7 @@ pub const AUDIENCE: &str = "sts.amazonaws.com";
 /// statement are AND-ed.
 pub fn pod_trust(plan: &Plan) -> PolicyDocument {
     if plan.spec.pod_identity {
-        return pod_identity_trust();
+        return pod_identity_trust(plan);
     }
     let (patterns, exact): (Vec<_>, Vec<_>) = plan.subjects().partition(|s| s.is_pattern());
     let exact: Vec<String> = exact.iter().map(|s| s.sub()).collect();
@@ -45,15 +45,47 @@ pub fn pod_trust(plan: &Plan) -> PolicyDocument {
 }
 
 /// EKS Pod Identity: the EKS Auth service assumes the role and tags the session with the
-/// cluster, namespace and service account.
-fn pod_identity_trust() -> PolicyDocument {
-    let mut statement = Statement::allow("sts:AssumeRole");
-    statement.action = Some(OneOrMany::Many(vec![
-        "sts:AssumeRole".to_owned(),
-        "sts:TagSession".to_owned(),
-    ]));
-    statement.principal = Some(Principal::Service(POD_IDENTITY_SERVICE.to_owned()));
-    PolicyDocument::new(vec![statement])
+/// cluster, namespace and service account. Without conditions any association in the
+/// account (any cluster, namespace or service account) could use the role; one statement
+/// per service account names exactly who may (EKS user guide, "Pod Identity: setting
+/// conditions"), on the session tags the associations irsa writes keep enabled.
+fn pod_identity_trust(plan: &Plan) -> PolicyDocument {
+    let cluster = plan.spec.cluster_name.as_ref().map(|c| c.value.clone());
+    let statements = plan
+        .subjects()
+        .map(|subject| {
+            let mut statement = Statement::allow("sts:AssumeRole")
+                .with_condition(
+                    "StringEquals",
+                    "aws:SourceAccount",
+                    vec![plan.pod_role.account.clone()],
+                )
+                .with_condition(
+                    "StringEquals",
+                    "aws:RequestTag/kubernetes-namespace",
+                    vec![subject.namespace.clone()],
+                )
+                .with_condition(
+                    "StringEquals",
+                    "aws:RequestTag/kubernetes-service-account",
+                    vec![subject.name.clone()],
+                );
+            if let Some(cluster) = &cluster {
+                statement = statement.with_condition(
+                    "StringEquals",
+                    "aws:RequestTag/eks-cluster-name",
+                    vec![cluster.clone()],
+                );
+            }
+            statement.action = Some(OneOrMany::Many(vec![
+                "sts:AssumeRole".to_owned(),
+                "sts:TagSession".to_owned(),
+            ]));
+            statement.principal = Some(Principal::Service(POD_IDENTITY_SERVICE.to_owned()));
+            statement
+        })
+        .collect();
+    PolicyDocument::new(statements)
 }
 
 /// The service principal of EKS Pod Identity.

@@ -53,7 +53,15 @@ ensure_role 111122223333 payments-api / 3600 "$(cat <<'POLICY'
       "Action": [
         "sts:AssumeRole",
         "sts:TagSession"
-      ]
+      ],
+      "Condition": {
+        "StringEquals": {
+          "aws:RequestTag/eks-cluster-name": "prod-eu",
+          "aws:RequestTag/kubernetes-namespace": "payments",
+          "aws:RequestTag/kubernetes-service-account": "api",
+          "aws:SourceAccount": "111122223333"
+        }
+      }
     }
   ]
 }

@@ -27,7 +27,15 @@ resource "aws_iam_role" "pod" {
           "Action": [
             "sts:AssumeRole",
             "sts:TagSession"
-          ]
+          ],
+          "Condition": {
+            "StringEquals": {
+              "aws:RequestTag/eks-cluster-name": "prod-eu",
+              "aws:RequestTag/kubernetes-namespace": "payments",
+              "aws:RequestTag/kubernetes-service-account": "api",
+              "aws:SourceAccount": "111122223333"
+            }
+          }
         }
       ]
     }
