@@ -627,17 +627,21 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         // EKS Pod Identity: without conditions on the session tags, every association in
         // the account (any cluster, namespace or service account) may use the role.
         let pod_identity = kind == "Service" && id == crate::render::iam::POD_IDENTITY_SERVICE;
-        let names_who = ["kubernetes-service-account", "kubernetes-namespace"].iter().all(|tag| {
-            s.conditions.iter().any(|c| {
-                c.is_positive_match()
-                    && c.key.eq_ignore_ascii_case(&format!("aws:RequestTag/{tag}"))
-            })
-        });
+        let names_who = ["kubernetes-service-account", "kubernetes-namespace"]
+            .iter()
+            .all(|tag| {
+                s.conditions.iter().any(|c| {
+                    c.is_positive_match()
+                        && c.key.eq_ignore_ascii_case(&format!("aws:RequestTag/{tag}"))
+                })
+            });
         if pod_identity && !names_who {
             push(
                 "pod-identity-open",
                 Risk::High,
-                format!("`{id}` is trusted without conditions on the session tags: every EKS Pod Identity association in the account can use the role"),
+                format!(
+                    "`{id}` is trusted without conditions on the session tags: every EKS Pod Identity association in the account can use the role"
+                ),
                 "add StringEquals on aws:SourceAccount, aws:RequestTag/eks-cluster-name, aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account",
             );
         }

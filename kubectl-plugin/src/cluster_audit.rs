@@ -30,7 +30,7 @@ pub async fn run(input: Input<'_>) -> Result<Outcome, Error> {
             .unwrap_or_default();
         match audit::analyze(&text, input.quota) {
             Ok(report) => policies.push(Policy {
-                role: cluster_audit::role_name(file_name, &text),
+                role: cluster_audit::role_of(file_name, &text),
                 file: file.display().to_string(),
                 report,
             }),

@@ -11,9 +11,26 @@ use std::fmt::Write;
 /// One role's trust policy, analysed, and where it came from.
 #[derive(Debug)]
 pub struct Policy {
-    pub role: String,
+    pub role: PolicyRole,
     pub file: String,
     pub report: Report,
+}
+
+/// Which role a policy file is about: its name, and its account where the file tells it
+/// (`aws iam get-role` output, or a file named `ACCOUNT-ROLE.trust.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyRole {
+    pub account: Option<String>,
+    pub name: String,
+}
+
+impl PolicyRole {
+    fn shown(&self) -> String {
+        match &self.account {
+            Some(account) => format!("{account}/{}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -36,8 +53,11 @@ pub struct Role {
 pub struct Account {
     pub service_account: String,
     pub role_arn: String,
-    /// `None` when no policy was given for the role.
+    /// `None` when no policy was given for the role, or which one is meant is unclear.
     pub trusted: Option<bool>,
+    /// Why no policy was matched, where files could be meant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -62,18 +82,88 @@ impl ClusterReport {
     }
 }
 
-/// The role a policy file is about: `Role.RoleName` of `aws iam get-role` output, else the
-/// file name without `.trust.json` or `.json` (as `kubectl irsa generate` names them).
-pub fn role_name(file_name: &str, text: &str) -> String {
-    let from_json = serde_json::from_str::<Value>(text).ok().and_then(|v| {
-        v.pointer("/Role/RoleName")
+/// The role a policy file is about: `Role.Arn` of `aws iam get-role` output, else the file
+/// name without `.trust.json` or `.json` (as `kubectl irsa generate` names them), which
+/// starts with the account where it is `ACCOUNT-ROLE`.
+pub fn role_of(file_name: &str, text: &str) -> PolicyRole {
+    let arn = serde_json::from_str::<Value>(text).ok().and_then(|v| {
+        v.pointer("/Role/Arn")
             .and_then(Value::as_str)
-            .map(str::to_owned)
+            .and_then(|arn| crate::arn::RoleArn::parse(arn).ok())
     });
-    from_json.unwrap_or_else(|| {
-        let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
-        stem.strip_suffix(".trust").unwrap_or(stem).to_owned()
-    })
+    if let Some(arn) = arn {
+        return PolicyRole {
+            account: Some(arn.account),
+            name: arn.name,
+        };
+    }
+    let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
+    let stem = stem.strip_suffix(".trust").unwrap_or(stem);
+    match stem.split_once('-') {
+        Some((account, name)) if crate::names::account_id(account).is_ok() && !name.is_empty() => {
+            PolicyRole {
+                account: Some(account.to_owned()),
+                name: name.to_owned(),
+            }
+        }
+        _ => PolicyRole {
+            account: None,
+            name: stem.to_owned(),
+        },
+    }
+}
+
+/// The policy for the role `arn`: one of its account and name (names compared as IAM
+/// does, case-insensitively), else one named like it without an account — when the
+/// cluster's annotations name that role in one account only. `Err` says which files
+/// could be meant.
+fn policy_for(
+    policies: &[Policy],
+    arn: &crate::arn::RoleArn,
+    annotated: &[crate::arn::RoleArn],
+) -> Result<Option<usize>, String> {
+    let named = |p: &Policy| p.role.name.eq_ignore_ascii_case(&arn.name);
+    let exact: Vec<usize> = (0..policies.len())
+        .filter(|&i| {
+            policies
+                .get(i)
+                .is_some_and(|p| named(p) && p.role.account.as_deref() == Some(&arn.account))
+        })
+        .collect();
+    let loose: Vec<usize> = (0..policies.len())
+        .filter(|&i| {
+            policies
+                .get(i)
+                .is_some_and(|p| named(p) && p.role.account.is_none())
+        })
+        .collect();
+    let accounts = annotated
+        .iter()
+        .filter(|a| a.name.eq_ignore_ascii_case(&arn.name))
+        .map(|a| a.account.as_str())
+        .collect::<std::collections::BTreeSet<_>>();
+    let files = |ids: &[usize]| -> String {
+        ids.iter()
+            .filter_map(|&i| policies.get(i).map(|p| p.file.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (exact.as_slice(), loose.as_slice()) {
+        ([one], _) => Ok(Some(*one)),
+        ([], []) => Ok(None),
+        ([], [one]) if accounts.len() <= 1 => Ok(Some(*one)),
+        ([], _) if accounts.len() > 1 => Err(format!(
+            "role name `{}` is in {} accounts here; {} does not say which: name the file ACCOUNT-{}.trust.json or give aws iam get-role output",
+            arn.name,
+            accounts.len(),
+            files(&loose),
+            arn.name
+        )),
+        (some, other) => Err(format!(
+            "several trust policies for `{arn}`: {}",
+            files(&[some, other].concat())
+        )),
+    }
 }
 
 /// Matches the annotated service accounts with the policies, for the cluster of `issuer`.
@@ -82,13 +172,17 @@ pub fn audit(service_accounts: &[Value], policies: Vec<Policy>, issuer: &str) ->
     let mut roles: Vec<Role> = policies
         .iter()
         .map(|p| Role {
-            role: p.role.clone(),
+            role: p.role.shown(),
             file: p.file.clone(),
             used_by: Vec::new(),
             pod_role: !p.report.access.is_empty(),
             also_trusts: Vec::new(),
             findings: p.report.findings.clone(),
         })
+        .collect();
+    let annotated: Vec<crate::arn::RoleArn> = service_accounts
+        .iter()
+        .filter_map(|sa| crate::arn::RoleArn::parse(role_annotation(sa)).ok())
         .collect();
     let mut accounts = Vec::new();
     for sa in service_accounts {
@@ -97,8 +191,16 @@ pub fn audit(service_accounts: &[Value], policies: Vec<Policy>, issuer: &str) ->
             continue;
         }
         let (ns, sa_name) = (namespace(sa), name(sa));
-        let role_name = role_arn.rsplit('/').next().unwrap_or(role_arn);
-        let index = policies.iter().position(|p| p.role == role_name);
+        let (index, note) = match crate::arn::RoleArn::parse(role_arn) {
+            Ok(arn) => match policy_for(&policies, &arn, &annotated) {
+                Ok(index) => (index, None),
+                Err(note) => (None, Some(note)),
+            },
+            Err(reason) => (
+                None,
+                Some(format!("the annotation is no role ARN: {reason}")),
+            ),
+        };
         let trusted = index
             .and_then(|i| policies.get(i))
             .map(|p| p.report.admits(host_path, ns, sa_name));
@@ -109,6 +211,7 @@ pub fn audit(service_accounts: &[Value], policies: Vec<Policy>, issuer: &str) ->
             service_account: format!("{ns}/{sa_name}"),
             role_arn: role_arn.to_owned(),
             trusted,
+            note,
         });
     }
     for (role, policy) in roles.iter_mut().zip(&policies) {
@@ -152,10 +255,13 @@ pub fn text(report: &ClusterReport) -> String {
         let _ = writeln!(out, "  none with an IAM role");
     }
     for account in &report.service_accounts {
-        let verdict = match account.trusted {
-            Some(true) => "trusted by its role",
-            Some(false) => "NOT TRUSTED by its role: its pods fail at AssumeRoleWithWebIdentity",
-            None => "no trust policy given for its role",
+        let verdict = match (account.trusted, &account.note) {
+            (Some(true), _) => "trusted by its role",
+            (Some(false), _) => {
+                "NOT TRUSTED by its role: its pods fail at AssumeRoleWithWebIdentity"
+            }
+            (None, Some(note)) => note,
+            (None, None) => "no trust policy given for its role",
         };
         let _ = writeln!(
             out,
@@ -179,4 +285,64 @@ pub fn text(report: &ClusterReport) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ISSUER: &str =
+        "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+
+    fn sa(name: &str, role: &str) -> Value {
+        json!({"metadata": {"name": name, "namespace": "payments",
+            "annotations": {"eks.amazonaws.com/role-arn": role}}})
+    }
+
+    fn policy(file: &str, subject: &str) -> Policy {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud":"sts.amazonaws.com","oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub":"system:serviceaccount:payments:{subject}"}}}}}}]}}"#
+        );
+        let report = crate::audit::analyze(&text, 2048).unwrap();
+        Policy {
+            role: role_of(file, &text),
+            file: file.to_owned(),
+            report,
+        }
+    }
+
+    /// A role is matched by its full ARN: a file named only by the role's name is read
+    /// where the cluster's annotations name that role in one account.
+    #[test]
+    fn roles_match_by_account_and_name() {
+        let accounts = [
+            sa("a", "arn:aws:iam::111122223333:role/api"),
+            sa("b", "arn:aws:iam::444455556666:role/API"),
+        ];
+        let report = audit(&accounts, vec![policy("api.trust.json", "a")], ISSUER);
+        assert!(report.service_accounts.iter().all(|a| a.trusted.is_none()));
+        assert!(
+            report.service_accounts.iter().all(|a| a
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("is in 2 accounts here"))),
+            "{:?}",
+            report.service_accounts
+        );
+        let report = audit(
+            &accounts,
+            vec![
+                policy("111122223333-api.trust.json", "a"),
+                policy("444455556666-api.trust.json", "a"),
+            ],
+            ISSUER,
+        );
+        let trusted: Vec<Option<bool>> =
+            report.service_accounts.iter().map(|a| a.trusted).collect();
+        assert_eq!(trusted, [Some(true), Some(false)]);
+        // One account: the name alone is enough.
+        let report = audit(&accounts[..1], vec![policy("api.json", "a")], ISSUER);
+        assert_eq!(report.service_accounts[0].trusted, Some(true));
+    }
 }
