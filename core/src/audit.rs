@@ -416,12 +416,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
             let Some(entry) = entry else { continue };
             let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
             if !s.allow {
-                for c in &subs {
-                    entry.denied.extend(c.values.iter().cloned());
-                }
-                if subs.is_empty() {
-                    entry.denied.push("*".to_owned());
-                }
+                entry.denied.extend(denied_by(s, &subs));
                 continue;
             }
             sub_access(s, &issuer, &subs, entry, &mut findings);
@@ -453,6 +448,25 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
         findings,
         corrected,
     })
+}
+
+/// What a Deny statement surely takes away, as `like` patterns. Fail closed: a Deny
+/// counts only where the auditor understands exactly when it applies — no condition at
+/// all (everyone), or only positive string matches on `sub` — and a value under
+/// `StringEquals` is taken literally (with `*` or `?` it denies nobody real).
+fn denied_by(s: &ParsedStatement, subs: &[&Condition]) -> Vec<String> {
+    if s.conditions.is_empty() {
+        return vec!["*".to_owned()];
+    }
+    // One positive match on `sub` and nothing else; several conditions would all have to
+    // hold, which no single list of patterns says.
+    match (s.conditions.as_slice(), subs) {
+        ([_], [c]) if c.is_positive_match() && c.operator == "StringLike" => c.values.clone(),
+        ([_], [c]) if c.is_positive_match() => {
+            c.values.iter().filter(|v| !is_wildcard(v)).cloned().collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn sub_access(

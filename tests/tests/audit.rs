@@ -139,6 +139,14 @@ fn the_corpus_findings_are_the_expected_ones() {
     )
     .expect("parses");
     assert_eq!(deny.access[0].denied, ["system:serviceaccount:team:admin"]);
+    // Found by the property below: `*` under StringEquals in a Deny is literal and denies
+    // nobody, so payments/api is still let in.
+    let literal_deny = analyze(
+        &std::fs::read_to_string(dir.join("deny-literal-star.json")).expect("read"),
+        2048,
+    )
+    .expect("parses");
+    assert!(literal_deny.admits(ISSUER, "payments", "api"));
 }
 
 #[test]
@@ -210,6 +218,61 @@ proptest! {
         let provider = format!("arn:aws:iam::111122223333:oidc-provider/{ISSUER}");
         let decision = evaluate(policy, &Request::web_identity(&provider, ISSUER, Some(&sub), Some("sts.amazonaws.com"))).expect("evaluates");
         prop_assert_eq!(by_analysis, decision == Decision::Allow, "{}", sub);
+    }
+
+    /// For random trust policies — any mix of Allow and Deny statements, positive, negated,
+    /// `IfExists`, `ForAnyValue:` and `Null` conditions on `sub`, with or without `aud` —
+    /// the auditor fails closed: whatever the evaluator lets in, the auditor says may
+    /// assume the role. Where every condition is a positive match in Allow statements,
+    /// the two agree exactly.
+    #[test]
+    fn the_auditor_never_admits_less_than_iam(
+        statements in prop::collection::vec(
+            (
+                prop::bool::weighted(0.8),
+                prop::sample::select(vec![
+                    "StringEquals", "StringLike", "StringNotEquals", "StringNotLike",
+                    "ForAnyValue:StringLike", "ForAnyValue:StringNotEquals",
+                    "StringEqualsIfExists", "StringLikeIfExists", "Null", "none",
+                ]),
+                prop::collection::vec("(system:serviceaccount:)?[ab*?]{1,2}(:[ab*?]{1,2})?|true|false", 1..3),
+                prop::bool::ANY,
+            ),
+            1..4,
+        ),
+        probe in ("[ab]{1,2}", "[ab]{1,2}"),
+    ) {
+        let provider = format!("arn:aws:iam::111122223333:oidc-provider/{ISSUER}");
+        let mut positive = true;
+        let rendered: Vec<String> = statements.iter().map(|(allow, op, values, aud)| {
+            let effect = if *allow { "Allow" } else { "Deny" };
+            positive &= *allow && matches!(*op, "StringEquals" | "StringLike");
+            let mut conditions = Vec::new();
+            if *op != "none" {
+                conditions.push(format!("\"{op}\": {{\"{ISSUER}:sub\": {}}}", serde_json::json!(values)));
+            }
+            if *aud {
+                conditions.push(format!("\"StringEquals\": {{\"{ISSUER}:aud\": \"sts.amazonaws.com\"}}"));
+            }
+            // One operator may carry one key at most once: merge aud into a StringEquals on sub.
+            let condition = if *op == "StringEquals" && *aud {
+                format!("{{\"StringEquals\": {{\"{ISSUER}:sub\": {}, \"{ISSUER}:aud\": \"sts.amazonaws.com\"}}}}", serde_json::json!(values))
+            } else {
+                format!("{{{}}}", conditions.join(", "))
+            };
+            format!("{{\"Effect\": \"{effect}\", \"Principal\": {{\"Federated\": \"{provider}\"}}, \"Action\": \"sts:AssumeRoleWithWebIdentity\", \"Condition\": {condition}}}")
+        }).collect();
+        let policy = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}", rendered.join(", "));
+        let report = analyze(&policy, 8192).expect("parses");
+        let sub = format!("system:serviceaccount:{}:{}", probe.0, probe.1);
+        let decision = evaluate(&policy, &Request::web_identity(&provider, ISSUER, Some(&sub), Some("sts.amazonaws.com"))).expect("evaluates");
+        let by_analysis = report.admits(ISSUER, &probe.0, &probe.1);
+        if decision == Decision::Allow {
+            prop_assert!(by_analysis, "IAM lets {} in, the auditor says no:\n{}", sub, policy);
+        }
+        if positive {
+            prop_assert_eq!(by_analysis, decision == Decision::Allow, "{}\n{}", sub, policy);
+        }
     }
 
     #[test]
