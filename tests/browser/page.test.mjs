@@ -265,6 +265,27 @@ test('a crafted share link shows an error and never breaks rendering', async () 
   }
 });
 
+test('"Download all" writes long names as PAX records and real mtimes', async () => {
+  const { page, context } = await open('/');
+  const long = `kubernetes/${'n'.repeat(60)}/${'x'.repeat(90)}.yaml`;
+  const bytes = await page.evaluate(async (paths) => {
+    const { tarOf } = await import('./irsa-generator.js');
+    const blob = tarOf(paths.map((path, i) => ({ path, content: `file ${i}\n`, mode: 0o644 })), 1767225600);
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  }, [long, `${long}.2`, 'iam/ünïcode.json']);
+  const file = join(OUT, 'download.tar');
+  writeFileSync(file, Buffer.from(bytes));
+  const listed = JSON.parse(execFileSync('python3', ['-c',
+    'import json, sys, tarfile; t = tarfile.open(sys.argv[1]); print(json.dumps([[m.name, m.mtime, t.extractfile(m).read().decode()] for m in t.getmembers()]))',
+    file]).toString());
+  assert.deepEqual(listed, [
+    [long, 1767225600, 'file 0\n'],
+    [`${long}.2`, 1767225600, 'file 1\n'],
+    ['iam/ünïcode.json', 1767225600, 'file 2\n'],
+  ]);
+  await context.close();
+});
+
 test('the local server answers 400 to a malformed URL and keeps serving', async () => {
   const bad = await fetch(`${origin}/%E0%A4%A`);
   assert.equal(bad.status, 400);
