@@ -6,13 +6,15 @@
 //   assume ("deploy=arn:aws:iam::444455556666:role/deploy, audit=audit-role")
 //   hide="advanced diagram roles targets theme share header"   share (keep the state in the URL fragment)
 
-import init, { generate, roles, toYaml, version } from './pkg/irsa_wasm.js';
+import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
 import { el, onDemand } from './dom.js';
 
 const wasmReady = init();
 
 /** The YAML reader (its own wasm module, large), loaded the first time an import starts. */
 const loadYamlReader = onDemand(new URL('./pkg-yaml/irsa_yaml.js', import.meta.url).href);
+/** The SDK-role table's module, loaded once a workload is wired. */
+const loadRoles = onDemand(new URL('./pkg-roles/irsa_roles.js', import.meta.url).href);
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const THEME_KEY = 'irsa-theme';
 
@@ -557,11 +559,13 @@ export class IrsaGenerator extends HTMLElement {
   }
 
   /** One table per wired container: each SDK family and the identity it gets. */
-  showRoles() {
+  async showRoles() {
     const failed = this.bundle.diagnostics.some((d) => d.severity === 'error');
-    const containers = failed ? [] : roles(this.spec);
     const section = this.root.querySelector('.sdk-roles');
-    section.hidden = this.hidden('roles') || containers.length === 0;
+    const spec = this.spec;
+    const containers = failed || !spec.workload || this.hidden('roles') ? [] : (await loadRoles()).roles(spec);
+    if (spec !== this.spec) return; // typed over meanwhile: the newer call draws
+    section.hidden = containers.length === 0;
     section.querySelector('.sdk-tables').replaceChildren(...containers.map((c) => el('table', {},
       el('caption', { text: `${c.namespace} · ${c.workload} · container ${c.container}${c.profile ? ` (profile ${c.profile})` : ''}` }),
       el('thead', {}, el('tr', {}, ...['AWS SDK', 'acts as', 'via'].map((h) => el('th', { scope: 'col', text: h })))),

@@ -462,9 +462,12 @@ fn denied_by(s: &ParsedStatement, subs: &[&Condition]) -> Vec<String> {
     // hold, which no single list of patterns says.
     match (s.conditions.as_slice(), subs) {
         ([_], [c]) if c.is_positive_match() && c.operator == "StringLike" => c.values.clone(),
-        ([_], [c]) if c.is_positive_match() => {
-            c.values.iter().filter(|v| !is_wildcard(v)).cloned().collect()
-        }
+        ([_], [c]) if c.is_positive_match() => c
+            .values
+            .iter()
+            .filter(|v| !is_wildcard(v))
+            .cloned()
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -115,10 +115,18 @@ impl Sdk {
     /// Whether the SDK reads `AWS_CONFIG_FILE` without further ado: Go v1 reads the config
     /// file only when `AWS_SDK_LOAD_CONFIG` is set (aws/session/env_config.go).
     fn reads_config(self, env: &Env<'_>) -> bool {
+        // strconv.ParseBool: 1, t, T, TRUE, true, True.
         self != Sdk::GoV1
             || env
                 .get("AWS_SDK_LOAD_CONFIG")
-                .is_some_and(|v| !v.is_empty())
+                .is_some_and(|v| matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True"))
+    }
+
+    /// Java's `AwsCredentialsProviderChain` and .NET's `FallbackCredentialsFactory` catch a
+    /// link's error and try the next one (container credentials, then instance metadata):
+    /// a profile they cannot use falls through, often to the node's role.
+    fn skips_failed_links(self) -> bool {
+        matches!(self, Sdk::JavaV1 | Sdk::JavaV2 | Sdk::Dotnet)
     }
 }
 
@@ -206,6 +214,18 @@ pub struct Answer {
     pub via: String,
 }
 
+/// How `via` begins when an SDK skipped a link it could not use and fell through to the
+/// instance metadata: its own limitation, which no wiring can mend.
+const FELL_THROUGH: &str = "instance metadata, after: ";
+
+impl Answer {
+    /// Whether the SDK fell through a link it cannot use (Java v1 chaining from a
+    /// web-identity profile): a limit of that SDK, said rather than warned about.
+    pub fn fell_through(&self) -> bool {
+        self.via.starts_with(FELL_THROUGH)
+    }
+}
+
 /// What every SDK family acts as in `container`.
 pub fn resolve(container: &Container<'_>) -> Vec<Answer> {
     Sdk::ALL
@@ -283,6 +303,7 @@ fn resolve_one(sdk: Sdk, c: &Container<'_>) -> (Identity, String) {
         return missing.clone();
     }
     let via_profile = || format!("profile {name}");
+    let mut skipped = None;
     for step in sdk.chain() {
         let found = match step {
             Step::EnvKeys if sdk == Sdk::JavascriptV3 && explicit.is_some() => None,
@@ -314,11 +335,19 @@ fn resolve_one(sdk: Sdk, c: &Container<'_>) -> (Identity, String) {
                 .container_uri()
                 .then(|| (container_identity(c), CONTAINER_URI_ENV.to_owned())),
         };
-        if let Some(found) = found {
-            return found;
+        match found {
+            Some((Identity::Fails { reason }, _)) if sdk.skips_failed_links() => {
+                skipped = Some(reason);
+            }
+            Some(found) => return found,
+            None => {}
         }
     }
-    (Identity::Node, "instance metadata".to_owned())
+    let via = match skipped {
+        Some(reason) => format!("{FELL_THROUGH}{reason}"),
+        None => "instance metadata".to_owned(),
+    };
+    (Identity::Node, via)
 }
 
 fn role_identity(arn: &str) -> Identity {
@@ -566,7 +595,8 @@ mod tests {
         env.push(("AWS_SDK_LOAD_CONFIG".to_owned(), "true".to_owned()));
         for (sdk, identity) in answers(&env, None) {
             match sdk {
-                Sdk::JavaV1 => assert!(matches!(identity, Identity::Fails { .. })),
+                // Java's chain skips the profile it cannot use: on to instance metadata.
+                Sdk::JavaV1 => assert!(matches!(identity, Identity::Node)),
                 _ => assert_eq!(identity.role(), Some(DEPLOY), "{sdk:?}"),
             }
         }
@@ -613,9 +643,10 @@ mod tests {
             config: &looped,
             container_role: None,
         });
+        // Java and .NET skip the link they cannot use and fall through.
         assert!(
             out.iter()
-                .all(|a| matches!(a.identity, Identity::Fails { .. }))
+                .all(|a| matches!(a.identity, Identity::Fails { .. }) || a.fell_through())
         );
     }
 }

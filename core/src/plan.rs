@@ -344,9 +344,13 @@ fn wired_workloads(spec: &Spec, diags: &mut Diagnostics) -> Vec<WiredWorkload> {
                 continue;
             }
         }
+        // The pod profile is what the webhook's wiring gives anyway: no skip, no AWS_PROFILE.
         let container = WiredContainer {
             name: workload.container,
-            profile: workload.profile.map(|p| p.value),
+            profile: workload
+                .profile
+                .map(|p| p.value)
+                .filter(|p| *p != spec.pod_profile),
         };
         let same = |w: &&mut WiredWorkload| {
             w.kind == workload.kind
@@ -413,7 +417,9 @@ fn workload_subject(
 }
 
 fn check_config_map_names(spec: &Spec, diags: &mut Diagnostics) {
-    if spec.config_map_name.is_some() || spec.targets.is_empty() {
+    let profiles =
+        !spec.targets.is_empty() || spec.workloads.iter().any(|w| w.value.profile.is_some());
+    if spec.config_map_name.is_some() || !profiles {
         return;
     }
     for sa in spec

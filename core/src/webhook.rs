@@ -41,10 +41,7 @@ pub fn mutate(
         return out;
     }
     let mut add = |key: &str, value: &str| out.push((key.to_owned(), value.to_owned()));
-    if injection.role_arn.is_some()
-        && injection.regional_sts
-        && !has(env, "AWS_STS_REGIONAL_ENDPOINTS")
-    {
+    if injection.regional_sts && !has(env, "AWS_STS_REGIONAL_ENDPOINTS") {
         add("AWS_STS_REGIONAL_ENDPOINTS", "regional");
     }
     if let Some(region) = &injection.region {
@@ -53,25 +50,27 @@ pub fn mutate(
             add("AWS_REGION", region);
         }
     }
-    if let Some(role) = &injection.role_arn {
+    // "Container credentials method takes precedence" (buildPodPatchConfig): an
+    // association wins over the role annotation.
+    if injection.pod_identity {
+        if !has(env, CONTAINER_URI_ENV) && !has(env, CONTAINER_TOKEN_ENV) {
+            add(CONTAINER_URI_ENV, POD_IDENTITY_URI);
+            add(CONTAINER_TOKEN_ENV, POD_IDENTITY_TOKEN_FILE);
+        }
+    } else if let Some(role) = &injection.role_arn {
         if !has(env, ROLE_ARN_ENV) && !has(env, TOKEN_FILE_ENV) {
             add(ROLE_ARN_ENV, role);
             add(TOKEN_FILE_ENV, TOKEN_FILE);
         }
-    } else if !has(env, CONTAINER_URI_ENV) {
-        add(CONTAINER_URI_ENV, POD_IDENTITY_URI);
-        add(CONTAINER_TOKEN_ENV, POD_IDENTITY_TOKEN_FILE);
     }
     out
 }
 
-/// The names in a pod's `eks.amazonaws.com/skip-containers` annotation.
+/// The names in a pod's `eks.amazonaws.com/skip-containers` annotation, read as the
+/// webhook's `csv.Reader` reads them: split at commas, spaces kept (so `a, b` does not
+/// skip `b`).
 pub fn skipped(annotation: &str) -> Vec<&str> {
-    annotation
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
+    annotation.split(',').filter(|s| !s.is_empty()).collect()
 }
 
 #[cfg(test)]
@@ -114,7 +113,8 @@ mod tests {
         let preset = env(&[(TOKEN_FILE_ENV, "/mine"), ("AWS_REGION", "us-east-1")]);
         assert_eq!(mutate("app", &preset, &[], &irsa()), preset);
         assert!(mutate("app", &[], &[], &Injection::default()).is_empty());
-        assert_eq!(skipped(" a, ,b"), ["a", "b"]);
+        assert_eq!(skipped("a,b,"), ["a", "b"]);
+        assert_eq!(skipped("a, b"), ["a", " b"]);
     }
 
     #[test]

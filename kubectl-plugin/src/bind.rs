@@ -301,6 +301,15 @@ async fn apply(
     before: Option<u64>,
     args: &Args,
 ) -> Result<api::Applied, Error> {
+    // The webhook's skip list is one annotation for every container: always merge the
+    // names already there, so a later bind never drops another tool's containers.
+    let merged;
+    let object = if skip_list(object).is_some() {
+        merged = with_live_skip_list(api, object).await?;
+        &merged
+    } else {
+        object
+    };
     let error = match api.apply(object, options, before).await {
         Ok(done) if options.dry_run => return dry_run_change(api, object, done).await,
         Ok(done) => return Ok(done),
@@ -340,15 +349,6 @@ async fn apply(
         force: true,
         ..options
     };
-    // Taking over the webhook's skip list must not drop the containers others put there.
-    let object = if other
-        .iter()
-        .any(|(f, _)| f.ends_with(SKIP_CONTAINERS_ANNOTATION))
-    {
-        &with_live_skip_list(api, object).await?
-    } else {
-        object
-    };
     let done = api.apply(object, forced, before).await.map_err(cluster)?;
     if options.dry_run {
         return dry_run_change(api, object, done).await;
@@ -356,15 +356,29 @@ async fn apply(
     Ok(done)
 }
 
+/// The pod template's skip-containers annotation of a workload object, if any.
+fn skip_list(object: &Value) -> Option<&str> {
+    ["/spec/template", "/spec/jobTemplate/spec/template"]
+        .iter()
+        .find_map(|t| object.pointer(&format!("{t}/metadata/annotations")))
+        .and_then(|a| a.get(SKIP_CONTAINERS_ANNOTATION))
+        .and_then(Value::as_str)
+}
+
 /// `object` with the pod template's skip-containers list merged with the live one: the
 /// names already there first, then irsa's.
 async fn with_live_skip_list(api: &Api, object: &Value) -> Result<Value, Error> {
     let resource = api::Resource::of_kind(objects::text(object, "/kind"))
         .ok_or_else(|| Error::Cluster(format!("cannot read back {}", slash(object))))?;
-    let live = api
+    let live = match api
         .get(resource, objects::namespace(object), objects::name(object))
         .await
-        .map_err(cluster)?;
+    {
+        Ok(live) => live,
+        // No workload yet: the apply says so.
+        Err(e) if e.code == Some(404) => return Ok(object.clone()),
+        Err(e) => return Err(cluster(e)),
+    };
     let pointer = |o: &Value| {
         ["/spec/template", "/spec/jobTemplate/spec/template"]
             .into_iter()

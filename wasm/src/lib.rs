@@ -1,21 +1,24 @@
 //! wasm-bindgen bindings over irsa-core, and nothing else: conversion at the boundary.
 //! User errors come back as data (diagnostics in the bundle), never as thrown strings.
 //!
-//! Three builds: the generator (feature `generator`, the page's first download), the
-//! trust-policy auditor (feature `audit`) and the YAML reader for importing an irsa.yaml
-//! (feature `yaml`); the page loads the last two only when they are used.
+//! Four builds: the generator (feature `generator`, the page's first download), the
+//! trust-policy auditor (feature `audit`), the YAML reader for importing an irsa.yaml
+//! (feature `yaml`) and the SDK-role table (feature `roles`); the page loads the last
+//! three only when they are used.
 
 #[cfg(feature = "audit")]
 mod audit;
 #[cfg(feature = "audit")]
 pub use audit::audit;
+#[cfg(feature = "roles")]
+mod roles;
+#[cfg(feature = "roles")]
+pub use roles::roles;
 #[cfg(feature = "yaml")]
 mod yaml;
 #[cfg(feature = "yaml")]
 pub use yaml::parse_spec;
 
-#[cfg(feature = "generator")]
-use irsa_core::credentials::{self, ContainerRoles};
 #[cfg(feature = "generator")]
 use irsa_core::node::Node;
 #[cfg(feature = "generator")]
@@ -39,9 +42,6 @@ extern "C" {
 
     #[wasm_bindgen(typescript_type = "Diagnostic[]")]
     pub type Diagnostics;
-
-    #[wasm_bindgen(typescript_type = "ContainerRoles[]")]
-    pub type RolesList;
 }
 
 /// Every artifact of a spec, with its diagnostics; no artifacts when any is an error.
@@ -58,23 +58,6 @@ pub fn generate(spec: SpecInput) -> Result<Ts<Bundle>, JsError> {
 pub fn validate(spec: SpecInput) -> Result<Diagnostics, JsError> {
     let diagnostics = bundle(&spec.into()).diagnostics;
     Ok(serde_wasm_bindgen::to_value(&diagnostics)?.unchecked_into())
-}
-
-/// Which role each AWS SDK family acts as in every container the spec wires, once the
-/// webhook has mutated the pod; empty when the spec has errors.
-#[cfg(feature = "generator")]
-#[wasm_bindgen]
-pub fn roles(spec: SpecInput) -> Result<RolesList, JsError> {
-    let spec: JsValue = spec.into();
-    let node = match spec.as_string() {
-        Some(text) => irsa_core::node::parse(&text).ok(),
-        None => serde_wasm_bindgen::from_value::<Node>(spec).ok(),
-    };
-    let roles: Vec<ContainerRoles> = node
-        .and_then(|node| irsa_core::plan_node(&node).ok())
-        .map(|plan| credentials::of_plan(&plan))
-        .unwrap_or_default();
-    Ok(serde_wasm_bindgen::to_value(&roles)?.unchecked_into())
 }
 
 /// The spec as YAML text (the `irsa.yaml` a user can commit), quoted where YAML 1.1

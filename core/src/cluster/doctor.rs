@@ -360,9 +360,16 @@ fn sdk_check(
     slashed: &str,
 ) {
     let cname = text(container, "/name");
+    // A value from a Secret or a field is set, though doctor cannot read it.
     let own: Vec<(String, String)> = array(container, "/env")
         .iter()
-        .map(|e| (text(e, "/name").to_owned(), text(e, "/value").to_owned()))
+        .map(|e| {
+            let value = match e.get("valueFrom") {
+                Some(_) => "(valueFrom)".to_owned(),
+                None => text(e, "/value").to_owned(),
+            };
+            (text(e, "/name").to_owned(), value)
+        })
         .collect();
     let injection = Injection {
         role_arn: wiring.role.map(str::to_owned),
@@ -403,11 +410,25 @@ fn sdk_check(
         Some(p) => format!("{slashed} container {cname} (AWS_PROFILE={p})"),
         None => format!("{slashed} container {cname}"),
     };
-    let groups = credentials::by_identity(&answers);
-    let (failing, wrong): (Vec<_>, Vec<_>) = groups
+    // An SDK that cannot chain this way (it fails, or falls through to the node's role on
+    // its own) is said as a caveat: no wiring mends it. Another identity is the trap.
+    let limited: Vec<Answer> = answers
+        .iter()
+        .filter(|a| a.fell_through() || matches!(a.identity, Identity::Fails { .. }))
+        .cloned()
+        .collect();
+    let rest: Vec<Answer> = answers
+        .iter()
+        .filter(|a| !(a.fell_through() || matches!(a.identity, Identity::Fails { .. })))
+        .cloned()
+        .collect();
+    let groups = credentials::by_identity(&rest);
+    let limited_groups = credentials::by_identity(&limited);
+    let failing: Vec<_> = limited_groups.iter().collect();
+    let wrong: Vec<_> = groups
         .iter()
         .filter(|(identity, _)| Some(*identity) != asked.as_ref())
-        .partition(|(identity, _)| matches!(identity, Identity::Fails { .. }));
+        .collect();
     let describe = |groups: &[&(&Identity, Vec<Sdk>)]| -> String {
         let parts: Vec<String> = groups
             .iter()
@@ -420,7 +441,7 @@ fn sdk_check(
     };
     let (result, message, fix) = match &asked {
         // What irsa cannot wire around: an SDK that cannot chain this way fails loudly.
-        Some(asked) if wrong.is_empty() && failing.len() < groups.len() => {
+        Some(asked) if wrong.is_empty() && !groups.is_empty() => {
             let caveat = if failing.is_empty() {
                 String::new()
             } else {

@@ -310,14 +310,10 @@ pub fn container_env(plan: &Plan, container: &WiredContainer) -> Vec<(&'static s
     let Some(profile) = &container.profile else {
         return env;
     };
-    // Under Pod Identity the pod role is the container credentials, reached without a
-    // profile; every SDK takes a profile before them.
+    env.push(("AWS_PROFILE", profile.clone()));
+    // The Go SDK v1 reads AWS_CONFIG_FILE only when told to.
+    env.push(("AWS_SDK_LOAD_CONFIG", "true".to_owned()));
     let pod_identity = plan.spec.pod_identity;
-    if !(pod_identity && *profile == plan.spec.pod_profile) {
-        env.push(("AWS_PROFILE", profile.clone()));
-        // The Go SDK v1 reads AWS_CONFIG_FILE only when told to.
-        env.push(("AWS_SDK_LOAD_CONFIG", "true".to_owned()));
-    }
     if !pod_identity {
         if let Some(region) = plan.region() {
             env.push(("AWS_REGION", region.to_owned()));
