@@ -502,32 +502,26 @@ fn sub_access(
                 fix: "use the plain operator (StringEquals) on `sub`".to_owned(),
             });
         }
-        if negated || c.if_exists {
+        // Fail closed: a negation, `IfExists`, `Null` ("the key exists"), numeric, date,
+        // ARN or binary operators on `sub` count as admitting every service account.
+        if negated || c.if_exists || !c.is_positive_match() {
             entry.any_service_account = true;
+            let (code, what) = if negated || c.if_exists {
+                (
+                    "negated-sub",
+                    "admits every service account it does not exclude",
+                )
+            } else {
+                (
+                    "opaque-sub",
+                    "is not a string match of service accounts: counted as admitting every service account",
+                )
+            };
             findings.push(Finding {
-                code: "negated-sub",
+                code,
                 severity: Risk::High,
                 at: format!("{at}.Condition"),
-                message: format!(
-                    "`{}` on `sub` admits every service account it does not exclude",
-                    c.written()
-                ),
-                fix: "list the allowed service accounts with StringEquals instead".to_owned(),
-            });
-            continue;
-        }
-        // Fail closed: `Null` ("the key exists"), numeric, date, ARN or binary operators
-        // on `sub` are counted as admitting every service account.
-        if !c.is_positive_match() {
-            entry.any_service_account = true;
-            findings.push(Finding {
-                code: "opaque-sub",
-                severity: Risk::High,
-                at: format!("{at}.Condition"),
-                message: format!(
-                    "`{}` on `sub` is not a string match of service accounts: counted as admitting every service account",
-                    c.written()
-                ),
+                message: format!("`{}` on `sub` {what}", c.written()),
                 fix: "list the allowed service accounts with StringEquals instead".to_owned(),
             });
             continue;

@@ -386,15 +386,10 @@ async fn with_live_skip_list(api: &Api, object: &Value) -> Result<Value, Error> 
             .find(|p| o.pointer(p).is_some())
     };
     let names = |o: &Value| -> Vec<String> {
-        pointer(o)
-            .and_then(|p| {
-                o.pointer(&p)?
-                    .get(SKIP_CONTAINERS_ANNOTATION)?
-                    .as_str()
-                    .map(String::from)
-            })
-            .map(|list| skipped(&list).into_iter().map(String::from).collect())
-            .unwrap_or_default()
+        skipped(skip_list(o).unwrap_or_default())
+            .into_iter()
+            .map(String::from)
+            .collect()
     };
     let mut merged = names(&live);
     for name in names(object) {
