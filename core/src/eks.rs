@@ -19,6 +19,8 @@ pub const SKIP_POD_LABEL: &str = "eks.amazonaws.com/skip-pod-identity-webhook";
 pub const TOKEN_VOLUME: &str = "aws-iam-token";
 pub const TOKEN_DIR: &str = "/var/run/secrets/eks.amazonaws.com/serviceaccount";
 pub const TOKEN_FILE: &str = "/var/run/secrets/eks.amazonaws.com/serviceaccount/token";
+/// The token's file name in the volume.
+pub const TOKEN_FILE_NAME: &str = "token";
 /// The token's audience and lifetime when the ServiceAccount names none.
 pub const TOKEN_AUDIENCE: &str = "sts.amazonaws.com";
 pub const TOKEN_EXPIRATION_SECONDS: u64 = 86_400;

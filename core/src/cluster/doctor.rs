@@ -3,12 +3,14 @@
 
 use super::Inventory;
 use super::objects::{
-    POD_IDENTITY_URI, array, containers, env_value, has_credentials, injected_role, name, owner,
-    pod_spec, role_annotation, service_account_of, slash, text,
+    array, containers, env_value, has_credentials, injected_role, name, owner, pod_spec,
+    role_annotation, service_account_of, slash, text,
 };
 use crate::audit::{Report, Risk};
 use crate::credentials::{self, Answer, Identity, Sdk};
-use crate::eks::SKIP_CONTAINERS_ANNOTATION;
+use crate::eks::{
+    CONTAINER_URI_ENV, ROLE_ARN_ENV, SKIP_CONTAINERS_ANNOTATION, SKIP_POD_LABEL, TOKEN_FILE_ENV,
+};
 use crate::profiles;
 use crate::render::kubernetes::{CONFIG_KEY, ROLE_ARN_ANNOTATION};
 use crate::spec::WorkloadKind;
@@ -19,10 +21,8 @@ use std::collections::BTreeSet;
 
 /// The webhook's MutatingWebhookConfiguration, as EKS and the upstream manifests name it.
 pub const WEBHOOK: &str = "pod-identity-webhook";
-/// Pod label that makes the webhook skip the pod.
-const SKIP_LABEL: &str = "eks.amazonaws.com/skip-pod-identity-webhook";
 /// Env that makes the webhook skip a container.
-const PRESET: [&str; 2] = ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"];
+const PRESET: [&str; 2] = [ROLE_ARN_ENV, TOKEN_FILE_ENV];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -122,7 +122,7 @@ pub fn diagnose(
         .pods_of(ns, sa)
         .filter_map(|p| p.get("spec"))
         .flat_map(containers)
-        .any(|c| env_value(c, POD_IDENTITY_URI).is_some());
+        .any(|c| env_value(c, CONTAINER_URI_ENV).is_some());
     let role = service_account(&mut checks, inventory, ns, sa, pod_identity);
     let workloads: Vec<&(WorkloadKind, Value)> = match workload {
         Some(w) => vec![w],
@@ -272,14 +272,14 @@ fn workload_checks(
         .or_else(|| workload.pointer("/spec/jobTemplate/spec/template/metadata"));
     let opted_out = template
         .and_then(|m| m.pointer("/labels"))
-        .and_then(|l| l.get(SKIP_LABEL))
+        .and_then(|l| l.get(SKIP_POD_LABEL))
         .and_then(Value::as_str)
         == Some("true");
     if opted_out {
         checks.add(
             Level::Fail,
-            format!("{slashed} labels its pods {SKIP_LABEL}=true, so the webhook injects nothing into them"),
-            Some(format!("remove the {SKIP_LABEL} label from the pod template")),
+            format!("{slashed} labels its pods {SKIP_POD_LABEL}=true, so the webhook injects nothing into them"),
+            Some(format!("remove the {SKIP_POD_LABEL} label from the pod template")),
         );
     }
     for container in containers(spec) {

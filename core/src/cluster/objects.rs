@@ -1,15 +1,13 @@
 //! Reading Kubernetes objects as the API server returns them, and the facts about pods
 //! and workloads IRSA depends on.
 
-use crate::eks::TOKEN_VOLUME;
+use crate::eks::{CONTAINER_URI_ENV, ROLE_ARN_ENV, TOKEN_FILE_ENV, TOKEN_VOLUME};
 use crate::render::kubernetes::ROLE_ARN_ANNOTATION;
 use crate::spec::WorkloadKind;
 use serde_json::Value;
 
-/// Env the EKS Pod Identity webhook injects: the agent's credentials endpoint.
-pub const POD_IDENTITY_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 /// Env the webhook injects: IRSA's token file, or EKS Pod Identity's agent URI.
-const INJECTED: [&str; 2] = ["AWS_WEB_IDENTITY_TOKEN_FILE", POD_IDENTITY_URI];
+const INJECTED: [&str; 2] = [TOKEN_FILE_ENV, CONTAINER_URI_ENV];
 
 /// The string at a JSON pointer, or "".
 pub fn text<'a>(object: &'a Value, pointer: &str) -> &'a str {
@@ -81,7 +79,7 @@ pub fn has_credentials(pod: &Value) -> bool {
 
 /// The role the webhook gave a pod when it started (its `AWS_ROLE_ARN`).
 pub fn injected_role(pod: &Value) -> Option<&str> {
-    containers(pod.get("spec")?).find_map(|c| env_value(c, "AWS_ROLE_ARN"))
+    containers(pod.get("spec")?).find_map(|c| env_value(c, ROLE_ARN_ENV))
 }
 
 /// The service account a pod spec runs as.

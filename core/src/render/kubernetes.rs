@@ -243,7 +243,7 @@ pub fn workload_patch(plan: &Plan, workload: &WiredWorkload) -> String {
                             .spec
                             .token_expiration
                             .unwrap_or(eks::TOKEN_EXPIRATION_SECONDS),
-                        path: "token",
+                        path: eks::TOKEN_FILE_NAME,
                     },
                 }],
             }),
