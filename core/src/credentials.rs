@@ -475,11 +475,7 @@ pub fn of_plan(plan: &Plan) -> Vec<ContainerRoles> {
     };
     let mut out = Vec::new();
     for workload in &plan.workloads {
-        let skip: Vec<&str> = if pod_identity {
-            Vec::new()
-        } else {
-            workload.own_profiles().map(|c| c.name.as_str()).collect()
-        };
+        let skip = workload.skipped(pod_identity);
         for container in &workload.containers {
             let env: Vec<(String, String)> = if plan.has_profiles() {
                 kubernetes::container_env(plan, container)

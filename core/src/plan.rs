@@ -38,9 +38,19 @@ pub struct WiredContainer {
 }
 
 impl WiredWorkload {
-    /// Containers that act as a profile of their own, which the webhook must leave alone.
+    /// Containers that act as a profile of their own.
     pub fn own_profiles(&self) -> impl Iterator<Item = &WiredContainer> {
         self.containers.iter().filter(|c| c.profile.is_some())
+    }
+
+    /// The containers the webhook must leave alone (`eks.amazonaws.com/skip-containers`):
+    /// under IRSA, those with a profile of their own; under Pod Identity none, since every
+    /// SDK takes a profile before the agent's credentials.
+    pub fn skipped(&self, pod_identity: bool) -> Vec<&str> {
+        if pod_identity {
+            return Vec::new();
+        }
+        self.own_profiles().map(|c| c.name.as_str()).collect()
     }
 }
 

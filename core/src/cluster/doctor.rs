@@ -412,16 +412,10 @@ fn sdk_check(
     };
     // An SDK that cannot chain this way (it fails, or falls through to the node's role on
     // its own) is said as a caveat: no wiring mends it. Another identity is the trap.
-    let limited: Vec<Answer> = answers
+    let (limited, rest): (Vec<Answer>, Vec<Answer>) = answers
         .iter()
-        .filter(|a| a.fell_through() || matches!(a.identity, Identity::Fails { .. }))
         .cloned()
-        .collect();
-    let rest: Vec<Answer> = answers
-        .iter()
-        .filter(|a| !(a.fell_through() || matches!(a.identity, Identity::Fails { .. })))
-        .cloned()
-        .collect();
+        .partition(|a| a.fell_through() || matches!(a.identity, Identity::Fails { .. }));
     let groups = credentials::by_identity(&rest);
     let limited_groups = credentials::by_identity(&limited);
     let failing: Vec<_> = limited_groups.iter().collect();

@@ -208,7 +208,6 @@ enum WorkloadSpec<'a> {
 /// second one) and the region and regional-STS variables.
 pub fn workload_patch(plan: &Plan, workload: &WiredWorkload) -> String {
     let subject = &workload.subject;
-    let irsa = !plan.spec.pod_identity;
     let mut pod = PodSpec {
         service_account_name: &subject.name,
         containers: Vec::new(),
@@ -226,11 +225,7 @@ pub fn workload_patch(plan: &Plan, workload: &WiredWorkload) -> String {
             projected: None,
         });
     }
-    let skipped: Vec<&str> = workload
-        .own_profiles()
-        .filter(|_| irsa)
-        .map(|c| c.name.as_str())
-        .collect();
+    let skipped = workload.skipped(plan.spec.pod_identity);
     if !skipped.is_empty() {
         pod.volumes.push(Volume {
             name: eks::TOKEN_VOLUME,
