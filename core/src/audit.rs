@@ -637,7 +637,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
     for (kind, id) in s.principals.iter().flatten() {
         // EKS Pod Identity: without conditions on the session tags, every association in
         // the account (any cluster, namespace or service account) may use the role.
-        let pod_identity = kind == "Service" && id == crate::render::iam::POD_IDENTITY_SERVICE;
+        let pod_identity = kind == "Service" && id == crate::iam::POD_IDENTITY_SERVICE;
         let names_who = ["kubernetes-service-account", "kubernetes-namespace"]
             .iter()
             .all(|tag| {
@@ -791,7 +791,7 @@ fn kept_conditions<'a>(
         audiences.push((
             "StringEquals".to_owned(),
             format!("{issuer}:aud"),
-            vec![crate::render::iam::AUDIENCE.to_owned()],
+            vec![crate::eks::TOKEN_AUDIENCE.to_owned()],
         ));
     }
     Some((audiences, kept))

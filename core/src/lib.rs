@@ -25,6 +25,7 @@ pub mod cluster;
 pub mod credentials;
 pub mod diagnostic;
 pub mod eks;
+pub mod iam;
 pub mod issuer;
 pub mod names;
 pub mod node;
@@ -60,13 +61,8 @@ pub fn generate_node(node: &node::Node) -> Bundle {
     let mut diags = Diagnostics::default();
     let artifacts = spec::read(node, &mut diags)
         .and_then(|spec| plan::resolve(spec, &mut diags))
-        .map(|plan| render::artifacts(&plan, &mut diags))
+        .map(|plan| render::artifacts(&plan))
         .unwrap_or_default();
-    let artifacts = if diags.has_errors() {
-        Vec::new()
-    } else {
-        artifacts
-    };
     Bundle {
         artifacts,
         diagnostics: diags.into_vec(),

@@ -3,8 +3,10 @@
 
 use crate::arn::{self, Partition, RoleArn};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
+use crate::iam::Iam;
 use crate::issuer::Issuer;
 use crate::names;
+use crate::policy::PolicyDocument;
 use crate::spec::{
     At, RoleRef, RoleSettings, Spec, Subject, Target, Workload, WorkloadKind, defaults,
 };
@@ -19,6 +21,8 @@ pub struct Plan {
     pub targets: Vec<(Target, RoleArn)>,
     /// The workloads to wire, one per pod template, in the spec's order.
     pub workloads: Vec<WiredWorkload>,
+    /// The IAM side, built once for every renderer and for `bind --iam`.
+    pub iam: Iam,
 }
 
 /// One workload's pod template: the service account it runs as and the containers to wire.
@@ -69,7 +73,7 @@ impl Plan {
         self.spec
             .config_map_name
             .clone()
-            .unwrap_or_else(|| format!("{}-aws-config", subject.name))
+            .unwrap_or_else(|| default_config_map_name(&subject.name))
     }
 
     /// Path of the AWS config file inside the pod.
@@ -102,6 +106,11 @@ impl Plan {
         let first = regions.next()?;
         regions.all(|r| r == first).then_some(first)
     }
+}
+
+/// The ConfigMap of a service account's AWS config file when `configMap.name` names none.
+pub fn default_config_map_name(service_account: &str) -> String {
+    format!("{service_account}-aws-config")
 }
 
 pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
@@ -174,13 +183,68 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
     if diags.has_errors() {
         return None;
     }
+    let pod_role = pod_role?;
+    let iam = Iam::build(&spec, partition, &pod_role, &targets);
+    check_quotas(&spec, &iam, diags);
+    if diags.has_errors() {
+        return None;
+    }
     Some(Plan {
         partition,
-        pod_role: pod_role?,
+        pod_role,
         targets,
         workloads,
         spec,
+        iam,
     })
+}
+
+/// IAM's limit on the inline policies of one role, counted without whitespace.
+const INLINE_POLICY_QUOTA: usize = 10_240;
+/// Share of the trust-policy quota above which a warning says room is running out.
+const NEAR_QUOTA_PERCENT: usize = 90;
+
+/// The documents against IAM's quotas, counted as IAM counts them: the pod role's trust
+/// against `ACLSizePerRole` (`trustPolicyQuota`), every inline policy against 10,240.
+fn check_quotas(spec: &Spec, iam: &Iam, diags: &mut Diagnostics) {
+    let size = iam.pod.trust.quota_size();
+    let quota = usize::try_from(spec.trust_policy_quota).unwrap_or(usize::MAX);
+    if size > quota {
+        let message = format!(
+            "the pod role's trust policy is {size} characters, {} over the quota of {quota}",
+            size - quota
+        );
+        let help = "split the service accounts or clusters over several roles, or raise the IAM quota `Role trust policy length` and set `trustPolicyQuota`";
+        diags.push(
+            Diagnostic::error(Code::TrustPolicyTooLarge, "serviceAccount", message).with_help(help),
+        );
+    } else if size * 100 >= quota * NEAR_QUOTA_PERCENT {
+        let message =
+            format!("the pod role's trust policy is {size} characters, near the quota of {quota}");
+        diags.push(Diagnostic::warning(
+            Code::TrustPolicyNearQuota,
+            "serviceAccount",
+            message,
+        ));
+    }
+    let fields = std::iter::once("").chain(spec.targets.iter().map(|t| t.field.as_str()));
+    for (role, at) in iam.roles().zip(fields) {
+        if let Some(doc) = &role.permissions {
+            check_inline_size(doc, &field(at, "permissions"), diags);
+        }
+    }
+}
+
+fn check_inline_size(doc: &PolicyDocument, at: &str, diags: &mut Diagnostics) {
+    let size = doc.quota_size();
+    if size > INLINE_POLICY_QUOTA {
+        let message = format!(
+            "the inline permissions are {size} characters; IAM allows {INLINE_POLICY_QUOTA} per role"
+        );
+        let help =
+            "move statements into a customer managed policy and list it in `managedPolicies`";
+        diags.push(Diagnostic::error(Code::PolicyTooLarge, at, message).with_help(help));
+    }
 }
 
 /// The partition of every ARN: from the EKS issuers (which must agree), else `partition`,
@@ -437,7 +501,7 @@ fn check_config_map_names(spec: &Spec, diags: &mut Diagnostics) {
         .iter()
         .filter(|s| !s.value.is_pattern())
     {
-        let name = format!("{}-aws-config", sa.value.name);
+        let name = default_config_map_name(&sa.value.name);
         if let Err(rule) = names::dns_subdomain(&name) {
             let d = Diagnostic::error(
                 Code::ConfigMapName,

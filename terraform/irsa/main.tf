@@ -17,15 +17,18 @@ locals {
     )
   }
 
+  # Sids as irsa's generator writes them: `kubectl irsa bind --iam` replaces exactly these.
   trust_statements = flatten([
-    for issuer in local.issuers : concat(
+    for n, issuer in local.issuers : concat(
       [for _ in range(length(local.exact) > 0 ? 1 : 0) : {
+        Sid       = "IrsaWebIdentity${n + 1}"
         Effect    = "Allow"
         Principal = { Federated = local.provider_arns[issuer] }
         Action    = "sts:AssumeRoleWithWebIdentity"
         Condition = { StringEquals = { "${issuer}:aud" = "sts.amazonaws.com", "${issuer}:sub" = local.exact } }
       }],
       [for _ in range(length(local.patterns) > 0 ? 1 : 0) : {
+        Sid       = "IrsaWebIdentityPattern${n + 1}"
         Effect    = "Allow"
         Principal = { Federated = local.provider_arns[issuer] }
         Action    = "sts:AssumeRoleWithWebIdentity"

@@ -749,15 +749,14 @@ fn every_bad_input_is_rejected_at_its_field() {
         "the base spec must be valid"
     );
     for (overrides, field, code) in CASES {
-        assert_rejected(
-            overrides,
-            &irsa_core::generate_node(&merged(overrides)),
-            field,
-            code,
-        );
+        let spec = merged(overrides);
+        assert_rejected(overrides, &irsa_core::generate_node(&spec), field, code);
+        // Every rule runs before rendering: the model front ends read refuses it too.
+        assert!(irsa_core::plan_node(&spec).is_err(), "{overrides}: planned");
     }
     for (text, field, code) in RAW {
         assert_rejected(text, &irsa_core::generate(text), field, code);
+        assert!(irsa_core::plan(text).is_err(), "{text}: planned");
     }
 }
 
@@ -855,6 +854,10 @@ fn five_clusters_overflow_the_default_quota_and_four_fit() {
         merged(&format!("cluster: [{}]", clusters.join(", ")))
     };
     assert!(!irsa_core::generate_node(&spec(4)).has_errors());
+    assert!(
+        irsa_core::plan_node(&spec(5)).is_err(),
+        "planned over quota"
+    );
     let five = irsa_core::generate_node(&spec(5));
     let d = five
         .diagnostics

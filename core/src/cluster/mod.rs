@@ -67,7 +67,7 @@ impl Inventory {
             .filter(|v| text(v, "/name") == VOLUME_NAME)
             .map(|v| text(v, "/configMap/name"))
             .collect();
-        let default = format!("{sa}-aws-config");
+        let default = crate::plan::default_config_map_name(sa);
         self.config_maps.iter().find(|c| {
             namespace(c) == ns
                 && (mounted.contains(&name(c)) || (mounted.is_empty() && name(c) == default))

@@ -2,37 +2,26 @@
 //! OIDC providers, the pod role and the target roles with every setting of the spec.
 //! Self-contained (policies are embedded) and safe to re-run.
 
+use crate::iam::{INLINE_POLICY_NAME, Role};
 use crate::plan::Plan;
-use crate::render::{RoleDocs, iam};
 use std::fmt::Write;
 
-/// Name of the inline policy irsa puts on each role.
-pub const INLINE_POLICY_NAME: &str = "irsa";
-
-pub fn render(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
+pub fn render(plan: &Plan) -> String {
     let mut out = String::from(HEADER);
-    let mut accounts: Vec<String> = Vec::new();
-    for role in roles {
-        let account = quote(&role.arn.account);
-        if !accounts.contains(&account) {
-            accounts.push(account);
-        }
-    }
+    let accounts: Vec<String> = plan.iam.accounts().iter().map(|a| quote(a.id)).collect();
     let _ = writeln!(out, "check_account {}", accounts.join(" "));
     let pod_account = quote(&plan.pod_role.account);
-    // EKS Pod Identity needs no OIDC provider (and the spec may name no issuer).
-    for issuer in plan.issuers().filter(|_| !plan.spec.pod_identity) {
-        let arn = issuer.provider_arn(plan.partition, &plan.pod_role.account);
-        let _ = writeln!(out, "\n# OIDC provider of {}", issuer.url());
+    for provider in &plan.iam.oidc_providers {
+        let _ = writeln!(out, "\n# OIDC provider of {}", provider.url);
         let _ = writeln!(
             out,
             "aws_in {pod_account} iam get-open-id-connect-provider --open-id-connect-provider-arn={} >/dev/null 2>&1 ||\n  aws_in {pod_account} iam create-open-id-connect-provider --url={} --client-id-list {} >/dev/null",
-            quote(&arn),
-            quote(&issuer.url()),
-            iam::AUDIENCE
+            quote(&provider.arn),
+            quote(&provider.url),
+            provider.client_id
         );
     }
-    for role in roles {
+    for role in plan.iam.roles() {
         role_commands(&mut out, role);
     }
     out.push_str("\necho \"IAM is ready for irsa\" >&2\n");
@@ -81,29 +70,27 @@ ensure_role() {
 
 "#;
 
-fn role_commands(out: &mut String, role: &RoleDocs<'_>) {
-    let (arn, settings) = (role.arn, role.settings);
+fn role_commands(out: &mut String, role: &Role) {
+    let arn = &role.arn;
     let account = quote(&arn.account);
     let name = quote(&arn.name);
-    let max = settings
-        .max_session_duration
-        .unwrap_or(crate::spec::defaults::MAX_SESSION_DURATION);
+    let max = role.max_session_duration;
     let _ = writeln!(out, "\n# Role {arn}");
     let _ = writeln!(
         out,
         "ensure_role {account} {name} {} {max} {}",
         quote(&arn.path),
-        heredoc(&role.trust)
+        heredoc(&role.trust.to_pretty_json())
     );
-    if let Some(boundary) = &settings.permissions_boundary {
+    if let Some(boundary) = &role.permissions_boundary {
         let _ = writeln!(
             out,
             "aws_in {account} iam put-role-permissions-boundary --role-name={name} --permissions-boundary={}",
             quote(boundary)
         );
     }
-    if !settings.tags.is_empty() {
-        let tags: Vec<String> = settings
+    if !role.tags.is_empty() {
+        let tags: Vec<String> = role
             .tags
             .iter()
             .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}).to_string())
@@ -118,10 +105,10 @@ fn role_commands(out: &mut String, role: &RoleDocs<'_>) {
         let _ = writeln!(
             out,
             "aws_in {account} iam put-role-policy --role-name={name} --policy-name={INLINE_POLICY_NAME} --policy-document={}",
-            heredoc(policy)
+            heredoc(&policy.to_pretty_json())
         );
     }
-    for managed in &settings.managed_policies {
+    for managed in &role.managed_policies {
         let _ = writeln!(
             out,
             "aws_in {account} iam attach-role-policy --role-name={name} --policy-arn={}",

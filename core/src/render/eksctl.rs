@@ -7,19 +7,18 @@
 
 use crate::node::{self, Node};
 use crate::plan::Plan;
-use crate::render::RoleDocs;
 use crate::render::kubernetes::{REGIONAL_STS_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION};
 use crate::spec::{Subject, defaults};
 
 /// The ClusterConfig, when the spec names its one EKS cluster.
-pub fn cluster_config(plan: &Plan, pod: &RoleDocs<'_>) -> Option<String> {
+pub fn cluster_config(plan: &Plan) -> Option<String> {
+    let pod = &plan.iam.pod;
     let name = plan.spec.cluster_name.as_ref()?;
     let region = plan.region()?.to_owned();
-    let settings = &plan.spec.pod;
     let creates = plan.subjects().count() == 1
         && plan.pod_role.path == defaults::ROLE_PATH
-        && settings.max_session_duration.is_none()
-        && (pod.permissions.is_some() || !settings.managed_policies.is_empty());
+        && pod.max_session_duration == defaults::MAX_SESSION_DURATION
+        && (pod.permissions.is_some() || !pod.managed_policies.is_empty());
     // A pattern names no ServiceAccount: eksctl can only create the role that trusts it
     // (subjectPattern, role only); where the role comes from the IAM artifacts there is
     // nothing for eksctl to do about it.
@@ -66,8 +65,8 @@ pub fn cluster_config(plan: &Plan, pod: &RoleDocs<'_>) -> Option<String> {
             }
             if creates {
                 entry.push(("roleName".to_owned(), Node::Str(plan.pod_role.name.clone())));
-                if !settings.managed_policies.is_empty() {
-                    let arns = settings
+                if !pod.managed_policies.is_empty() {
+                    let arns = pod
                         .managed_policies
                         .iter()
                         .map(|a| Node::Str(a.clone()))
@@ -75,19 +74,16 @@ pub fn cluster_config(plan: &Plan, pod: &RoleDocs<'_>) -> Option<String> {
                     entry.push(("attachPolicyARNs".to_owned(), Node::Seq(arns)));
                 }
                 if let Some(policy) = &pod.permissions {
-                    entry.push((
-                        "attachPolicy".to_owned(),
-                        node::parse(policy).unwrap_or(Node::Null),
-                    ));
+                    entry.push(("attachPolicy".to_owned(), policy.to_node()));
                 }
-                if let Some(boundary) = &settings.permissions_boundary {
+                if let Some(boundary) = &pod.permissions_boundary {
                     entry.push((
                         "permissionsBoundary".to_owned(),
                         Node::Str(boundary.clone()),
                     ));
                 }
-                if !settings.tags.is_empty() {
-                    let tags = settings
+                if !pod.tags.is_empty() {
+                    let tags = pod
                         .tags
                         .iter()
                         .map(|(k, v)| (k.clone(), Node::Str(v.clone())))

@@ -7,87 +7,38 @@ pub mod cloudformation;
 pub mod diagram;
 pub mod eksctl;
 pub mod hcl;
-pub mod iam;
 pub mod kubernetes;
 pub mod pod_identity;
 pub mod terraform;
 
-use crate::arn::RoleArn;
 use crate::bundle::{Artifact, Kind};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
 use crate::plan::Plan;
-use crate::policy::PolicyDocument;
-use crate::spec::{RoleSettings, Subject};
+use crate::spec::Subject;
 
-/// IAM's limit on the inline policies of one role, counted without whitespace.
-const INLINE_POLICY_QUOTA: usize = 10_240;
-/// Share of the trust-policy quota above which a warning says room is running out.
-const NEAR_QUOTA_PERCENT: usize = 90;
-
-/// One role's policies, rendered once and shared by the artifacts and the IAM script.
-#[derive(Debug)]
-pub struct RoleDocs<'a> {
-    pub arn: &'a RoleArn,
-    pub settings: &'a RoleSettings,
-    pub trust: String,
-    pub permissions: Option<String>,
-}
-
-/// The pod role first (target trusts name it, so it must exist first), then the targets.
-fn role_docs<'a>(plan: &'a Plan, diags: &mut Diagnostics) -> Vec<RoleDocs<'a>> {
-    let trust = iam::pod_trust(plan);
-    check_trust_size(plan, &trust, diags);
-    let permissions = iam::pod_permissions(plan);
-    if let Some(doc) = &permissions {
-        check_inline_size(doc, "permissions", diags);
-    }
-    let pod = RoleDocs {
-        arn: &plan.pod_role,
-        settings: &plan.spec.pod,
-        trust: trust.to_pretty_json(),
-        permissions: permissions.map(|d| d.to_pretty_json()),
-    };
-    let targets = plan.targets.iter().map(|(target, arn)| {
-        let permissions = iam::target_permissions(&target.settings);
-        if let Some(doc) = &permissions {
-            check_inline_size(doc, &field(&target.field, "permissions"), diags);
-        }
-        RoleDocs {
-            arn,
-            settings: &target.settings,
-            trust: iam::target_trust(&plan.pod_role, target.external_id.as_deref())
-                .to_pretty_json(),
-            permissions: permissions.map(|d| d.to_pretty_json()),
-        }
-    });
-    std::iter::once(pod)
-        .chain(targets.collect::<Vec<_>>())
-        .collect()
-}
-
-pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
-    let roles = role_docs(plan, diags);
+/// Every artifact of a plan. Infallible: every rule was checked when the plan was made.
+pub fn artifacts(plan: &Plan) -> Vec<Artifact> {
+    let iam = &plan.iam;
     let mut out = Vec::new();
     // Same-named roles in two accounts get the account in their file names.
-    let iam_path = |arn: &RoleArn, what: &str| {
-        if roles.iter().filter(|r| r.arn.name == arn.name).count() > 1 {
+    let iam_path = |arn: &crate::arn::RoleArn, what: &str| {
+        if iam.roles().filter(|r| r.arn.name == arn.name).count() > 1 {
             format!("iam/{}-{}.{what}.json", arn.account, arn.name)
         } else {
             format!("iam/{}.{what}.json", arn.name)
         }
     };
-    for role in &roles {
+    for role in iam.roles() {
         let docs = std::iter::once((Kind::TrustPolicy, "trust", &role.trust)).chain(
             role.permissions
                 .iter()
                 .map(|p| (Kind::PermissionsPolicy, "permissions", p)),
         );
-        for (kind, what, content) in docs {
+        for (kind, what, doc) in docs {
             out.push(Artifact {
-                path: iam_path(role.arn, what),
+                path: iam_path(&role.arn, what),
                 kind,
                 role: Some(role.arn.name.clone()),
-                content: content.clone(),
+                content: doc.to_pretty_json(),
             });
         }
     }
@@ -104,9 +55,9 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
         path: "terraform/standalone/main.tf".to_owned(),
         kind: Kind::Terraform,
         role: None,
-        content: terraform::standalone(plan, &roles),
+        content: terraform::standalone(plan),
     });
-    for (path, content) in cloudformation::templates(plan, &roles) {
+    for (path, content) in cloudformation::templates(plan) {
         out.push(Artifact {
             path,
             kind: Kind::Cloudformation,
@@ -122,10 +73,7 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
             content,
         });
     }
-    if let Some(content) = roles
-        .first()
-        .and_then(|pod| eksctl::cluster_config(plan, pod))
-    {
+    if let Some(content) = eksctl::cluster_config(plan) {
         out.push(Artifact {
             path: "eksctl/cluster-config.yaml".to_owned(),
             kind: Kind::Eksctl,
@@ -143,7 +91,7 @@ pub fn artifacts(plan: &Plan, diags: &mut Diagnostics) -> Vec<Artifact> {
         path: "aws-cli/create-iam.sh".to_owned(),
         kind: Kind::AwsCli,
         role: None,
-        content: aws_cli::render(plan, &roles),
+        content: aws_cli::render(plan),
     });
 
     let aws_config = plan.has_profiles().then(|| aws_config::render(plan));
@@ -202,40 +150,4 @@ fn stack_name(name: &str) -> String {
             }
         })
         .collect()
-}
-
-/// The trust policy against IAM's `ACLSizePerRole` quota, counted as IAM counts it.
-fn check_trust_size(plan: &Plan, trust: &PolicyDocument, diags: &mut Diagnostics) {
-    let size = trust.quota_size();
-    let quota = usize::try_from(plan.spec.trust_policy_quota).unwrap_or(usize::MAX);
-    if size > quota {
-        let message = format!(
-            "the pod role's trust policy is {size} characters, {} over the quota of {quota}",
-            size - quota
-        );
-        let help = "split the service accounts or clusters over several roles, or raise the IAM quota `Role trust policy length` and set `trustPolicyQuota`";
-        diags.push(
-            Diagnostic::error(Code::TrustPolicyTooLarge, "serviceAccount", message).with_help(help),
-        );
-    } else if size * 100 >= quota * NEAR_QUOTA_PERCENT {
-        let message =
-            format!("the pod role's trust policy is {size} characters, near the quota of {quota}");
-        diags.push(Diagnostic::warning(
-            Code::TrustPolicyNearQuota,
-            "serviceAccount",
-            message,
-        ));
-    }
-}
-
-fn check_inline_size(doc: &PolicyDocument, at: &str, diags: &mut Diagnostics) {
-    let size = doc.quota_size();
-    if size > INLINE_POLICY_QUOTA {
-        let message = format!(
-            "the inline permissions are {size} characters; IAM allows {INLINE_POLICY_QUOTA} per role"
-        );
-        let help =
-            "move statements into a customer managed policy and list it in `managedPolicies`";
-        diags.push(Diagnostic::error(Code::PolicyTooLarge, at, message).with_help(help));
-    }
 }

@@ -3,8 +3,8 @@
 //! an aliased provider that may only touch that account.
 
 use crate::arn::RoleArn;
+use crate::iam::{self, RoleKind};
 use crate::plan::Plan;
-use crate::render::RoleDocs;
 use crate::render::hcl::{self, Item, attr, list, string};
 use crate::spec::{RoleSettings, Target, defaults};
 
@@ -43,7 +43,7 @@ pub fn module_call(plan: &Plan) -> String {
     if spec.regional_sts {
         body.push(attr("regional_sts", "true"));
     }
-    body.extend(tags(&spec.pod));
+    body.extend(tags(&spec.pod.tags));
     let (local, remote): (Vec<_>, Vec<_>) = plan
         .targets
         .iter()
@@ -114,7 +114,7 @@ pub fn module_call(plan: &Plan) -> String {
 
 /// Plain resources: the OIDC providers (optional), every role with the exact policies of
 /// the bundle, and the AWS config file as an output.
-pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
+pub fn standalone(plan: &Plan) -> String {
     let spec = &plan.spec;
     let mut blocks = vec![Item::Block(
         "terraform".into(),
@@ -151,27 +151,23 @@ pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
         )
     }));
     let mut providers = Vec::new();
-    for (n, issuer) in plan.issuers().filter(|_| oidc).enumerate() {
+    for (n, provider) in plan.iam.oidc_providers.iter().enumerate() {
         let name = format!("cluster_{}", n + 1);
         blocks.push(Item::Block(
             format!("resource \"aws_iam_openid_connect_provider\" \"{name}\""),
             vec![
                 attr("count", "var.create_oidc_provider ? 1 : 0"),
-                attr("url", string(&issuer.url())),
-                attr(
-                    "client_id_list",
-                    list(&[crate::render::iam::AUDIENCE.to_owned()]),
-                ),
+                attr("url", string(&provider.url)),
+                attr("client_id_list", list(&[provider.client_id.to_owned()])),
             ],
         ));
         providers.push(format!("aws_iam_openid_connect_provider.{name}"));
     }
     let mut accounts: Vec<&str> = Vec::new();
     let labels = std::iter::once("pod".to_owned()).chain(target_labels(plan));
-    for (n, (role, label)) in roles.iter().zip(labels).enumerate() {
+    for (role, label) in plan.iam.roles().zip(labels) {
         let account = role.arn.account.as_str();
-        let is_pod = n == 0;
-        let remote = account != plan.pod_role.account;
+        let remote = plan.iam.is_remote(role);
         if remote && !accounts.contains(&account) {
             accounts.push(account);
             blocks.extend(account_provider(account));
@@ -184,21 +180,18 @@ pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
         body.push(attr("path", string(&role.arn.path)));
         body.push(attr(
             "max_session_duration",
-            role.settings
-                .max_session_duration
-                .unwrap_or(defaults::MAX_SESSION_DURATION)
-                .to_string(),
+            role.max_session_duration.to_string(),
         ));
-        if let Some(boundary) = &role.settings.permissions_boundary {
+        if let Some(boundary) = &role.permissions_boundary {
             body.push(attr("permissions_boundary", string(boundary)));
         }
         body.push(Item::Heredoc(
             "assume_role_policy".into(),
-            role.trust.clone(),
+            role.trust.to_pretty_json(),
         ));
-        body.extend(tags(role.settings));
+        body.extend(tags(&role.tags));
         // IAM checks that a trusted role exists, and the providers must exist first.
-        let after = if is_pod {
+        let after = if role.kind == RoleKind::Pod {
             providers.join(", ")
         } else {
             "aws_iam_role.pod".to_owned()
@@ -213,18 +206,15 @@ pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
         ));
         if let Some(policy) = &role.permissions {
             let mut body: Vec<Item> = provider().into_iter().collect();
-            body.push(attr(
-                "name",
-                string(crate::render::aws_cli::INLINE_POLICY_NAME),
-            ));
+            body.push(attr("name", string(iam::INLINE_POLICY_NAME)));
             body.push(attr("role", format!("aws_iam_role.{label}.id")));
-            body.push(Item::Heredoc("policy".into(), policy.clone()));
+            body.push(Item::Heredoc("policy".into(), policy.to_pretty_json()));
             blocks.push(Item::Block(
                 format!("resource \"aws_iam_role_policy\" \"{label}\""),
                 body,
             ));
         }
-        for (m, policy) in role.settings.managed_policies.iter().enumerate() {
+        for (m, policy) in role.managed_policies.iter().enumerate() {
             let mut body: Vec<Item> = provider().into_iter().collect();
             body.push(attr("role", format!("aws_iam_role.{label}.name")));
             body.push(attr("policy_arn", string(policy)));
@@ -237,21 +227,19 @@ pub fn standalone(plan: &Plan, roles: &[RoleDocs<'_>]) -> String {
             ));
         }
     }
-    if let Some(cluster) = spec.cluster_name.as_ref().filter(|_| spec.pod_identity) {
-        for (n, subject) in plan.subjects().enumerate() {
-            blocks.push(Item::Block(
-                format!(
-                    "resource \"aws_eks_pod_identity_association\" \"service_account_{}\"",
-                    n + 1
-                ),
-                vec![
-                    attr("cluster_name", string(&cluster.value)),
-                    attr("namespace", string(&subject.namespace)),
-                    attr("service_account", string(&subject.name)),
-                    attr("role_arn", "aws_iam_role.pod.arn"),
-                ],
-            ));
-        }
+    for (n, association) in plan.iam.associations.iter().enumerate() {
+        blocks.push(Item::Block(
+            format!(
+                "resource \"aws_eks_pod_identity_association\" \"service_account_{}\"",
+                n + 1
+            ),
+            vec![
+                attr("cluster_name", string(&association.cluster)),
+                attr("namespace", string(&association.namespace)),
+                attr("service_account", string(&association.service_account)),
+                attr("role_arn", "aws_iam_role.pod.arn"),
+            ],
+        ));
     }
     blocks.push(output(
         "pod_role_arn",
@@ -305,7 +293,7 @@ fn target_fields(target: &Target, arn: &RoleArn, trusted_role: Option<&str>) -> 
         fields.push(attr("path", string(&arn.path)));
     }
     fields.extend(settings_attrs(&target.settings));
-    fields.extend(tags(&target.settings));
+    fields.extend(tags(&target.settings.tags));
     fields
 }
 
@@ -333,13 +321,11 @@ fn settings_attrs(settings: &RoleSettings) -> Vec<Item> {
     out
 }
 
-fn tags(settings: &RoleSettings) -> Option<Item> {
-    (!settings.tags.is_empty()).then(|| {
+fn tags(tags: &[(String, String)]) -> Option<Item> {
+    (!tags.is_empty()).then(|| {
         Item::Map(
             "tags".into(),
-            settings
-                .tags
-                .iter()
+            tags.iter()
                 .map(|(k, v)| attr(&string(k), string(v)))
                 .collect(),
         )

@@ -69,6 +69,7 @@ locals {
     Version = "2012-10-17"
     Statement = [merge(
       {
+        Sid       = "IrsaPodRole"
         Effect    = "Allow"
         Principal = { AWS = var.trusted_role_arn }
         Action    = "sts:AssumeRole"

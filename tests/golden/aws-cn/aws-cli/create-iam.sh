@@ -50,6 +50,7 @@ ensure_role 111122223333 data-etl / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaWebIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF"
@@ -86,6 +87,7 @@ ensure_role 111122223333 data-loader / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaPodRole",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws-cn:iam::111122223333:role/data-etl"

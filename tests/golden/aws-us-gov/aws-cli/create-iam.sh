@@ -50,6 +50,7 @@ ensure_role 111122223333 mission-api / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaWebIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws-us-gov:iam::111122223333:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
@@ -86,6 +87,7 @@ ensure_role 111122223333 mission-ops / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaPodRole",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws-us-gov:iam::111122223333:role/mission-api"

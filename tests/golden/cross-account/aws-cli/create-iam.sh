@@ -50,6 +50,7 @@ ensure_role 111122223333 payments-api /irsa/ 7200 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaWebIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
@@ -91,6 +92,7 @@ ensure_role 444455556666 payments-deploy / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaPodRole",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::111122223333:role/irsa/payments-api"
@@ -129,6 +131,7 @@ ensure_role 111122223333 payments-audit / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaPodRole",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::111122223333:role/irsa/payments-api"

@@ -50,6 +50,7 @@ ensure_role 111122223333 lab-runner / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaWebIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws:iam::111122223333:oidc-provider/irsa-discovery.example.com/clusters/lab"

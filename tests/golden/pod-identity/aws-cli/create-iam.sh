@@ -46,6 +46,7 @@ ensure_role 111122223333 payments-api / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaPodIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Service": "pods.eks.amazonaws.com"
@@ -87,6 +88,7 @@ ensure_role 444455556666 payments-deploy / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaPodRole",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::111122223333:role/payments-api"

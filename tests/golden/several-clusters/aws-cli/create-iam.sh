@@ -54,6 +54,7 @@ ensure_role 111122223333 payments-api / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaWebIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
@@ -67,6 +68,7 @@ ensure_role 111122223333 payments-api / 3600 "$(cat <<'POLICY'
       }
     },
     {
+      "Sid": "IrsaWebIdentity2",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210"

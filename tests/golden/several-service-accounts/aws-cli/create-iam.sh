@@ -50,6 +50,7 @@ ensure_role 111122223333 shop-app / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaWebIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/5E1F9A2B3C4D5E6F708192A3B4C5D6E7"
@@ -90,6 +91,7 @@ ensure_role 111122223333 shop-reader / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaPodRole",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::111122223333:role/shop-app"

@@ -50,6 +50,7 @@ ensure_role 111122223333 build-runner / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaWebIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
@@ -63,6 +64,7 @@ ensure_role 111122223333 build-runner / 3600 "$(cat <<'POLICY'
       }
     },
     {
+      "Sid": "IrsaWebIdentityPattern1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"

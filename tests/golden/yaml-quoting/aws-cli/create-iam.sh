@@ -50,6 +50,7 @@ ensure_role 011122223333 quoting / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaWebIdentity1",
       "Effect": "Allow",
       "Principal": {
         "Federated": "arn:aws:iam::011122223333:oidc-provider/oidc.eks.ap-southeast-2.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"
@@ -89,6 +90,7 @@ ensure_role 011122223333 null / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
+      "Sid": "IrsaPodRole",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::011122223333:role/quoting"

@@ -32,6 +32,7 @@ resource "aws_iam_role" "pod" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaWebIdentity1",
           "Effect": "Allow",
           "Principal": {
             "Federated": "arn:aws-us-gov:iam::111122223333:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
@@ -77,6 +78,7 @@ resource "aws_iam_role" "target_ops" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaPodRole",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws-us-gov:iam::111122223333:role/mission-api"

@@ -32,6 +32,7 @@ resource "aws_iam_role" "pod" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaWebIdentity1",
           "Effect": "Allow",
           "Principal": {
             "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
@@ -92,6 +93,7 @@ resource "aws_iam_role" "target_deploy" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaPodRole",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws:iam::111122223333:role/payments-api"

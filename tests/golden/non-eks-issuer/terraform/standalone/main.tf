@@ -32,6 +32,7 @@ resource "aws_iam_role" "pod" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaWebIdentity1",
           "Effect": "Allow",
           "Principal": {
             "Federated": "arn:aws:iam::111122223333:oidc-provider/irsa-discovery.example.com/clusters/lab"

@@ -20,6 +20,7 @@ resource "aws_iam_role" "pod" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaPodIdentity1",
           "Effect": "Allow",
           "Principal": {
             "Service": "pods.eks.amazonaws.com"
@@ -83,6 +84,7 @@ resource "aws_iam_role" "target_deploy" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaPodRole",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws:iam::111122223333:role/payments-api"

@@ -32,6 +32,7 @@ resource "aws_iam_role" "pod" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaWebIdentity1",
           "Effect": "Allow",
           "Principal": {
             "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/5E1F9A2B3C4D5E6F708192A3B4C5D6E7"
@@ -81,6 +82,7 @@ resource "aws_iam_role" "target_reader" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaPodRole",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws:iam::111122223333:role/shop-app"

@@ -32,6 +32,7 @@ resource "aws_iam_role" "pod" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaWebIdentity1",
           "Effect": "Allow",
           "Principal": {
             "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90"

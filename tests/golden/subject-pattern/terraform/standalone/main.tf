@@ -32,6 +32,7 @@ resource "aws_iam_role" "pod" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaWebIdentity1",
           "Effect": "Allow",
           "Principal": {
             "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
@@ -45,6 +46,7 @@ resource "aws_iam_role" "pod" {
           }
         },
         {
+          "Sid": "IrsaWebIdentityPattern1",
           "Effect": "Allow",
           "Principal": {
             "Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"

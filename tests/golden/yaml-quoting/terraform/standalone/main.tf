@@ -32,6 +32,7 @@ resource "aws_iam_role" "pod" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaWebIdentity1",
           "Effect": "Allow",
           "Principal": {
             "Federated": "arn:aws:iam::011122223333:oidc-provider/oidc.eks.ap-southeast-2.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"
@@ -80,6 +81,7 @@ resource "aws_iam_role" "target_no" {
       "Version": "2012-10-17",
       "Statement": [
         {
+          "Sid": "IrsaPodRole",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws:iam::011122223333:role/quoting"
