@@ -31,13 +31,10 @@ impl PolicyDocument {
     }
 
     /// The document as a tree in the order of its JSON text, for templates that embed it
-    /// (CloudFormation, eksctl).
+    /// (CloudFormation, eksctl). Read back from its own JSON so that one serializer owns
+    /// the grammar; the text is always valid JSON, so the tree is never empty.
     pub fn to_node(&self) -> Node {
-        let statements = self.statement.iter().map(Statement::to_node).collect();
-        Node::Map(vec![
-            ("Version".to_owned(), Node::Str(self.version.to_owned())),
-            ("Statement".to_owned(), Node::Seq(statements)),
-        ])
+        crate::node::parse(&self.to_pretty_json()).unwrap_or(Node::Null)
     }
 
     /// The length IAM checks against its quotas: the JSON without any whitespace.
@@ -109,59 +106,6 @@ pub struct Statement {
 }
 
 impl Statement {
-    fn to_node(&self) -> Node {
-        let strings = |v: &OneOrMany<String>| match v {
-            OneOrMany::One(s) => Node::Str(s.clone()),
-            OneOrMany::Many(list) => Node::Seq(list.iter().cloned().map(Node::Str).collect()),
-        };
-        let mut out = Vec::new();
-        let mut put = |key: &str, node: Node| out.push((key.to_owned(), node));
-        if let Some(sid) = &self.sid {
-            put("Sid", Node::Str(sid.clone()));
-        }
-        let effect = match self.effect {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        };
-        put("Effect", Node::Str(effect.to_owned()));
-        if let Some(principal) = &self.principal {
-            let (key, value) = match principal {
-                Principal::Federated(v) => ("Federated", v),
-                Principal::Aws(v) => ("AWS", v),
-                Principal::Service(v) => ("Service", v),
-            };
-            put(
-                "Principal",
-                Node::Map(vec![(key.to_owned(), Node::Str(value.clone()))]),
-            );
-        }
-        let lists = [
-            ("Action", &self.action),
-            ("NotAction", &self.not_action),
-            ("Resource", &self.resource),
-            ("NotResource", &self.not_resource),
-        ];
-        for (key, value) in lists {
-            if let Some(value) = value {
-                put(key, strings(value));
-            }
-        }
-        if !self.condition.is_empty() {
-            let operators = self.condition.iter().map(|(operator, keys)| {
-                let keys = keys.iter().map(|(key, values)| {
-                    let values = match values {
-                        OneOrMany::One(v) => value_node(v),
-                        OneOrMany::Many(list) => Node::Seq(list.iter().map(value_node).collect()),
-                    };
-                    (key.clone(), values)
-                });
-                (operator.clone(), Node::Map(keys.collect()))
-            });
-            put("Condition", Node::Map(operators.collect()));
-        }
-        Node::Map(out)
-    }
-
     /// An Allow statement with only an action, to be completed by the caller.
     pub fn allow(action: &str) -> Self {
         Self {
@@ -187,22 +131,3 @@ impl Statement {
     }
 }
 
-/// A condition value as a tree. Condition values are scalars (strings, numbers, booleans).
-fn value_node(value: &Value) -> Node {
-    match value {
-        Value::Null => Node::Null,
-        Value::Bool(b) => Node::Bool(*b),
-        Value::Number(n) => n
-            .as_i64()
-            .map(|i| Node::Int(i128::from(i)))
-            .or_else(|| n.as_f64().map(Node::Float))
-            .unwrap_or(Node::Null),
-        Value::String(s) => Node::Str(s.clone()),
-        Value::Array(list) => Node::Seq(list.iter().map(value_node).collect()),
-        Value::Object(map) => Node::Map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), value_node(v)))
-                .collect(),
-        ),
-    }
-}
