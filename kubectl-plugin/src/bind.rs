@@ -2,6 +2,7 @@
 //! server-side apply, one request per object, and says what the AWS side still needs.
 
 use crate::api::{self, Api, ApiError, ApplyOptions, Change};
+use crate::aws::AwsArgs;
 use crate::context::{Context, ContextArgs};
 use crate::input::{Defaults, SpecInput};
 use crate::printer::{self, Format};
@@ -55,6 +56,13 @@ pub struct Args {
     /// Also write the whole bundle (IAM policies, scripts, Terraform, ...) under DIR
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+    /// Also create or update the IAM side first (OIDC provider, pod role, target roles)
+    /// with the AWS SDK's default credentials; irsa's trust statements are merged into
+    /// existing roles, never anything else replaced
+    #[arg(long)]
+    iam: bool,
+    #[command(flatten)]
+    aws: AwsArgs,
 }
 
 pub async fn run(mut args: Args) -> Result<Outcome, Error> {
@@ -65,7 +73,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         }
     }
     let defaults = defaults(&args, &context).await?;
-    let bundle = args.input.bundle(&defaults)?;
+    let (bundle, plan) = args.input.bundle_and_plan(&defaults)?;
     printer::diagnostics(&bundle.diagnostics, &mut std::io::stderr());
     if bundle.has_errors() {
         if bundle.diagnostics.iter().any(|d| d.field == "account") {
@@ -83,6 +91,10 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
                 objects::text(sa, "/metadata/namespace")
             )));
         }
+    }
+    // IAM first: the role must exist before pods use it.
+    if let Some(plan) = plan.as_ref().filter(|_| args.iam) {
+        iam_side(plan, &args).await?;
     }
     if args.dry_run == DryRun::Client {
         print!("{}", render(&objects, args.output.unwrap_or(Format::Yaml)));
@@ -171,8 +183,31 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
     }
     sdk_warnings(&objects, &applied);
     restart(&context.api, &args, &waiting, &stale, &applied).await?;
-    iam_note(&bundle, args.out_dir.is_some());
+    if !args.iam {
+        iam_note(&bundle, args.out_dir.is_some());
+    }
     Ok(Outcome::Done)
+}
+
+/// `--iam`: reads the IAM side, then creates or updates it, or shows what a dry run would
+/// change. Its lines go to stdout with the objects' lines, to stderr when stdout carries
+/// the objects themselves.
+async fn iam_side(plan: &irsa_core::Plan, args: &Args) -> Result<(), Error> {
+    let model = &plan.iam;
+    let accounts: Vec<&str> = model.accounts().iter().map(|a| a.id).collect();
+    let aws = args.aws.connect(&accounts, plan.region()).await?;
+    let changes = crate::iam::plan(model, &aws, plan.spec.trust_policy_quota).await?;
+    let mut out: Box<dyn std::io::Write> =
+        if args.output.is_some() || args.dry_run == DryRun::Client {
+            Box::new(std::io::stderr())
+        } else {
+            Box::new(std::io::stdout())
+        };
+    if args.dry_run != DryRun::None {
+        crate::iam::print_dry_run(&changes, &mut out);
+        return Ok(());
+    }
+    crate::iam::apply(&changes, &aws, &mut out).await
 }
 
 /// The containers of the wired workloads, as the server merged them, where some AWS SDK

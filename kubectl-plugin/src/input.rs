@@ -163,6 +163,24 @@ impl SpecInput {
             None => irsa_core::generate_node(&self.flags_node(defaults)?),
         })
     }
+
+    /// The bundle, and the plan it was rendered from when it has no errors (`bind --iam`
+    /// applies its IAM model). The spec is read once.
+    pub fn bundle_and_plan(
+        &self,
+        defaults: &Defaults,
+    ) -> Result<(irsa_core::Bundle, Option<irsa_core::Plan>), Error> {
+        Ok(match self.file_text()? {
+            Some(text) => (irsa_core::generate(&text), irsa_core::plan(&text).ok()),
+            None => {
+                let node = self.flags_node(defaults)?;
+                (
+                    irsa_core::generate_node(&node),
+                    irsa_core::plan_node(&node).ok(),
+                )
+            }
+        })
+    }
 }
 
 pub fn read_spec(path: &str) -> Result<String, Error> {

@@ -3,16 +3,19 @@
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the input is invalid (diagnostics on
 //! stderr), 2 usage error, 3 a file could not be read or written, 4 `audit` found a high
-//! or critical problem or `doctor` a failing check, 5 the cluster could not be reached or
-//! refused a request, 6 `bind` refused to change what another owner set.
+//! or critical problem or `doctor` a failing check, 5 the cluster or AWS could not be reached
+//! or refused a request, 6 `bind` refused to change what another owner set.
 
 mod api;
 mod audit;
+mod aws;
 mod bind;
 mod cluster_audit;
 mod context;
+mod diff;
 mod doctor;
 mod generate;
+mod iam;
 mod input;
 mod inventory;
 mod pods;
@@ -30,7 +33,7 @@ use std::process::ExitCode;
     version,
     about = "Let pods on Amazon EKS act as AWS IAM roles, without a stored secret",
     long_about = "Let pods on Amazon EKS act as AWS IAM roles, without a stored secret.\n\nFrom a spec of a few lines (cluster issuer, namespace/service account, pod role, roles to chain into) irsa writes the IAM trust and permissions policies, the annotated ServiceAccount, an AWS config file with one profile per role, its ConfigMap and the workload wiring.",
-    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage error, 3 file error, 4 audit finding (high or critical) or doctor failure, 5 cluster error, 6 refused (needs --overwrite, --force-conflicts or --allow-default-service-account)."
+    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage error, 3 file error, 4 audit finding (high or critical) or doctor failure, 5 cluster or AWS error, 6 refused (needs --overwrite, --force-conflicts or --allow-default-service-account)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -81,6 +84,8 @@ pub enum Error {
     #[error("{0}")]
     Cluster(String),
     #[error("{0}")]
+    Aws(String),
+    #[error("{0}")]
     Refused(String),
 }
 
@@ -124,7 +129,7 @@ pub fn main() -> ExitCode {
         Err(err) => {
             eprintln!("error: {err}");
             ExitCode::from(match err {
-                Error::Cluster(_) => 5,
+                Error::Cluster(_) | Error::Aws(_) => 5,
                 Error::Refused(_) => 6,
                 _ => 3,
             })

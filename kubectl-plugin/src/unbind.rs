@@ -3,11 +3,14 @@
 //! fields only that manager set; fields other managers share or own stay.
 
 use crate::api::{self, Api, ApplyOptions, FIELD_MANAGER, Resource};
+use crate::aws::AwsArgs;
 use crate::bind::{DryRun, cluster};
 use crate::context::ContextArgs;
 use crate::inventory;
 use crate::{Error, Outcome};
+use irsa_core::arn::RoleArn;
 use irsa_core::cluster::{Inventory, objects};
+use irsa_core::render::kubernetes::CONFIG_KEY;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -24,6 +27,21 @@ pub struct Args {
     /// `client` sends no change, `server` sends dryRun=All
     #[arg(long, value_enum, default_value = "none", num_args = 0..=1, require_equals = true, default_missing_value = "client")]
     dry_run: DryRun,
+    /// Also take irsa's statements out of the roles' trust policies, and delete the roles
+    /// bind --iam created that nothing else uses
+    #[arg(long)]
+    iam: bool,
+    #[command(flatten)]
+    aws: AwsArgs,
+}
+
+/// The roles an unbound service account used: its pod role and the targets its AWS config
+/// chains into.
+#[derive(Debug)]
+struct Released {
+    sub: String,
+    pod_role: Option<RoleArn>,
+    targets: Vec<RoleArn>,
 }
 
 /// Whether bind's field manager applied fields of this object.
@@ -41,6 +59,7 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     let context = args.context.connect().await?;
     // One read of each namespace: a service account's objects are its own.
     let mut namespaces: BTreeMap<&str, Inventory> = BTreeMap::new();
+    let mut released = Vec::new();
     for sa in &args.service_accounts {
         let (ns, name) = sa
             .split_once('/')
@@ -52,10 +71,87 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
             namespaces.insert(ns, inventory);
         }
         if let Some(inventory) = namespaces.get(ns) {
+            released.push(roles_of(inventory, ns, name));
             unbind(&context.api, inventory, ns, name, args.dry_run).await?;
         }
     }
+    if args.iam {
+        release_iam(&context.api, &args, &released).await?;
+    }
     Ok(Outcome::Done)
+}
+
+fn roles_of(inventory: &Inventory, ns: &str, name: &str) -> Released {
+    let pod_role = inventory
+        .service_account(ns, name)
+        .and_then(|sa| RoleArn::parse(objects::role_annotation(sa)).ok());
+    let config = inventory
+        .config_map_of(ns, name)
+        .map(|c| objects::text(c, &format!("/data/{CONFIG_KEY}")))
+        .unwrap_or_default();
+    let targets = irsa_core::profiles::read(config)
+        .iter()
+        .filter(|p| !p.is_web_identity())
+        .filter_map(|p| RoleArn::parse(p.role_arn()?).ok())
+        .collect();
+    Released {
+        sub: format!("system:serviceaccount:{ns}:{name}"),
+        pod_role,
+        targets,
+    }
+}
+
+/// `--iam`: each pod role loses the unbound service accounts; one that no ServiceAccount
+/// of the cluster uses any more is released whole, with the targets it chained into.
+async fn release_iam(api: &Api, args: &Args, released: &[Released]) -> Result<(), Error> {
+    let unbound: Vec<&str> = released.iter().map(|r| r.sub.as_str()).collect();
+    let all = api
+        .list(api::SERVICE_ACCOUNT, None, None, None)
+        .await
+        .map_err(cluster)?
+        .items;
+    let users = |arn: &RoleArn| {
+        all.iter()
+            .filter(|sa| {
+                let sub = format!(
+                    "system:serviceaccount:{}:{}",
+                    objects::namespace(sa),
+                    objects::name(sa)
+                );
+                !unbound.contains(&sub.as_str())
+                    && RoleArn::parse(objects::role_annotation(sa)).is_ok_and(|a| a.same_role(arn))
+            })
+            .count()
+    };
+    // (role, the subject leaving it, whether other ServiceAccounts still use it)
+    let mut roles: Vec<(&RoleArn, Option<&str>, bool)> = Vec::new();
+    for r in released {
+        let Some(pod) = &r.pod_role else {
+            continue;
+        };
+        let shared = users(pod) > 0;
+        roles.push((pod, Some(&r.sub), shared));
+        if !shared {
+            roles.extend(r.targets.iter().map(|t| (t, None, false)));
+        }
+    }
+    let mut accounts: Vec<&str> = roles
+        .iter()
+        .map(|(arn, _, _)| arn.account.as_str())
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let aws = args.aws.connect(&accounts, None).await?;
+    let mut changes = Vec::new();
+    for (arn, sub, shared) in roles {
+        let iam = aws.iam(&arn.account)?;
+        changes.push(crate::iam::release(iam, &arn.account, &arn.name, sub, shared).await?);
+    }
+    if args.dry_run != DryRun::None {
+        crate::iam::print_dry_run(&changes, &mut std::io::stdout());
+        return Ok(());
+    }
+    crate::iam::apply(&changes, &aws, &mut std::io::stdout()).await
 }
 
 /// Workloads of other service accounts in `ns` that mount the ConfigMap `config_map`.

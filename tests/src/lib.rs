@@ -6,5 +6,6 @@ pub mod aws;
 pub mod evaluator;
 pub mod fake_kube;
 pub mod golden;
+pub mod iam_proxy;
 pub mod pod;
 pub mod tools;

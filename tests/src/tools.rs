@@ -29,6 +29,11 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Self {
+        Self::start_in("123456789012")
+    }
+
+    /// A moto server whose default account (its credentials' account) is `account`.
+    pub fn start_in(account: &str) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -36,6 +41,7 @@ impl Moto {
         let child = Command::new(venv_tool("moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .env("MOTO_ACCOUNT_ID", account)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

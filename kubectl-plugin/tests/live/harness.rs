@@ -66,10 +66,16 @@ impl Cluster {
 
     /// Runs `kubectl-irsa ARGS` with KUBECONFIG pointing at the fake.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    /// [`Cluster::run`] with more environment (AWS credentials and endpoint, say).
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output: Output = Command::new(BIN)
             .args(args)
             .env("KUBECONFIG", self.kubeconfig())
             .env("HOME", self.dir.path())
+            .envs(env.iter().copied())
             .output()
             .expect("run kubectl-irsa");
         Run {

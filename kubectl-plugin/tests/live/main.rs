@@ -4,6 +4,7 @@
 mod bind;
 mod context;
 mod harness;
+mod iam;
 mod profiles;
 mod report;
 mod unbind;

@@ -69,7 +69,7 @@ locals {
     Version = "2012-10-17"
     Statement = [merge(
       {
-        Sid       = "IrsaPodRole"
+        Sid       = "IrsaPodRole1"
         Effect    = "Allow"
         Principal = { AWS = var.trusted_role_arn }
         Action    = "sts:AssumeRole"

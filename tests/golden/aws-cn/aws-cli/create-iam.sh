@@ -87,7 +87,7 @@ ensure_role 111122223333 data-loader / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "IrsaPodRole",
+      "Sid": "IrsaPodRole1",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws-cn:iam::111122223333:role/data-etl"

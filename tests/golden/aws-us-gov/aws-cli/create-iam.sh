@@ -87,7 +87,7 @@ ensure_role 111122223333 mission-ops / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "IrsaPodRole",
+      "Sid": "IrsaPodRole1",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws-us-gov:iam::111122223333:role/mission-api"

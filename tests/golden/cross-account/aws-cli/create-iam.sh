@@ -92,7 +92,7 @@ ensure_role 444455556666 payments-deploy / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "IrsaPodRole",
+      "Sid": "IrsaPodRole1",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::111122223333:role/irsa/payments-api"
@@ -131,7 +131,7 @@ ensure_role 111122223333 payments-audit / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "IrsaPodRole",
+      "Sid": "IrsaPodRole1",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::111122223333:role/irsa/payments-api"

@@ -88,7 +88,7 @@ ensure_role 444455556666 payments-deploy / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "IrsaPodRole",
+      "Sid": "IrsaPodRole1",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::111122223333:role/payments-api"

@@ -90,7 +90,7 @@ ensure_role 011122223333 null / 3600 "$(cat <<'POLICY'
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "IrsaPodRole",
+      "Sid": "IrsaPodRole1",
       "Effect": "Allow",
       "Principal": {
         "AWS": "arn:aws:iam::011122223333:role/quoting"

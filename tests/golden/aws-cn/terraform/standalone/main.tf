@@ -78,7 +78,7 @@ resource "aws_iam_role" "target_loader" {
       "Version": "2012-10-17",
       "Statement": [
         {
-          "Sid": "IrsaPodRole",
+          "Sid": "IrsaPodRole1",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws-cn:iam::111122223333:role/data-etl"

@@ -101,7 +101,7 @@ resource "aws_iam_role" "target_deploy" {
       "Version": "2012-10-17",
       "Statement": [
         {
-          "Sid": "IrsaPodRole",
+          "Sid": "IrsaPodRole1",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws:iam::111122223333:role/irsa/payments-api"
@@ -150,7 +150,7 @@ resource "aws_iam_role" "target_audit" {
       "Version": "2012-10-17",
       "Statement": [
         {
-          "Sid": "IrsaPodRole",
+          "Sid": "IrsaPodRole1",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws:iam::111122223333:role/irsa/payments-api"

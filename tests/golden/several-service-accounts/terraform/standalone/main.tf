@@ -82,7 +82,7 @@ resource "aws_iam_role" "target_reader" {
       "Version": "2012-10-17",
       "Statement": [
         {
-          "Sid": "IrsaPodRole",
+          "Sid": "IrsaPodRole1",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws:iam::111122223333:role/shop-app"

@@ -81,7 +81,7 @@ resource "aws_iam_role" "target_no" {
       "Version": "2012-10-17",
       "Statement": [
         {
-          "Sid": "IrsaPodRole",
+          "Sid": "IrsaPodRole1",
           "Effect": "Allow",
           "Principal": {
             "AWS": "arn:aws:iam::011122223333:role/quoting"

@@ -8,6 +8,9 @@ use crate::eks;
 use crate::policy::{OneOrMany, PolicyDocument, Principal, Statement};
 use crate::spec::{RoleSettings, Spec, Target, defaults};
 
+mod merge;
+pub use merge::LiveTrust;
+
 /// Name of the inline policy irsa puts on each role.
 pub const INLINE_POLICY_NAME: &str = "irsa";
 /// The service principal of EKS Pod Identity.
@@ -295,7 +298,7 @@ fn pod_permissions(spec: &Spec, targets: &[(Target, RoleArn)]) -> Option<PolicyD
 /// A target role's trust: the pod role may assume it, with the external ID when one is set.
 fn target_trust(pod_role: &RoleArn, external_id: Option<&str>) -> PolicyDocument {
     let mut statement = Statement::allow("sts:AssumeRole");
-    statement.sid = Some(format!("{SID_PREFIX}PodRole"));
+    statement.sid = Some(format!("{SID_PREFIX}PodRole1"));
     statement.principal = Some(Principal::Aws(pod_role.to_string()));
     if let Some(id) = external_id {
         statement = statement.with_condition("StringEquals", "sts:ExternalId", vec![id.to_owned()]);

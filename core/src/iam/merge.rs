@@ -1,0 +1,395 @@
+//! irsa's trust statements in a role's live trust policy: merged in, and taken out again.
+//! A statement whose `Sid` starts with [`SID_PREFIX`] is irsa's; every other statement is
+//! another owner's and stays exactly as IAM returned it, in its place.
+
+use super::SID_PREFIX;
+use crate::policy::PolicyDocument;
+use serde_json::Value;
+
+/// A trust policy as IAM holds it, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveTrust(Value);
+
+impl LiveTrust {
+    /// Reads a trust policy as `GetRole` returns it, once URL-decoded.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| format!("the trust policy is not JSON: {e}"))?;
+        match value.get("Statement") {
+            Some(Value::Array(_) | Value::Object(_)) => Ok(LiveTrust(value)),
+            _ => Err("the trust policy has no `Statement`".to_owned()),
+        }
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+
+    /// The statements, a single object read as a list of one.
+    pub fn statements(&self) -> Vec<&Value> {
+        match self.0.get("Statement") {
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(other) => vec![other],
+            None => Vec::new(),
+        }
+    }
+
+    /// How many statements are irsa's.
+    pub fn ours(&self) -> usize {
+        self.statements().into_iter().filter(|s| is_ours(s)).count()
+    }
+
+    /// Every statement that is not irsa's.
+    pub fn others(&self) -> usize {
+        self.statements().len() - self.ours()
+    }
+
+    /// This policy with the statements of `ours` merged in. An irsa statement of the
+    /// live policy in the same slot as one of `ours` (same kind, principal and conditions
+    /// but `sub`) is replaced by it, its subjects kept: another bind of the same role for
+    /// another service account adds to the trust, never takes away (`unbind --iam`
+    /// does). Ours take the place of the first statement they replace, or go last; irsa's
+    /// statements are then numbered again per kind, since IAM wants unique `Sid`s.
+    pub fn merged(&self, ours: &PolicyDocument) -> LiveTrust {
+        let mut ours: Vec<(Value, bool)> = ours
+            .statement
+            .iter()
+            .filter_map(|s| serde_json::to_value(s).ok())
+            .map(|s| (s, false))
+            .collect();
+        // Each live statement, or the index of the statement of ours that takes its place.
+        let mut slots: Vec<Result<Value, usize>> = Vec::new();
+        for statement in self.statements() {
+            let slot = ours
+                .iter_mut()
+                .enumerate()
+                .find(|(_, (o, _))| is_ours(statement) && same_slot(o, statement));
+            match slot {
+                Some((n, (mine, placed))) => {
+                    add_subjects(mine, statement);
+                    if !*placed {
+                        *placed = true;
+                        slots.push(Err(n));
+                    }
+                }
+                None => slots.push(Ok(statement.clone())),
+            }
+        }
+        let unplaced = ours.iter().enumerate().filter(|(_, (_, placed))| !placed);
+        slots.extend(unplaced.map(|(n, _)| Err(n)).collect::<Vec<_>>());
+        let statements = slots
+            .into_iter()
+            .filter_map(|slot| match slot {
+                Ok(statement) => Some(statement),
+                Err(n) => ours.get(n).map(|(o, _)| o.clone()),
+            })
+            .collect();
+        self.with_statements(statements).numbered()
+    }
+
+    /// irsa's statements numbered 1, 2, … per kind, in their order.
+    fn numbered(mut self) -> LiveTrust {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        if let Some(Value::Array(list)) = self.0.get_mut("Statement") {
+            for statement in list.iter_mut().filter(|s| is_ours(s)) {
+                let kind = kind(statement).to_owned();
+                let n = match counts.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n
+                    }
+                    None => {
+                        counts.push((kind.clone(), 1));
+                        1
+                    }
+                };
+                statement["Sid"] = Value::String(format!("{kind}{n}"));
+            }
+        }
+        self
+    }
+
+    /// This policy without irsa's statements.
+    pub fn without_ours(&self) -> LiveTrust {
+        let others = self
+            .statements()
+            .into_iter()
+            .filter(|s| !is_ours(s))
+            .cloned()
+            .collect();
+        self.with_statements(others)
+    }
+
+    /// This policy with the service account whose token carries `sub` taken out of irsa's
+    /// statements; a statement of irsa's left trusting nobody goes.
+    pub fn without_subject(&self, sub: &str) -> LiveTrust {
+        let mut out = Vec::new();
+        for statement in self.statements() {
+            if !is_ours(statement) {
+                out.push(statement.clone());
+                continue;
+            }
+            let mut statement = statement.clone();
+            let mut emptied = false;
+            if let Some(operators) = statement
+                .get_mut("Condition")
+                .and_then(Value::as_object_mut)
+            {
+                for keys in operators.values_mut().filter_map(Value::as_object_mut) {
+                    for (_, values) in keys.iter_mut().filter(|(k, _)| k.ends_with(":sub")) {
+                        let kept: Vec<Value> = match &*values {
+                            Value::Array(list) => {
+                                list.iter().filter(|v| *v != sub).cloned().collect()
+                            }
+                            one if one == sub => Vec::new(),
+                            one => vec![one.clone()],
+                        };
+                        emptied |= kept.is_empty();
+                        *values = match kept.len() {
+                            1 => kept.into_iter().next().unwrap_or(Value::Null),
+                            _ => Value::Array(kept),
+                        };
+                    }
+                }
+            }
+            if !emptied {
+                out.push(statement);
+            }
+        }
+        self.with_statements(out)
+    }
+
+    fn with_statements(&self, statements: Vec<Value>) -> LiveTrust {
+        let mut value = self.0.clone();
+        if let Some(map) = value.as_object_mut() {
+            map.insert("Statement".to_owned(), Value::Array(statements));
+        }
+        LiveTrust(value)
+    }
+
+    /// The document as IAM takes it: compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_default()
+    }
+
+    /// The length IAM checks against the trust-policy quota: the JSON without whitespace.
+    pub fn quota_size(&self) -> usize {
+        self.to_json()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+    }
+}
+
+/// The document irsa writes, as a [`LiveTrust`] (a role irsa creates).
+impl From<&PolicyDocument> for LiveTrust {
+    fn from(doc: &PolicyDocument) -> Self {
+        LiveTrust(serde_json::to_value(doc).unwrap_or(Value::Null))
+    }
+}
+
+/// The `Sid` without its number: `IrsaWebIdentity`, `IrsaPodRole`, …
+fn kind(statement: &Value) -> &str {
+    let sid = statement
+        .get("Sid")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    sid.trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+/// Whether two statements of irsa's grant the same thing but, maybe, to other subjects.
+fn same_slot(a: &Value, b: &Value) -> bool {
+    let rest = |s: &Value| {
+        let mut s = s.clone();
+        if let Some(map) = s.as_object_mut() {
+            map.remove("Sid");
+        }
+        for keys in s
+            .get_mut("Condition")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flat_map(|ops| ops.values_mut())
+            .filter_map(Value::as_object_mut)
+        {
+            keys.retain(|k, _| !k.ends_with(":sub"));
+        }
+        s
+    };
+    kind(a) == kind(b) && rest(a) == rest(b)
+}
+
+/// Adds the `sub` values of `from` that `to` lacks, after its own.
+fn add_subjects(to: &mut Value, from: &Value) {
+    let Some(operators) = to.get_mut("Condition").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (operator, keys) in operators.iter_mut() {
+        let Some(keys) = keys.as_object_mut() else {
+            continue;
+        };
+        for (key, values) in keys.iter_mut().filter(|(k, _)| k.ends_with(":sub")) {
+            let theirs = from
+                .pointer(&format!("/Condition/{operator}"))
+                .and_then(|o| o.get(key.as_str()));
+            let mut list = as_list(values);
+            for value in theirs.map(as_list).unwrap_or_default() {
+                if !list.contains(&value) {
+                    list.push(value);
+                }
+            }
+            *values = if list.len() == 1 {
+                list.remove(0)
+            } else {
+                Value::Array(list)
+            };
+        }
+    }
+}
+
+fn as_list(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Array(list) => list.clone(),
+        one => vec![one.clone()],
+    }
+}
+
+fn is_ours(statement: &Value) -> bool {
+    statement
+        .get("Sid")
+        .and_then(Value::as_str)
+        .is_some_and(|sid| sid.starts_with(SID_PREFIX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Principal, Statement};
+
+    fn ours() -> PolicyDocument {
+        let mut s = Statement::allow("sts:AssumeRole");
+        s.sid = Some("IrsaPodRole1".to_owned());
+        s.principal = Some(Principal::Aws(
+            "arn:aws:iam::111122223333:role/pod".to_owned(),
+        ));
+        PolicyDocument::new(vec![s])
+    }
+
+    const FOREIGN: &str = r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"Ci","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":"sts:AssumeRole"},
+        {"Sid":"IrsaPodRole1","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/pod"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"old"}}},
+        {"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+    #[test]
+    fn merging_replaces_only_irsas_statements_in_place() {
+        let live = LiveTrust::parse(FOREIGN).unwrap();
+        assert_eq!((live.ours(), live.others()), (1, 2));
+        let merged = live.merged(&ours());
+        let statements = merged.statements();
+        // The old statement trusts the pod role with another external ID: another
+        // binding's, kept; ours is added and numbered after it.
+        assert_eq!(statements.len(), 4);
+        assert_eq!(statements[0]["Sid"], "Ci");
+        assert_eq!(
+            statements[1]["Condition"]["StringEquals"]["sts:ExternalId"],
+            "old"
+        );
+        assert_eq!(statements[3]["Sid"], "IrsaPodRole2");
+        // Merging again changes nothing: a rerun sends no write.
+        assert_eq!(merged.merged(&ours()), merged);
+        // The same statement is replaced where it stands.
+        let again = LiveTrust::parse(&merged.without_ours().to_json())
+            .unwrap()
+            .merged(&ours());
+        assert_eq!(again.statements()[2]["Sid"], "IrsaPodRole1");
+    }
+
+    #[test]
+    fn another_bind_of_the_role_adds_its_subject_and_keeps_the_others() {
+        let web = |subs: &[&str]| {
+            let mut s = Statement::allow("sts:AssumeRoleWithWebIdentity")
+                .with_condition(
+                    "StringEquals",
+                    "i:aud",
+                    vec!["sts.amazonaws.com".to_owned()],
+                )
+                .with_condition(
+                    "StringEquals",
+                    "i:sub",
+                    subs.iter().map(|s| s.to_string()).collect(),
+                );
+            s.sid = Some("IrsaWebIdentity1".to_owned());
+            s.principal = Some(Principal::Federated(
+                "arn:aws:iam::1:oidc-provider/i".to_owned(),
+            ));
+            PolicyDocument::new(vec![s])
+        };
+        let live = LiveTrust::from(&web(&["system:serviceaccount:a:api"]));
+        let merged = live.merged(&web(&["system:serviceaccount:a:worker"]));
+        assert_eq!(merged.statements().len(), 1);
+        assert_eq!(
+            merged.statements()[0]["Condition"]["StringEquals"]["i:sub"],
+            serde_json::json!([
+                "system:serviceaccount:a:worker",
+                "system:serviceaccount:a:api"
+            ])
+        );
+        assert_eq!(
+            merged.merged(&web(&["system:serviceaccount:a:worker"])),
+            merged
+        );
+    }
+
+    #[test]
+    fn a_policy_without_irsas_statements_gets_them_last() {
+        let live = LiveTrust::parse(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}"#,
+        )
+        .unwrap();
+        let merged = live.merged(&ours());
+        assert_eq!(merged.statements().len(), 2);
+        assert_eq!(merged.statements()[1]["Sid"], "IrsaPodRole1");
+        assert_eq!(merged.without_ours().statements().len(), 1);
+    }
+
+    #[test]
+    fn taking_irsas_statements_out_keeps_every_other() {
+        let live = LiveTrust::parse(FOREIGN).unwrap();
+        let rest = live.without_ours();
+        assert_eq!(rest.ours(), 0);
+        assert_eq!(rest.others(), 2);
+    }
+
+    #[test]
+    fn one_service_account_leaves_irsas_statements_and_the_rest_stay() {
+        let live = LiveTrust::parse(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"IrsaWebIdentity1","Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"i:aud":"sts.amazonaws.com","i:sub":["system:serviceaccount:a:x","system:serviceaccount:a:y"]}}},
+            {"Sid":"IrsaWebIdentity2","Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"j:aud":"sts.amazonaws.com","j:sub":"system:serviceaccount:a:x"}}},
+            {"Sid":"Other","Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"i:sub":"system:serviceaccount:a:x"}}}]}"#,
+        )
+        .unwrap();
+        let rest = live.without_subject("system:serviceaccount:a:x");
+        let statements = rest.statements();
+        assert_eq!(statements.len(), 2);
+        assert_eq!(
+            statements[0]["Condition"]["StringEquals"]["i:sub"],
+            "system:serviceaccount:a:y"
+        );
+        // Another owner's statement naming the same account is theirs to change.
+        assert_eq!(statements[1]["Sid"], "Other");
+    }
+
+    #[test]
+    fn what_is_not_a_policy_is_refused() {
+        assert!(LiveTrust::parse("{").is_err());
+        assert!(LiveTrust::parse("{\"Version\":\"2012-10-17\"}").is_err());
+        assert!(LiveTrust::parse("[]").is_err());
+    }
+
+    #[test]
+    fn a_created_role_is_all_irsas() {
+        let trust = LiveTrust::from(&ours());
+        assert_eq!((trust.ours(), trust.others()), (1, 0));
+        assert_eq!(trust.merged(&ours()), trust);
+    }
+}

@@ -1,0 +1,409 @@
+//! `bind --iam`, `unbind --iam` and `audit --from-iam`: the real binary against the fake
+//! API server and a real moto server (IAM and STS, account 111122223333) behind a
+//! recording proxy that counts the IAM calls and makes chosen ones fail as IAM would.
+
+use crate::harness::{Cluster, ISSUER, Run};
+use irsa_tests::aws::Aws;
+use irsa_tests::iam_proxy::IamProxy;
+use irsa_tests::tools::Moto;
+use serde_json::Value;
+
+const ACCOUNT: &str = "111122223333";
+const DEPLOY: &str = "deploy=arn:aws:iam::111122223333:role/payments-deploy";
+
+struct World {
+    cluster: Cluster,
+    aws: Aws,
+    proxy: IamProxy,
+    home: tempfile::TempDir,
+}
+
+impl World {
+    fn start() -> World {
+        let home = tempfile::tempdir().expect("tempdir");
+        let aws = Aws {
+            moto: Moto::start_in(ACCOUNT),
+            home: home.path().to_path_buf(),
+        };
+        let proxy = IamProxy::start(&aws.moto.endpoint);
+        let cluster = Cluster::eks();
+        cluster.seed_deployment("api");
+        World {
+            cluster,
+            aws,
+            proxy,
+            home,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let none = self.home.path().join("none");
+        let none = none.to_str().expect("utf-8");
+        self.cluster.run_with(
+            args,
+            &[
+                ("AWS_ENDPOINT_URL", &self.proxy.endpoint),
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+                ("AWS_REGION", "eu-west-2"),
+                ("AWS_CONFIG_FILE", none),
+                ("AWS_SHARED_CREDENTIALS_FILE", none),
+                ("AWS_EC2_METADATA_DISABLED", "true"),
+            ],
+        )
+    }
+
+    fn bind(&self, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "bind",
+            "payments/api",
+            "--role",
+            "payments-api",
+            "--assume",
+            DEPLOY,
+            "--workload",
+            "deployment/api",
+            "--container=app",
+            "--iam",
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    fn trust(&self, role: &str) -> Value {
+        self.aws.role(role)[5].clone()
+    }
+
+    /// The IAM actions sent since the last clear, writes only.
+    fn writes(&self) -> Vec<String> {
+        let reads = ["Get", "List"];
+        self.proxy
+            .actions()
+            .into_iter()
+            .filter(|a| !reads.iter().any(|r| a.starts_with(r)))
+            .collect()
+    }
+}
+
+fn sids(trust: &Value) -> Vec<&str> {
+    trust["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap_or("-"))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn bind_iam_creates_the_iam_side_then_a_rerun_sends_no_write() {
+    let world = World::start();
+    let run = world.bind(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let provider = ISSUER.trim_start_matches("https://");
+    assert_eq!(
+        run.stdout,
+        format!(
+            "iam oidc-provider/{provider} created\niam role/payments-api created\niam role/payments-deploy created\n\
+             serviceaccount/api created\nconfigmap/api-aws-config created\ndeployment/api configured\n"
+        ),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("eventually consistent"), "{run:?}");
+    assert!(!run.stderr.contains("not created by bind"), "{run:?}");
+    // The fewest calls: who am I, then per object one read, then one write per need.
+    assert_eq!(
+        world.proxy.actions(),
+        [
+            "GetCallerIdentity",
+            "GetOpenIDConnectProvider",
+            "GetRole",
+            "GetRole",
+            "CreateOpenIDConnectProvider",
+            "CreateRole",
+            "PutRolePolicy",
+            "CreateRole",
+        ]
+    );
+    // What IAM holds is the bundle's IAM model, tagged as irsa's.
+    let bundle = irsa_core::generate(&format!(
+        "account: \"{ACCOUNT}\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\nclusterName: prod\n\
+         assume: {{deploy: arn:aws:iam::{ACCOUNT}:role/payments-deploy}}\n"
+    ));
+    let expected = |path: &str| -> Value {
+        let artifact = bundle
+            .artifacts
+            .iter()
+            .find(|a| a.path == path)
+            .expect(path);
+        serde_json::from_str(&artifact.content).expect("json")
+    };
+    assert_eq!(
+        world.trust("payments-api"),
+        expected("iam/payments-api.trust.json")
+    );
+    assert_eq!(
+        world.trust("payments-deploy"),
+        expected("iam/payments-deploy.trust.json")
+    );
+    let tags = &world.aws.role("payments-api")[4];
+    assert!(
+        tags.as_array()
+            .expect("tags")
+            .iter()
+            .any(|t| t["Key"] == "irsa.dev/created-by"),
+        "{tags}"
+    );
+
+    world.proxy.clear();
+    let run = world.bind(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.starts_with(&format!(
+            "iam oidc-provider/{provider} unchanged\niam role/payments-api unchanged\niam role/payments-deploy unchanged\n"
+        )),
+        "{run:?}"
+    );
+    assert_eq!(
+        world.proxy.actions(),
+        [
+            "GetCallerIdentity",
+            "GetOpenIDConnectProvider",
+            "GetRole",
+            "GetRolePolicy",
+            "GetRole",
+            "GetRolePolicy",
+        ]
+    );
+}
+
+/// A role another team made, trusted by their CI, that the spec now also names.
+fn seed_foreign_role(world: &World, name: &str) {
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Sid":"CiDeploys","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":"sts:AssumeRole"}]}"#;
+    world.aws.cli(&[
+        "iam",
+        "create-role",
+        "--role-name",
+        name,
+        "--assume-role-policy-document",
+        trust,
+    ]);
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn an_existing_role_keeps_every_statement_irsa_did_not_write() {
+    let world = World::start();
+    seed_foreign_role(&world, "payments-api");
+    let run = world.bind(&["--dry-run=server"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("iam role/payments-api would be configured (account 111122223333, dry run)"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains(r#"+       "Sid": "IrsaWebIdentity1""#),
+        "{run:?}"
+    );
+    assert!(world.writes().is_empty(), "{:?}", world.writes());
+    assert_eq!(sids(&world.trust("payments-api")), ["CiDeploys"]);
+
+    let run = world.bind(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("iam role/payments-api configured\n"),
+        "{run:?}"
+    );
+    assert_eq!(
+        sids(&world.trust("payments-api")),
+        ["CiDeploys", "IrsaWebIdentity1"]
+    );
+    // Adopted, not created: no ownership tag, so unbind --iam never deletes it.
+    assert_eq!(world.aws.role("payments-api")[4], Value::Null);
+
+    world.proxy.clear();
+    let run = world.bind(&[]);
+    assert!(
+        run.stdout.contains("iam role/payments-api unchanged\n"),
+        "{run:?}"
+    );
+    assert!(world.writes().is_empty(), "{:?}", world.writes());
+
+    // unbind --iam takes out exactly irsa's statements and deletes only the role it made.
+    let run = world.run(&["unbind", "payments/api", "--iam"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("iam role/payments-api configured\n"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("iam role/payments-deploy deleted\n"),
+        "{run:?}"
+    );
+    assert_eq!(sids(&world.trust("payments-api")), ["CiDeploys"]);
+    assert!(
+        !world
+            .aws
+            .role_names()
+            .contains(&"payments-deploy".to_owned())
+    );
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn unbind_iam_keeps_a_role_another_service_account_uses() {
+    let world = World::start();
+    assert_eq!(world.bind(&[]).code, 0);
+    // Another service account bound to the same pod role.
+    let run = world.run(&["bind", "payments/worker", "--role", "payments-api", "--iam"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let subs = |w: &World| {
+        w.trust("payments-api")["Statement"][0]["Condition"]["StringEquals"]
+            [format!("{}:sub", ISSUER.trim_start_matches("https://"))]
+        .clone()
+    };
+    // The second bind adds its service account; the first keeps its own.
+    assert_eq!(
+        subs(&world),
+        serde_json::json!([
+            "system:serviceaccount:payments:worker",
+            "system:serviceaccount:payments:api"
+        ])
+    );
+    let run = world.run(&["unbind", "payments/worker", "--iam"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("iam role/payments-api configured\n"),
+        "{run:?}"
+    );
+    assert_eq!(subs(&world), "system:serviceaccount:payments:api");
+
+    let run = world.run(&["unbind", "payments/api", "--iam"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("iam role/payments-api deleted\n"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("iam role/payments-deploy deleted\n"),
+        "{run:?}"
+    );
+    assert!(
+        world.aws.role_names().is_empty(),
+        "{:?}",
+        world.aws.role_names()
+    );
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn roles_in_another_account_need_its_credentials() {
+    let world = World::start();
+    let run = world.run(&[
+        "bind",
+        "payments/api",
+        "--role",
+        "payments-api",
+        "--assume",
+        "deploy=arn:aws:iam::444455556666:role/payments-deploy",
+        "--iam",
+    ]);
+    assert_eq!(run.code, 6, "{run:?}");
+    assert!(
+        run.stderr.contains("the roles of account 444455556666 need its credentials, but the default credentials are for account 111122223333"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("--account-profile 444455556666=PROFILE"),
+        "{run:?}"
+    );
+    assert!(world.writes().is_empty(), "{:?}", world.writes());
+    assert!(
+        world
+            .cluster
+            .kube
+            .object("ServiceAccount", "payments", "api")
+            .is_none()
+    );
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn a_denied_write_names_the_action_and_what_was_and_was_not_done() {
+    let world = World::start();
+    world.proxy.fail("PutRolePolicy", "AccessDenied");
+    let run = world.bind(&[]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("iam:PutRolePolicy on role/payments-api was denied (AccessDenied:"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("the caller needs `iam:PutRolePolicy`"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "done: iam:CreateOpenIDConnectProvider oidc-provider {ISSUER}, iam:CreateRole role/payments-api\n"
+        )),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains(
+            "not done: iam:PutRolePolicy role/payments-api, iam:CreateRole role/payments-deploy"
+        ),
+        "{run:?}"
+    );
+    // Nothing of the Kubernetes side is applied when the IAM side is not there.
+    assert!(
+        world
+            .cluster
+            .kube
+            .object("ServiceAccount", "payments", "api")
+            .is_none()
+    );
+    // A read denied is as clear.
+    let world = World::start();
+    world.proxy.fail("GetRole", "AccessDenied");
+    let run = world.bind(&[]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("iam:GetRole on role/payments-api was denied"),
+        "{run:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn a_merged_trust_policy_over_the_quota_is_refused_with_the_overflow() {
+    let world = World::start();
+    let statement = |n: usize| {
+        format!(
+            r#"{{"Sid":"Team{n}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:role/team-{n}-deployer"}},"Action":"sts:AssumeRole"}}"#
+        )
+    };
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        (0..16).map(statement).collect::<Vec<_>>().join(",")
+    );
+    world.aws.cli(&[
+        "iam",
+        "create-role",
+        "--role-name",
+        "payments-api",
+        "--assume-role-policy-document",
+        &trust,
+    ]);
+    let run = world.bind(&[]);
+    assert_eq!(run.code, 6, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("over the quota of 2048; it keeps 16 statement(s) irsa did not write"),
+        "{run:?}"
+    );
+    assert!(world.writes().is_empty(), "{:?}", world.writes());
+}
