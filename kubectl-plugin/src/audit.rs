@@ -13,11 +13,11 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exit codes: 0 no high finding, 1 a policy could not be read or parsed, 4 a high or critical finding.\n\nExamples:\n  kubectl irsa audit --trust-policy trust.json\n  aws iam get-role --role-name payments-api > role.json && kubectl irsa audit --trust-policy role.json -o json"
+    after_help = "Exit codes: 0 no high finding, 1 a policy could not be read or parsed, 4 a high or critical finding.\n\nExamples:\n  kubectl irsa audit --trust-policy trust.json\n  aws iam get-role --role-name payments-api > role.json && kubectl irsa audit --trust-policy role.json -o json\n  kubectl irsa audit -A --from-iam"
 )]
 pub struct Args {
     /// Trust policy files: a policy document or `aws iam get-role` output (repeatable)
-    #[arg(long = "trust-policy", value_name = "FILE", required_unless_present_any = ["policies", "all_namespaces", "namespace"])]
+    #[arg(long = "trust-policy", value_name = "FILE", required_unless_present_any = ["policies", "all_namespaces", "namespace", "from_iam"])]
     files: Vec<String>,
 
     /// Match the cluster's annotated ServiceAccounts with these roles' trust policies: files
@@ -26,7 +26,15 @@ pub struct Args {
     #[arg(long, value_name = "DIR|FILE", conflicts_with = "files")]
     policies: Vec<PathBuf>,
 
-    /// With --policies: every namespace
+    /// Read each annotated role's trust policy from IAM (iam:GetRole) with the AWS SDK's
+    /// default credentials, instead of files; accounts they do not reach are skipped
+    #[arg(long, conflicts_with_all = ["files", "policies"])]
+    from_iam: bool,
+
+    #[command(flatten)]
+    aws: crate::aws::AwsArgs,
+
+    /// With --policies or --from-iam: every namespace
     #[arg(short = 'A', long, conflicts_with_all = ["files", "namespace"])]
     all_namespaces: bool,
 
@@ -59,6 +67,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     if args.files.is_empty() {
         return crate::live(cluster_audit::run(cluster_audit::Input {
             policies: &args.policies,
+            from_iam: args.from_iam.then_some(&args.aws),
             context: &args.context,
             all_namespaces: args.all_namespaces,
             issuer: args.issuer.as_deref(),

@@ -2,16 +2,21 @@
 //! ServiceAccounts; irsa-core's cluster::audit matches them.
 
 use crate::api::SERVICE_ACCOUNT;
+use crate::aws::AwsArgs;
 use crate::bind::cluster;
 use crate::context::ContextArgs;
 use crate::printer::{self, Format};
 use crate::{Error, Outcome};
+use irsa_core::arn::RoleArn;
 use irsa_core::audit;
-use irsa_core::cluster::audit::{self as cluster_audit, Policy};
+use irsa_core::cluster::audit::{self as cluster_audit, Policy, PolicyRole};
+use irsa_core::cluster::objects;
 use std::path::PathBuf;
 
 pub struct Input<'a> {
     pub policies: &'a [PathBuf],
+    /// Read the trust policies from IAM, with these credentials.
+    pub from_iam: Option<&'a AwsArgs>,
     pub context: &'a ContextArgs,
     pub all_namespaces: bool,
     pub issuer: Option<&'a str>,
@@ -56,6 +61,9 @@ pub async fn run(input: Input<'_>) -> Result<Outcome, Error> {
         .await
         .map_err(cluster)?
         .items;
+    if let Some(aws) = input.from_iam {
+        policies.extend(from_iam(aws, &service_accounts, input.quota).await);
+    }
     let report = cluster_audit::audit(&service_accounts, policies, &issuer);
     match input.output {
         Some(format) => print!("{}", printer::value(&report, format)),
@@ -68,6 +76,52 @@ pub async fn run(input: Input<'_>) -> Result<Outcome, Error> {
     } else {
         Outcome::Done
     })
+}
+
+/// The trust policy of every role a ServiceAccount is annotated with, read from IAM. An
+/// account the credentials do not reach is skipped with a line saying why; its
+/// ServiceAccounts are then reported without a policy, as with files.
+pub async fn from_iam(
+    aws: &AwsArgs,
+    service_accounts: &[serde_json::Value],
+    quota: usize,
+) -> Vec<Policy> {
+    let mut roles: Vec<RoleArn> = service_accounts
+        .iter()
+        .filter_map(|sa| RoleArn::parse(objects::role_annotation(sa)).ok())
+        .collect();
+    roles.sort_by(|a, b| (&a.account, &a.name).cmp(&(&b.account, &b.name)));
+    roles.dedup_by(|a, b| a.same_role(b));
+    let mut policies = Vec::new();
+    let mut accounts: Vec<&str> = roles.iter().map(|r| r.account.as_str()).collect();
+    accounts.dedup();
+    for account in accounts {
+        let iam = match aws.client(account, None).await {
+            Ok(iam) => iam,
+            Err(e) => {
+                eprintln!("skipped account {account}: {e}");
+                continue;
+            }
+        };
+        for role in roles.iter().filter(|r| r.account == account) {
+            match crate::iam::get_role(&iam, &role.name).await {
+                Ok(Some(live)) => match audit::analyze(&live.trust.to_json(), quota) {
+                    Ok(report) => policies.push(Policy {
+                        role: PolicyRole {
+                            account: Some(role.account.clone()),
+                            name: role.name.clone(),
+                        },
+                        file: format!("iam:{role}"),
+                        report,
+                    }),
+                    Err(e) => eprintln!("error: {role}: {} (at {})", e.message, e.at),
+                },
+                Ok(None) => eprintln!("{role}: no such role in IAM"),
+                Err(e) => eprintln!("skipped {role}: {e}"),
+            }
+        }
+    }
+    policies
 }
 
 /// The files of `--policies`: files as given; in a directory, its `.json` files except

@@ -7,14 +7,15 @@ use crate::context::ContextArgs;
 use crate::inventory;
 use crate::printer::{self, Format};
 use crate::{Error, Outcome};
+use irsa_core::arn::RoleArn;
 use irsa_core::cluster::doctor::{self, Check, Level, Target, Trust, Webhook};
+use irsa_core::cluster::objects;
 use irsa_core::spec::WorkloadKind;
-use std::path::Path;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kubectl irsa doctor payments/api\n  kubectl irsa doctor deployment/api -n payments --trust-policy trust.json\n\nExit code 4 when a check fails."
+    after_help = "Examples:\n  kubectl irsa doctor payments/api\n  kubectl irsa doctor deployment/api -n payments --trust-policy trust.json\n  kubectl irsa doctor payments/api --from-iam\n\nExit code 4 when a check fails."
 )]
 pub struct Args {
     /// A ServiceAccount (NAME or NAMESPACE/NAME) or a workload (KIND/NAME, e.g. deployment/api)
@@ -24,6 +25,12 @@ pub struct Args {
     /// Also check that this trust policy (JSON, or `aws iam get-role` output) trusts the service account
     #[arg(long, value_name = "FILE")]
     trust_policy: Option<PathBuf>,
+    /// Also check the trust policy of the service account's role, read from IAM
+    /// (iam:GetRole) with the AWS SDK's default credentials
+    #[arg(long, conflicts_with = "trust_policy")]
+    from_iam: bool,
+    #[command(flatten)]
+    aws: crate::aws::AwsArgs,
     /// The cluster's OIDC issuer, for --trust-policy (default: asked of the cluster)
     #[arg(long, value_name = "URL")]
     issuer: Option<String>,
@@ -44,8 +51,31 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
         Err(e) if e.code == Some(404) => Webhook::Missing,
         Err(e) => Webhook::Unknown(e.message),
     };
-    let trust = match &args.trust_policy {
-        Some(path) => Some(trust(&context.api, path, args.issuer.as_deref()).await?),
+    let text = match (&args.trust_policy, args.from_iam) {
+        (Some(path), _) => Some((crate::input::read_file(path)?, path.display().to_string())),
+        (None, true) => {
+            let sa = match workload {
+                Some(kind) => inventory
+                    .workloads
+                    .iter()
+                    .find(|(k, w)| *k == kind && objects::name(w) == name)
+                    .and_then(|(_, w)| objects::pod_spec(w))
+                    .map(objects::service_account_of)
+                    .unwrap_or_default(),
+                None => name,
+            };
+            let role = inventory
+                .service_account(&namespace, sa)
+                .and_then(|sa| RoleArn::parse(objects::role_annotation(sa)).ok());
+            match role {
+                Some(role) => iam_trust(&args.aws, &role).await?,
+                None => None,
+            }
+        }
+        (None, false) => None,
+    };
+    let trust = match text {
+        Some((text, file)) => Some(trust(&context.api, &text, file, args.issuer.as_deref()).await),
         None => None,
     };
     let target = Target {
@@ -88,27 +118,39 @@ fn target(text: &str) -> Result<(Option<WorkloadKind>, Option<&str>, &str), Erro
     }
 }
 
+/// The trust policy of `role` as IAM holds it, with where it came from.
+async fn iam_trust(
+    aws: &crate::aws::AwsArgs,
+    role: &RoleArn,
+) -> Result<Option<(String, String)>, Error> {
+    let iam = aws.client(&role.account, None).await?;
+    let live = crate::iam::get_role(&iam, &role.name).await?;
+    if live.is_none() {
+        eprintln!("warning: {role} is not a role in IAM: its trust is not checked");
+    }
+    Ok(live.map(|live| (live.trust.to_json(), format!("iam:{role}"))))
+}
+
 /// The trust policy analysed, with the issuer it is checked against.
-async fn trust(api: &Api, path: &Path, issuer: Option<&str>) -> Result<Trust, Error> {
-    let text = crate::input::read_file(path)?;
+async fn trust(api: &Api, text: &str, file: String, issuer: Option<&str>) -> Trust {
     let quota = irsa_core::spec::defaults::TRUST_POLICY_QUOTA as usize;
-    let report = match irsa_core::audit::analyze(&text, quota) {
+    let report = match irsa_core::audit::analyze(text, quota) {
         Ok(report) => report,
         Err(e) => {
-            return Ok(Trust::Unreadable {
-                file: path.display().to_string(),
+            return Trust::Unreadable {
+                file,
                 message: format!("{} (at {})", e.message, e.at),
-            });
+            };
         }
     };
     let issuer = match issuer {
         Some(issuer) => issuer.to_owned(),
         None => match api.issuer().await {
             Ok(issuer) => issuer,
-            Err(e) => return Ok(Trust::NoIssuer(e.to_string())),
+            Err(e) => return Trust::NoIssuer(e.to_string()),
         },
     };
-    Ok(Trust::Analysed { report, issuer })
+    Trust::Analysed { report, issuer }
 }
 
 /// `PASS  message` lines, each failure followed by its fix.

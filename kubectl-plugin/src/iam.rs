@@ -353,7 +353,9 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
     };
     let Some(live) = get_role(iam, &name).await? else {
         change.word = "created";
-        change.detail = diff::lines("", &pretty(LiveTrust::from(&role.trust).value()));
+        change.detail.push("+ trust policy:".to_owned());
+        let trust = pretty(LiveTrust::from(&role.trust).value());
+        change.detail.extend(diff::lines("", &trust));
         change.writes.push(Write::CreateRole {
             role: Box::new(role.clone()),
             trust: role.trust.to_pretty_json(),

@@ -407,3 +407,52 @@ fn a_merged_trust_policy_over_the_quota_is_refused_with_the_overflow() {
     );
     assert!(world.writes().is_empty(), "{:?}", world.writes());
 }
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn audit_and_doctor_read_trust_policies_from_iam() {
+    let world = World::start();
+    assert_eq!(world.bind(&[]).code, 0);
+    let run = world.run(&["audit", "-n", "payments", "--from-iam", "-o", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let report: Value = serde_json::from_str(&run.stdout).expect("json");
+    let text = report.to_string();
+    assert!(
+        text.contains("iam:arn:aws:iam::111122223333:role/payments-api"),
+        "{run:?}"
+    );
+    let run = world.run(&["doctor", "payments/api", "--from-iam"]);
+    assert!(run.stdout.contains("trust"), "{run:?}");
+    assert!(!run.stdout.contains("FAIL"), "{run:?}");
+
+    // A role whose trust another tool widened is a finding, read straight from IAM.
+    let open = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/{}"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}}"#,
+        ISSUER.trim_start_matches("https://")
+    );
+    world.aws.cli(&[
+        "iam",
+        "update-assume-role-policy",
+        "--role-name",
+        "payments-api",
+        "--policy-document",
+        &open,
+    ]);
+    let run = world.run(&["audit", "-n", "payments", "--from-iam"]);
+    assert_eq!(run.code, 4, "{run:?}");
+    let run = world.run(&["doctor", "payments/api", "--from-iam"]);
+    assert_eq!(run.code, 4, "{run:?}");
+
+    // Credentials for another account: its roles are skipped, with a line saying so.
+    world.cluster.kube.seed(
+        "eksctl",
+        serde_json::json!({"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": "other", "namespace": "payments",
+                "annotations": {"eks.amazonaws.com/role-arn": "arn:aws:iam::444455556666:role/other"}}}),
+    );
+    let run = world.run(&["audit", "-n", "payments", "--from-iam"]);
+    assert!(
+        run.stderr.contains("skipped account 444455556666:"),
+        "{run:?}"
+    );
+}
