@@ -52,6 +52,26 @@ const ADVANCED = [
 const FIELDS = [...BASICS, ...ADVANCED];
 
 /** The form state (what the share link carries) -> the spec the core reads. */
+/**
+ * What the form alone knows is wrong with the profile rows: a half-filled row, or a
+ * profile named twice (the spec's `assume` is a mapping: the second would replace the
+ * first). Such rows stay out of the spec; each problem is shown on its own row.
+ */
+export function targetProblems(targets) {
+  const problems = [];
+  const seen = new Map();
+  for (const [i, t] of (targets ?? []).entries()) {
+    const profile = (t.profile ?? '').trim();
+    const role = (t.role ?? '').trim();
+    if (!profile && !role && !(t.externalId ?? '').trim()) continue;
+    if (!profile) problems.push({ index: i, message: 'Profile is required' });
+    else if (!role) problems.push({ index: i, message: 'Role is required' });
+    else if (seen.has(profile)) problems.push({ index: i, message: `profile \`${profile}\` is already row ${seen.get(profile) + 1}: give this one another name` });
+    else seen.set(profile, i);
+  }
+  return problems;
+}
+
 export function specOf(state) {
   const spec = {};
   const text = (v) => (v ?? '').trim();
@@ -63,8 +83,9 @@ export function specOf(state) {
   spec.serviceAccount = one(lines(state.serviceAccount));
   if (text(state.role)) spec.role = text(state.role);
   const assume = {};
-  for (const t of state.targets ?? []) {
-    if (!text(t.profile) && !text(t.role)) continue;
+  const excluded = new Set(targetProblems(state.targets).map((p) => p.index));
+  for (const [i, t] of (state.targets ?? []).entries()) {
+    if ((!text(t.profile) && !text(t.role)) || excluded.has(i)) continue;
     assume[text(t.profile)] = text(t.externalId) ? { role: text(t.role), externalId: text(t.externalId) } : text(t.role);
   }
   if (Object.keys(assume).length) spec.assume = assume;
@@ -141,6 +162,7 @@ export function stateOf(spec) {
 
 /** Which form control a diagnostic's field path belongs to. */
 function controlOf(field, targets) {
+  if (field.startsWith('#target-')) return field.slice(1);
   if (field.startsWith('assume.')) {
     const index = targets.findIndex((t) => field === `assume.${t.profile.trim()}` || field.startsWith(`assume.${t.profile.trim()}.`));
     return index >= 0 ? `target-${index}` : 'targets';
@@ -311,19 +333,36 @@ export class IrsaGenerator extends HTMLElement {
     return (this.getAttribute('hide') ?? '').split(/[\s,]+/).includes(part);
   }
 
+  /** The form keys `lock` names (by their attribute names): values the platform fixes. */
+  locked() {
+    const keys = { account: 'account', cluster: 'cluster', 'service-account': 'serviceAccount', 'pod-role': 'role' };
+    return (this.getAttribute('lock') ?? '').split(/[\s,]+/).map((a) => keys[a]).filter(Boolean);
+  }
+
+  /** `state` with the locked fields at their attributes' values (a link or an import cannot move them). */
+  withLocks(state) {
+    const preset = this.presetState();
+    for (const key of this.locked()) state[key] = preset[key];
+    return state;
+  }
+
   initialState() {
     if (this.hasAttribute('share') && location.hash.startsWith('#spec=')) {
       const raw = decodeState(location.hash.slice('#spec='.length));
       const { state, dropped } = raw ? cleanState(raw) : { state: null, dropped: ['the whole link'] };
       this.linkProblems = dropped;
-      if (state) return state;
+      if (state) return this.withLocks(state);
     }
+    return this.presetState();
+  }
+
+  presetState() {
     const list = (v) => (v ?? '').split(/[\n,]+/).map((s) => s.trim()).filter(Boolean).join('\n');
     return {
       account: this.getAttribute('account') ?? '',
       cluster: list(this.getAttribute('cluster')),
       serviceAccount: list(this.getAttribute('service-account')),
-      role: this.getAttribute('role') ?? '',
+      role: this.getAttribute('pod-role') ?? '',
       targets: (this.getAttribute('assume') ?? '').split(/[\n,]+/).map((s) => s.trim()).filter(Boolean).map((pair) => {
         const [profile, ...role] = pair.split('=');
         return { profile, role: role.join('='), externalId: '' };
@@ -383,7 +422,8 @@ export class IrsaGenerator extends HTMLElement {
         el('input', { type: 'file', class: 'import-file', accept: '.yaml,.yml,.json', 'aria-label': 'Read a spec file' }),
         el('button', { type: 'button', class: 'import-apply', text: 'Fill the form' })),
       el('p', { class: 'msg import-msg', role: 'status' }));
-    const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, tabs, panel);
+    const stale = el('p', { class: 'stale-note', role: 'status' });
+    const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, stale, tabs, panel);
     root.append(header, form, general, diagram, sdkRoles, output);
 
     this.renderTargets();
@@ -449,6 +489,10 @@ export class IrsaGenerator extends HTMLElement {
       control = el('input', { ...common, type: 'text', placeholder: f.placeholder, spellcheck: 'false', inputmode: f.number ? 'numeric' : null });
     }
     control.value = this.state[f.key] ?? '';
+    if (this.locked().includes(f.key) && !f.options) {
+      control.readOnly = true;
+      control.setAttribute('aria-readonly', 'true');
+    }
     return el('div', { class: `field field-${f.key}` },
       el('label', { for: id, text: f.label }), control,
       el('p', { class: 'help', id: `${id}-help`, text: f.help ?? '' }),
@@ -486,7 +530,8 @@ export class IrsaGenerator extends HTMLElement {
     const fail = (message) => msg.replaceChildren(el('span', { class: 'diag error', text: message }));
     if (error) return fail(`Error: ${error.message}`);
     if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return fail('Error: the spec must be a mapping of keys');
-    const { state, unsupported } = stateOf(spec);
+    const { state: imported, unsupported } = stateOf(spec);
+    const state = this.withLocks(imported);
     if (unsupported.length) {
       return fail(`Not imported: the form has no place for ${unsupported.map((k) => `\`${k}\``).join(', ')}; `
         + 'generate from the file with kubectl irsa generate -f irsa.yaml');
@@ -521,7 +566,12 @@ export class IrsaGenerator extends HTMLElement {
     this.readForm();
     this.spec = specOf(this.state);
     this.bundle = generate(this.spec);
-    this.showDiagnostics(this.bundle.diagnostics);
+    const rows = targetProblems(this.state.targets).map((p) => ({
+      severity: 'error', code: 'profile-row', field: `#target-${p.index}`, message: p.message,
+    }));
+    this.failed = rows.length > 0 || this.bundle.diagnostics.some((d) => d.severity === 'error');
+    if (!this.failed) this.lastGood = { bundle: this.bundle, spec: this.spec };
+    this.showDiagnostics([...rows, ...this.bundle.diagnostics]);
     this.showOutput();
     this.showRoles();
     this.timings.push(performance.now() - started);
@@ -544,7 +594,7 @@ export class IrsaGenerator extends HTMLElement {
       const level = pristine ? 'hint' : d.severity;
       const word = { error: 'Error', warning: 'Warning', hint: 'Required' }[level];
       const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-field': d.field },
-        `${word}: ${linePrefix(d.field)}${d.message}${d.help ? ` (${d.help})` : ''}`);
+        d.code === 'profile-row' ? d.message : `${word}: ${linePrefix(d.field)}${d.message}${d.help ? ` (${d.help})` : ''}`);
       const target = key.startsWith('target-')
         ? this.root.querySelector(`#${this.id_}-msg-${key}`)
         : key === 'targets' ? this.root.querySelector(`#${this.id_}-msg-targets`) : this.root.querySelector(`#${this.id_}-${key}-msg`);
@@ -575,12 +625,19 @@ export class IrsaGenerator extends HTMLElement {
         el('td', { class: 'via', text: a.via })))))));
   }
 
+  /** What the output shows: the current bundle, or while the form has errors the last
+   * valid one (marked stale), so typing never blanks it. */
+  shown() {
+    return this.failed && this.lastGood ? this.lastGood : { bundle: this.bundle, spec: this.spec };
+  }
+
   items() {
-    const artifacts = this.bundle?.artifacts ?? [];
+    const { bundle, spec } = this.shown();
+    const artifacts = bundle?.artifacts ?? [];
     return [
       ...artifacts.filter((a) => a.kind !== 'diagram'),
-      { path: 'irsa.yaml', kind: 'spec', content: toYaml(this.spec) ?? '' },
-      { path: 'commands.sh', kind: 'commands', content: commandsOf(this.spec) },
+      { path: 'irsa.yaml', kind: 'spec', content: toYaml(spec) ?? '' },
+      { path: 'commands.sh', kind: 'commands', content: commandsOf(spec) },
     ];
   }
 
@@ -589,13 +646,23 @@ export class IrsaGenerator extends HTMLElement {
   }
 
   showOutput() {
-    const failed = this.bundle.diagnostics.some((d) => d.severity === 'error');
-    this.root.querySelector('.output').classList.toggle('failed', failed);
+    const failed = this.failed;
+    const stale = failed && Boolean(this.lastGood);
+    const output = this.root.querySelector('.output');
+    output.classList.toggle('failed', failed && !stale);
+    output.classList.toggle('stale', stale);
     this.root.querySelector('.download-all').disabled = failed;
-    const diagram = this.bundle.artifacts.find((a) => a.kind === 'diagram');
+    this.root.querySelector('.stale-note').textContent = stale
+      ? 'Showing the last valid output: fix the errors above to update it.' : '';
+    const diagram = this.shown().bundle.artifacts.find((a) => a.kind === 'diagram');
     const figure = this.root.querySelector('.diagram');
-    if (diagram) figure.innerHTML = diagram.content;
-    else figure.replaceChildren(el('p', { class: 'placeholder', text: failed ? 'Fix the highlighted fields to see the chain.' : '' }));
+    if (diagram) {
+      if (this.shownSvg !== diagram.content) figure.innerHTML = diagram.content;
+      this.shownSvg = diagram.content;
+    } else {
+      this.shownSvg = null;
+      figure.replaceChildren(el('p', { class: 'placeholder', text: failed ? 'Fill in the fields marked above to see the chain.' : '' }));
+    }
     const items = this.items();
     if (!this.userSelected || !items.some((i) => i.path === this.selected)) this.selected = items[0].path;
     // Rebuild the tabs only when the set of artifacts changes, so focus and clicks survive.

@@ -90,6 +90,47 @@ fn main() {
     };
     let (total, applies, discovery) = bind();
     let (total_again, _, _) = bind();
+
+    // bind --iam against moto behind the counting proxy: IAM calls, first and second run.
+    let iam = irsa_tests::tools::venv_tool_if_present("moto_server").map(|_| {
+        let moto = irsa_tests::tools::Moto::start_in("111122223333");
+        let proxy = irsa_tests::iam_proxy::IamProxy::start(&moto.endpoint);
+        let none = dir.join("none");
+        let run = || {
+            proxy.clear();
+            let took = time(
+                Command::new(BIN)
+                    .env("KUBECONFIG", &config)
+                    .env("AWS_ENDPOINT_URL", &proxy.endpoint)
+                    .env("AWS_ACCESS_KEY_ID", "testing")
+                    .env("AWS_SECRET_ACCESS_KEY", "testing")
+                    .env("AWS_REGION", "eu-west-2")
+                    .env("AWS_CONFIG_FILE", &none)
+                    .env("AWS_SHARED_CREDENTIALS_FILE", &none)
+                    .env("AWS_EC2_METADATA_DISABLED", "true")
+                    .args([
+                        "bind",
+                        "payments/api",
+                        "--role",
+                        "payments-api",
+                        "--workload",
+                        "deployment/api",
+                        "--assume",
+                        "deploy=arn:aws:iam::111122223333:role/payments-deploy",
+                        "--iam",
+                    ]),
+            );
+            let actions = proxy.actions();
+            let writes = actions
+                .iter()
+                .filter(|a| !a.starts_with("Get") && !a.starts_with("List"))
+                .count();
+            (actions.len(), writes, took)
+        };
+        let first = run();
+        let second = run();
+        (first, second)
+    });
     let _ = std::fs::remove_dir_all(&dir);
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -116,12 +157,22 @@ fn main() {
         "  requests {total} = {applies} applies + issuer discovery + pod list; API discovery requests {discovery}"
     );
     println!("  a second bind (all unchanged) sends {total_again} requests");
+    match iam {
+        Some(((calls, writes, took), (calls_again, writes_again, _))) => println!(
+            "bind --iam of the same spec (one account) against moto: {calls} IAM calls ({writes} writes) in {:.0} ms; again: {calls_again} ({writes_again} writes)",
+            ms(took)
+        ),
+        None => println!("bind --iam: SKIPPED (no moto_server in the venv)"),
+    }
 
     let json = serde_json::json!({
         "startupMs": {"version": ms(version), "generate": ms(generate), "kubectlVersionClient": kubectl.map(ms)},
         "ratioToKubectl": kubectl.map(|k| ms(version) / ms(k)),
         "bind": {"objects": 3, "requests": total, "applies": applies, "discoveryRequests": discovery,
                  "requestsSecondBind": total_again},
+        "bindIam": iam.map(|((calls, writes, took), (calls_again, writes_again, _))| serde_json::json!({
+            "calls": calls, "writes": writes, "ms": ms(took),
+            "callsSecondBind": calls_again, "writesSecondBind": writes_again})),
     });
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).expect("target/bench");

@@ -497,6 +497,12 @@ fn identify(object: &Value) -> Result<(Resource, String, String), ApiError> {
     }
 }
 
+impl From<ApiError> for crate::Error {
+    fn from(error: ApiError) -> Self {
+        crate::Error::Cluster(error.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -81,20 +81,20 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         }
         return Ok(Outcome::Invalid);
     }
-    let objects = objects(&bundle)?;
+    let Some(plan) = plan else {
+        return Ok(Outcome::Invalid);
+    };
     if !args.allow_default_service_account {
-        if let Some(sa) = objects.iter().find(|o| {
-            objects::text(o, "/kind") == "ServiceAccount" && objects::name(o) == "default"
-        }) {
+        if let Some(refusal) = irsa_core::cluster::default_service_account_refusal(&plan) {
             return Err(Error::Refused(format!(
-                "refusing to bind the `default` ServiceAccount of namespace `{}`: every pod there without its own service account would get the role; create a dedicated one, or pass --allow-default-service-account",
-                objects::text(sa, "/metadata/namespace")
+                "{refusal}; create a dedicated one, or pass --allow-default-service-account"
             )));
         }
     }
+    let objects = irsa_core::render::kubernetes::objects(&plan);
     // IAM first: the role must exist before pods use it.
-    if let Some(plan) = plan.as_ref().filter(|_| args.iam) {
-        iam_side(plan, &args).await?;
+    if args.iam {
+        iam_side(&plan, &args).await?;
     }
     if args.dry_run == DryRun::Client {
         print!("{}", render(&objects, args.output.unwrap_or(Format::Yaml)));
@@ -123,7 +123,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
                 );
                 continue;
             }
-            Err(e) => return Err(cluster(e)),
+            Err(e) => return Err(e.into()),
         };
         before = before.max(list.resource_version);
         // Running pods hold the role their ServiceAccount had when they started: one that
@@ -314,20 +314,6 @@ fn check_eks_issuer(issuer: &str, region: Option<&str>) -> Result<(), Error> {
     )))
 }
 
-/// The bundle's Kubernetes objects, in the order they must exist: ServiceAccounts,
-/// ConfigMaps, then the workloads that use them.
-fn objects(bundle: &irsa_core::Bundle) -> Result<Vec<Value>, Error> {
-    let mut objects = Vec::new();
-    for kind in [Kind::ServiceAccount, Kind::ConfigMap, Kind::WorkloadPatch] {
-        for artifact in bundle.artifacts.iter().filter(|a| a.kind == kind) {
-            let value: Value = serde_saphyr::from_str(&artifact.content)
-                .map_err(|e| Error::Usage(format!("cannot read back {}: {e}", artifact.path)))?;
-            objects.push(value);
-        }
-    }
-    Ok(objects)
-}
-
 /// One apply; on a conflict, a second one with force when the flags allow every field.
 async fn apply(
     api: &Api,
@@ -384,7 +370,7 @@ async fn apply(
         force: true,
         ..options
     };
-    let done = api.apply(object, forced, before).await.map_err(cluster)?;
+    let done = api.apply(object, forced, before).await?;
     if options.dry_run {
         return dry_run_change(api, object, done).await;
     }
@@ -412,7 +398,7 @@ async fn with_live_skip_list(api: &Api, object: &Value) -> Result<Value, Error> 
         Ok(live) => live,
         // No workload yet: the apply says so.
         Err(e) if e.code == Some(404) => return Ok(object.clone()),
-        Err(e) => return Err(cluster(e)),
+        Err(e) => return Err(e.into()),
     };
     let pointer = |o: &Value| {
         ["/spec/template", "/spec/jobTemplate/spec/template"]
@@ -453,10 +439,7 @@ async fn dry_run_change(
         return Ok(done);
     };
     let ns = objects::text(object, "/metadata/namespace");
-    let stored = api
-        .get(resource, ns, objects::name(object))
-        .await
-        .map_err(cluster)?;
+    let stored = api.get(resource, ns, objects::name(object)).await?;
     let content = |o: &Value| {
         let mut o = o.clone();
         if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -476,7 +459,7 @@ async fn dry_run_change(
 /// A workload patch naming a container the workload lacks adds an empty one, which the
 /// server rejects for its missing image; a missing workload fails the same way.
 fn workload_hint(object: &Value, error: ApiError) -> Error {
-    let message = cluster(error).to_string();
+    let message = error.to_string();
     if objects::pod_spec(object).is_some() && message.contains("Required value") {
         let name = objects::name(object);
         return Error::Cluster(format!(
@@ -551,8 +534,7 @@ async fn restart(
             eprintln!("  {slashed} would be restarted (server dry run)");
         } else {
             api.merge_patch(resource, &ns, &name, &pods::restart_patch(&now))
-                .await
-                .map_err(cluster)?;
+                .await?;
             println!("{slashed} restarted");
         }
     }
@@ -609,8 +591,4 @@ pub fn render(objects: &[Value], format: Format) -> String {
             .collect::<Vec<_>>()
             .join("---\n"),
     }
-}
-
-pub fn cluster(error: ApiError) -> Error {
-    Error::Cluster(error.to_string())
 }

@@ -3,7 +3,6 @@
 
 use crate::api::SERVICE_ACCOUNT;
 use crate::aws::AwsArgs;
-use crate::bind::cluster;
 use crate::context::ContextArgs;
 use crate::printer::{self, Format};
 use crate::{Error, Outcome};
@@ -58,8 +57,7 @@ pub async fn run(input: Input<'_>) -> Result<Outcome, Error> {
     let service_accounts = context
         .api
         .list(SERVICE_ACCOUNT, namespace, None, None)
-        .await
-        .map_err(cluster)?
+        .await?
         .items;
     if let Some(aws) = input.from_iam {
         policies.extend(from_iam(aws, &service_accounts, input.quota).await);

@@ -2,7 +2,6 @@
 //! objects, the webhook's configuration, a trust policy — and prints its checks.
 
 use crate::api::Api;
-use crate::bind::cluster;
 use crate::context::ContextArgs;
 use crate::inventory;
 use crate::printer::{self, Format};
@@ -43,9 +42,7 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     let (workload, namespace, name) = target(&args.target)?;
     let context = args.context.connect().await?;
     let namespace = namespace.unwrap_or(&context.namespace).to_owned();
-    let inventory = inventory::load(&context.api, Some(&namespace))
-        .await
-        .map_err(cluster)?;
+    let inventory = inventory::load(&context.api, Some(&namespace)).await?;
     let webhook = match context.api.webhook(doctor::WEBHOOK).await {
         Ok(_) => Webhook::Configured,
         Err(e) if e.code == Some(404) => Webhook::Missing,

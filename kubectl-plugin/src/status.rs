@@ -1,7 +1,6 @@
 //! `kubectl irsa status`: every ServiceAccount with a role (irsa-core's cluster::status
 //! judges; this reads and prints).
 
-use crate::bind::cluster;
 use crate::context::ContextArgs;
 use crate::inventory;
 use crate::printer::Format;
@@ -24,9 +23,7 @@ pub struct Args {
 pub async fn run(args: Args) -> Result<Outcome, Error> {
     let context = args.context.connect().await?;
     let namespace = (!args.all_namespaces).then_some(context.namespace.as_str());
-    let inventory = inventory::load(&context.api, namespace)
-        .await
-        .map_err(cluster)?;
+    let inventory = inventory::load(&context.api, namespace).await?;
     let rows = status::rows(&inventory);
     let list = serde_json::json!({"items": rows});
     match args.output {

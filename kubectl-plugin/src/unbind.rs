@@ -4,7 +4,7 @@
 
 use crate::api::{self, Api, ApplyOptions, FIELD_MANAGER, Resource};
 use crate::aws::AwsArgs;
-use crate::bind::{DryRun, cluster};
+use crate::bind::DryRun;
 use crate::context::ContextArgs;
 use crate::inventory;
 use crate::{Error, Outcome};
@@ -65,9 +65,7 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
             .split_once('/')
             .unwrap_or((context.namespace.as_str(), sa.as_str()));
         if !namespaces.contains_key(ns) {
-            let inventory = inventory::load(&context.api, Some(ns))
-                .await
-                .map_err(cluster)?;
+            let inventory = inventory::load(&context.api, Some(ns)).await?;
             namespaces.insert(ns, inventory);
         }
         if let Some(inventory) = namespaces.get(ns) {
@@ -107,8 +105,7 @@ async fn release_iam(api: &Api, args: &Args, released: &[Released]) -> Result<()
     let unbound: Vec<&str> = released.iter().map(|r| r.sub.as_str()).collect();
     let all = api
         .list(api::SERVICE_ACCOUNT, None, None, None)
-        .await
-        .map_err(cluster)?
+        .await?
         .items;
     let users = |arn: &RoleArn| {
         all.iter()
@@ -229,8 +226,7 @@ async fn unbind(
                     Some(version),
                     dry_run == DryRun::Server,
                 )
-                .await
-                .map_err(cluster)?;
+                .await?;
             }
             "deleted"
         } else {
@@ -241,7 +237,7 @@ async fn unbind(
                     force: false,
                     dry_run: dry_run == DryRun::Server,
                 };
-                api.apply(&empty, options, None).await.map_err(cluster)?;
+                api.apply(&empty, options, None).await?;
             }
             "unbound"
         };

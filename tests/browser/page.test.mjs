@@ -41,8 +41,8 @@ after(async () => {
 });
 
 /** A fresh page that records every request it makes and fails on any page error. */
-async function open(path, viewport = { width: 1200, height: 1400 }) {
-  const context = await browser.newContext({ viewport });
+async function open(path, viewport = { width: 1200, height: 1400 }, options = {}) {
+  const context = await browser.newContext({ viewport, ...options });
   const page = await context.newPage();
   const requests = [];
   const errors = [];
@@ -476,5 +476,96 @@ test('importing an irsa.yaml fills the form, and the page then generates what th
   assert.deepEqual(await page.evaluate(() => document.querySelector('irsa-generator').spec), before);
   assert.ok(requests.every((u) => u.startsWith(origin)));
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** axe-core's serious and critical violations on the page as it is now (shadow DOM included). */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: join(REPO, 'tests', 'browser', 'node_modules', 'axe-core', 'axe.min.js') });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('axe-core: no serious or critical violation, light and dark, with errors, and in the docs example', async () => {
+  // The page's CSP allows no inline script: the test's context lets axe-core in.
+  const { page, context } = await open('/', undefined, { bypassCSP: true });
+  assert.deepEqual(await axeViolations(page), [], 'light');
+  await fill(page, 'account', '1234');
+  await fill(page, 'cluster', 'http://insecure.example.com');
+  assert.deepEqual(await axeViolations(page), [], 'errors shown');
+  await generator(page).locator('.theme').click();
+  assert.deepEqual(await axeViolations(page), [], 'dark');
+  await context.close();
+  const docs = await open('/docs-example.html', undefined, { bypassCSP: true });
+  assert.deepEqual(await axeViolations(docs.page), [], 'docs example');
+  await docs.context.close();
+});
+
+test('profile rows: a name used twice and a missing role are said on their own row, and no target vanishes', async () => {
+  const { page, context } = await open('/');
+  const root = generator(page);
+  await root.locator('button.add').click();
+  const rows = root.locator('.row');
+  const last = (await rows.count()) - 1;
+  const first = await root.locator('[data-target="0"][data-key=profile]').inputValue();
+  await root.locator(`[data-target="${last}"][data-key=profile]`).fill(first);
+  await root.locator(`[data-target="${last}"][data-key=role]`).fill('arn:aws:iam::444455556666:role/other');
+  assert.match(await rows.nth(last).locator('.msg').textContent(), new RegExp(`profile \`${first}\` is already row 1`));
+  assert.doesNotMatch(await rows.nth(0).locator('.msg').textContent(), /Error|already|required/);
+  assert.ok(await root.locator('.download-all').isDisabled());
+  await root.locator(`[data-target="${last}"][data-key=profile]`).fill('audit');
+  await root.locator(`[data-target="${last}"][data-key=role]`).fill('');
+  assert.equal(await rows.nth(last).locator('.msg').textContent(), 'Role is required');
+  assert.doesNotMatch(await rows.nth(0).locator('.msg').textContent(), /Error|already|required/);
+  await context.close();
+});
+
+test('typing through an invalid value keeps the last valid output and the diagram', async () => {
+  const { page, context } = await open('/');
+  const root = generator(page);
+  const before = await root.locator('.panel code').textContent();
+  const diagram = await root.locator('.diagram svg').count();
+  assert.equal(diagram, 1);
+  const box = root.locator('[name=serviceAccount]');
+  await box.fill('');
+  for (const key of 'payments') {
+    await box.press(key);
+    assert.equal(await root.locator('.diagram svg').count(), 1, `the diagram stays while typing (${key})`);
+    assert.notEqual(await root.locator('.panel code').textContent(), '', 'the output stays');
+  }
+  assert.match(await root.locator('.stale-note').textContent(), /last valid output/);
+  for (const key of ['Slash', 'a', 'p', 'i']) await box.press(key);
+  assert.equal(await root.locator('.stale-note').textContent(), '');
+  assert.equal(await root.locator('.panel code').textContent(), before);
+  await context.close();
+});
+
+test('a long error wraps inside its field at phone width', async () => {
+  const { page, context } = await open('/', { width: 390, height: 1600 });
+  await fill(page, 'cluster', `"https://oidc.eks.eu-west-2.amazonaws.com/id/${'0123456789ABCDEF'.repeat(4)}"`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+  await page.screenshot({ path: join(OUT, 'page-phone-long-error.png'), fullPage: true });
+  await context.close();
+});
+
+test('embedding: pod-role presets the role, lock makes fields read-only even against a share link', async () => {
+  const { page, context } = await open('/docs-example.html');
+  const root = generator(page);
+  assert.equal(await root.locator('[name=account]').getAttribute('readonly'), '');
+  assert.equal(await root.locator('[name=cluster]').getAttribute('readonly'), '');
+  assert.equal(await root.locator('[name=role]').getAttribute('readonly'), null);
+  await page.evaluate(() => {
+    const g = document.createElement('irsa-generator');
+    g.setAttribute('pod-role', 'shop-web');
+    g.setAttribute('account', '111122223333');
+    g.setAttribute('lock', 'account');
+    g.id = 'second';
+    document.body.append(g);
+  });
+  await page.waitForFunction(() => document.querySelector('#second')?.bundle);
+  assert.equal(await page.locator('#second').locator('[name=role]').inputValue(), 'shop-web');
   await context.close();
 });

@@ -7,6 +7,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A tool from the test virtualenv (`IRSA_VENV`, default `<repo>/.venv`).
+/// [`venv_tool`], or `None` where the venv lacks it (benchmarks that skip a part).
+pub fn venv_tool_if_present(name: &str) -> Option<PathBuf> {
+    let venv = std::env::var_os("IRSA_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::golden::repo_root().join(".venv"));
+    Some(venv.join("bin").join(name)).filter(|p| p.exists())
+}
+
 pub fn venv_tool(name: &str) -> PathBuf {
     let venv = std::env::var_os("IRSA_VENV")
         .map(PathBuf::from)

@@ -80,3 +80,15 @@ impl Inventory {
             .find(|c| namespace(c) == ns && name(c) == config_map)
     }
 }
+
+/// Why binding `plan` needs the user's explicit word: its `default` ServiceAccount is the
+/// one every pod of the namespace without its own runs as, so all of them would get the
+/// role.
+pub fn default_service_account_refusal(plan: &crate::Plan) -> Option<String> {
+    plan.subjects().find(|s| s.name == "default").map(|s| {
+        format!(
+            "refusing to bind the `default` ServiceAccount of namespace `{}`: every pod there without its own service account would get the role",
+            s.namespace
+        )
+    })
+}

@@ -28,7 +28,7 @@ struct Object<'a, S: Serialize> {
 
 #[derive(Serialize)]
 struct Metadata<'a> {
-    name: &'a str,
+    name: String,
     namespace: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     labels: Option<BTreeMap<&'a str, &'a str>>,
@@ -49,8 +49,41 @@ fn to_yaml<T: Serialize>(value: &T) -> String {
     out
 }
 
+/// The objects `kubectl irsa bind` applies, as trees, in the order they must exist:
+/// ServiceAccounts, ConfigMaps, then the workloads that use them. The same objects as the
+/// bundle's manifests.
+pub fn objects(plan: &Plan) -> Vec<serde_json::Value> {
+    let subjects: Vec<&Subject> = plan.subjects().filter(|s| !s.is_pattern()).collect();
+    let mut out: Vec<serde_json::Value> = subjects
+        .iter()
+        .map(|s| value(&service_account_object(plan, s)))
+        .collect();
+    if plan.has_profiles() {
+        let config = crate::render::aws_config::render(plan);
+        out.extend(
+            subjects
+                .iter()
+                .map(|s| value(&config_map_object(plan, s, &config))),
+        );
+    }
+    out.extend(
+        plan.workloads
+            .iter()
+            .map(|w| value(&workload_object(plan, w))),
+    );
+    out
+}
+
+fn value<T: Serialize>(object: &T) -> serde_json::Value {
+    serde_json::to_value(object).unwrap_or(serde_json::Value::Null)
+}
+
 /// Under EKS Pod Identity the association, not an annotation, binds the role.
 pub fn service_account(plan: &Plan, subject: &Subject) -> String {
+    to_yaml(&service_account_object(plan, subject))
+}
+
+fn service_account_object<'a>(plan: &Plan, subject: &'a Subject) -> Object<'a, ()> {
     let mut annotations = BTreeMap::new();
     if !plan.spec.pod_identity {
         annotations.insert(ROLE_ARN_ANNOTATION, plan.pod_role.to_string());
@@ -63,36 +96,37 @@ pub fn service_account(plan: &Plan, subject: &Subject) -> String {
     }
     // No managed-by label: a ServiceAccount is often another tool's (a Helm chart's), and
     // irsa owns only its annotations there; a label would be a field to fight over.
-    let object: Object<'_, ()> = Object {
+    Object {
         api_version: "v1",
         kind: "ServiceAccount",
         metadata: Metadata {
-            name: &subject.name,
+            name: subject.name.clone(),
             namespace: &subject.namespace,
             labels: None,
             annotations: (!annotations.is_empty()).then_some(annotations),
         },
         data: None,
         spec: None,
-    };
-    to_yaml(&object)
+    }
 }
 
 pub fn config_map(plan: &Plan, subject: &Subject, aws_config: &str) -> String {
-    let name = plan.config_map_name(subject);
-    let object: Object<'_, ()> = Object {
+    to_yaml(&config_map_object(plan, subject, aws_config))
+}
+
+fn config_map_object<'a>(plan: &Plan, subject: &'a Subject, aws_config: &str) -> Object<'a, ()> {
+    Object {
         api_version: "v1",
         kind: "ConfigMap",
         metadata: Metadata {
-            name: &name,
+            name: plan.config_map_name(subject),
             namespace: &subject.namespace,
             labels: labels(),
             annotations: None,
         },
         data: Some(BTreeMap::from([(CONFIG_KEY, aws_config.to_owned())])),
         spec: None,
-    };
-    to_yaml(&object)
+    }
 }
 
 #[derive(Serialize)]
@@ -207,6 +241,13 @@ enum WorkloadSpec<'a> {
 /// the token volume (same name, path, audience and lifetime, so the webhook adds no
 /// second one) and the region and regional-STS variables.
 pub fn workload_patch(plan: &Plan, workload: &WiredWorkload) -> String {
+    to_yaml(&workload_object(plan, workload))
+}
+
+fn workload_object<'a>(
+    plan: &'a Plan,
+    workload: &'a WiredWorkload,
+) -> Object<'a, WorkloadSpec<'a>> {
     let subject = &workload.subject;
     let mut pod = PodSpec {
         service_account_name: &subject.name,
@@ -258,19 +299,18 @@ pub fn workload_patch(plan: &Plan, workload: &WiredWorkload) -> String {
         }),
         _ => WorkloadSpec::Pods(template),
     };
-    let object = Object {
+    Object {
         api_version: workload.kind.api_version(),
         kind: workload.kind.as_str(),
         metadata: Metadata {
-            name: &workload.name,
+            name: workload.name.clone(),
             namespace: &subject.namespace,
             labels: None,
             annotations: None,
         },
         data: None,
         spec: Some(spec),
-    };
-    to_yaml(&object)
+    }
 }
 
 /// One container's env and mounts: the config file, and for a container with a profile

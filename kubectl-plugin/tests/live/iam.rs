@@ -85,6 +85,12 @@ impl World {
     }
 }
 
+/// The run succeeded and printed `line` (a line of stdout, or part of one).
+fn says(run: &Run, line: &str) {
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains(line), "{line:?} not in {run:?}");
+}
+
 fn sids(trust: &Value) -> Vec<&str> {
     trust["Statement"]
         .as_array()
@@ -211,10 +217,7 @@ fn an_existing_role_keeps_every_statement_irsa_did_not_write() {
 
     let run = world.bind(&[]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("iam role/payments-api configured\n"),
-        "{run:?}"
-    );
+    says(&run, "iam role/payments-api configured\n");
     assert_eq!(
         sids(&world.trust("payments-api")),
         ["CiDeploys", "IrsaWebIdentity1"]
@@ -224,23 +227,14 @@ fn an_existing_role_keeps_every_statement_irsa_did_not_write() {
 
     world.proxy.clear();
     let run = world.bind(&[]);
-    assert!(
-        run.stdout.contains("iam role/payments-api unchanged\n"),
-        "{run:?}"
-    );
+    says(&run, "iam role/payments-api unchanged\n");
     assert!(world.writes().is_empty(), "{:?}", world.writes());
 
     // unbind --iam takes out exactly irsa's statements and deletes only the role it made.
     let run = world.run(&["unbind", "payments/api", "--iam"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("iam role/payments-api configured\n"),
-        "{run:?}"
-    );
-    assert!(
-        run.stdout.contains("iam role/payments-deploy deleted\n"),
-        "{run:?}"
-    );
+    says(&run, "iam role/payments-api configured\n");
+    says(&run, "iam role/payments-deploy deleted\n");
     assert_eq!(sids(&world.trust("payments-api")), ["CiDeploys"]);
     assert!(
         !world
@@ -273,22 +267,13 @@ fn unbind_iam_keeps_a_role_another_service_account_uses() {
     );
     let run = world.run(&["unbind", "payments/worker", "--iam"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("iam role/payments-api configured\n"),
-        "{run:?}"
-    );
+    says(&run, "iam role/payments-api configured\n");
     assert_eq!(subs(&world), "system:serviceaccount:payments:api");
 
     let run = world.run(&["unbind", "payments/api", "--iam"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("iam role/payments-api deleted\n"),
-        "{run:?}"
-    );
-    assert!(
-        run.stdout.contains("iam role/payments-deploy deleted\n"),
-        "{run:?}"
-    );
+    says(&run, "iam role/payments-api deleted\n");
+    says(&run, "iam role/payments-deploy deleted\n");
     assert!(
         world.aws.role_names().is_empty(),
         "{:?}",
@@ -422,7 +407,7 @@ fn audit_and_doctor_read_trust_policies_from_iam() {
         "{run:?}"
     );
     let run = world.run(&["doctor", "payments/api", "--from-iam"]);
-    assert!(run.stdout.contains("trust"), "{run:?}");
+    says(&run, "trust");
     assert!(!run.stdout.contains("FAIL"), "{run:?}");
 
     // A role whose trust another tool widened is a finding, read straight from IAM.
