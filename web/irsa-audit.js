@@ -33,6 +33,9 @@ export class IrsaAudit extends HTMLElement {
 
   connectedCallback() {
     if (this.root) return;
+    // The theme the page's generator last chose (the generator's Theme button sets it too).
+    const theme = localStorage.getItem('irsa-theme');
+    if (theme && !this.hasAttribute('data-theme')) this.setAttribute('data-theme', theme);
     const root = el('div', { class: 'irsa audit' });
     this.root = root;
     const input = el('textarea', {

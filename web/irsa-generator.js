@@ -2,9 +2,12 @@
 // in the browser by the irsa wasm module; nothing typed here is sent anywhere.
 //
 // Attributes (all optional) preset the form or hide parts of it:
-//   account, cluster (issuers, comma or newline separated), service-account, role,
+//   account, cluster (issuers, comma or newline separated), service-account, pod-role,
 //   assume ("deploy=arn:aws:iam::444455556666:role/deploy, audit=audit-role")
+//   lock="account cluster service-account pod-role"   (preset values the user cannot change)
 //   hide="advanced diagram roles targets theme share header"   share (keep the state in the URL fragment)
+// Theming: the CSS custom properties of irsa-generator.css (--bg, --fg, --muted, --line,
+// --soft, --accent, --accent-fg, --error, --warning, --code) set on the element.
 
 import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
 import { el, onDemand } from './dom.js';
@@ -325,6 +328,7 @@ export class IrsaGenerator extends HTMLElement {
     performance.mark('irsa-wasm-ready');
     this.root.querySelector('.version').textContent = `irsa ${version()}`;
     this.update();
+    this.root.querySelector('.advanced').open = ADVANCED.some((f) => this.state[f.key]);
     performance.mark('irsa-first-output');
     this.dispatchEvent(new CustomEvent('irsa-ready', { bubbles: true, composed: true }));
   }
@@ -379,7 +383,9 @@ export class IrsaGenerator extends HTMLElement {
 
     const header = el('header', { hidden: this.hidden('header') },
       el('span', { class: 'version' }),
-      el('button', { type: 'button', class: 'theme', hidden: this.hidden('theme'), text: 'Theme' }));
+      el('span', { class: 'header-tools' },
+        el('button', { type: 'button', class: 'reset', text: 'Reset' }),
+        el('button', { type: 'button', class: 'theme', hidden: this.hidden('theme'), text: 'Theme' })));
     const form = el('form', { novalidate: true, autocomplete: 'off' });
     this.form = form;
     form.addEventListener('submit', (e) => e.preventDefault());
@@ -398,7 +404,7 @@ export class IrsaGenerator extends HTMLElement {
     form.append(basics, targets, advanced);
 
     const general = el('div', { class: 'general', role: 'status', 'aria-live': 'polite' });
-    const diagram = el('figure', { class: 'diagram', hidden: this.hidden('diagram'), 'aria-label': 'The chain' });
+    const diagram = el('figure', { class: 'diagram', hidden: this.hidden('diagram'), 'aria-label': 'The chain', tabindex: '0' });
     const sdkRoles = el('section', { class: 'sdk-roles', hidden: true, 'aria-labelledby': `${this.id_}-sdk-title` },
       el('h2', { id: `${this.id_}-sdk-title`, text: 'Which role does my code get?' }),
       el('p', { class: 'help', text: 'Per container and AWS SDK, once the EKS webhook has mutated the pod. A hand-set AWS_PROFILE is not enough for Go, Java, .NET and Ruby: give the container a profile instead.' }),
@@ -410,12 +416,14 @@ export class IrsaGenerator extends HTMLElement {
       el('button', { type: 'button', class: 'copy-link', hidden: !this.hasAttribute('share') || this.hidden('share'), text: 'Copy share link' }),
       el('span', { class: 'notice', role: 'status', 'aria-live': 'polite' }));
     const tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Artifacts' });
-    const panel = el('div', { class: 'panel', role: 'tabpanel', tabindex: '0' },
+    const panel = el('div', { class: 'panel', role: 'tabpanel', id: `${this.id_}-panel` },
       el('div', { class: 'panel-tools' },
         el('span', { class: 'what' }),
+        el('button', { type: 'button', class: 'wrap', 'aria-pressed': 'false', text: 'Wrap' }),
         el('button', { type: 'button', class: 'copy', text: 'Copy' }),
         el('button', { type: 'button', class: 'download', text: 'Download' })),
-      el('pre', {}, el('code')));
+      // The scrolling part takes the focus, so keyboards can scroll it.
+      el('pre', { tabindex: '0', 'aria-label': 'Content' }, el('code')));
     const importer = el('section', { class: 'importer', hidden: true, 'aria-label': 'Import irsa.yaml' },
       el('textarea', { name: 'import', rows: '8', spellcheck: 'false', 'aria-label': 'irsa.yaml (YAML or JSON)', placeholder: 'account: "111122223333"\ncluster: https://oidc.eks…\nserviceAccount: payments/api\nrole: payments-api' }),
       el('div', { class: 'panel-tools' },
@@ -424,11 +432,14 @@ export class IrsaGenerator extends HTMLElement {
       el('p', { class: 'msg import-msg', role: 'status' }));
     const stale = el('p', { class: 'stale-note', role: 'status' });
     const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, stale, tabs, panel);
-    root.append(header, form, general, diagram, sdkRoles, output);
+    // Wide: the form on the left, the chain and the artifacts on the right (CSS).
+    const right = el('div', { class: 'right' }, diagram, output);
+    root.append(header, form, general, right, sdkRoles);
 
     this.renderTargets();
     form.addEventListener('input', (e) => {
       this.touched.add(e.target.name || e.target.dataset.target);
+      this.changed = true;
       this.update();
     });
     root.querySelector('.add').addEventListener('click', () => {
@@ -447,12 +458,18 @@ export class IrsaGenerator extends HTMLElement {
       }
     });
     tabs.addEventListener('keydown', (e) => this.tabKeys(e));
-    root.querySelector('.copy').addEventListener('click', () => this.copy(this.current()?.content ?? '', 'Copied'));
+    root.querySelector('.copy').addEventListener('click', (e) => this.copy(this.current()?.content ?? '', 'Copied', e.currentTarget));
+    root.querySelector('.wrap').addEventListener('click', (e) => {
+      const on = e.currentTarget.getAttribute('aria-pressed') !== 'true';
+      e.currentTarget.setAttribute('aria-pressed', String(on));
+      panel.classList.toggle('wrapped', on);
+    });
+    root.querySelector('.reset').addEventListener('click', () => this.reset());
     root.querySelector('.download').addEventListener('click', () => {
       const item = this.current();
       if (item) saveFile(item.path.split('/').pop(), new Blob([item.content], { type: 'text/plain' }));
     });
-    root.querySelector('.copy-yaml').addEventListener('click', () => this.copy(toYaml(this.spec) ?? '', 'irsa.yaml copied'));
+    root.querySelector('.copy-yaml').addEventListener('click', (e) => this.copy(toYaml(this.spec) ?? '', 'Copied', e.currentTarget));
     root.querySelector('.import').addEventListener('click', (e) => {
       importer.hidden = !importer.hidden;
       e.target.setAttribute('aria-expanded', String(!importer.hidden));
@@ -463,7 +480,7 @@ export class IrsaGenerator extends HTMLElement {
       if (file) importer.querySelector('textarea').value = await file.text();
     });
     root.querySelector('.import-apply').addEventListener('click', () => this.importSpec(importer.querySelector('textarea').value));
-    root.querySelector('.copy-link').addEventListener('click', () => this.copy(location.href, 'Link copied'));
+    root.querySelector('.copy-link').addEventListener('click', (e) => this.copy(location.href, 'Copied', e.currentTarget));
     root.querySelector('.download-all').addEventListener('click', () => {
       const files = (this.bundle?.artifacts ?? []).map((a) => ({ path: `irsa/${a.path}`, content: a.content, mode: a.kind === 'aws-cli' ? 0o755 : 0o644 }));
       files.push({ path: 'irsa/irsa.yaml', content: toYaml(this.spec) ?? '', mode: 0o644 });
@@ -575,7 +592,8 @@ export class IrsaGenerator extends HTMLElement {
     this.showOutput();
     this.showRoles();
     this.timings.push(performance.now() - started);
-    if (this.hasAttribute('share')) history.replaceState(null, '', `#spec=${encodeState(this.state)}`);
+    // The URL follows the form once the user changed it: a first load leaves it as it came.
+    if (this.hasAttribute('share') && this.changed) history.replaceState(null, '', `#spec=${encodeState(this.state)}`);
   }
 
   showDiagnostics(diagnostics) {
@@ -670,8 +688,9 @@ export class IrsaGenerator extends HTMLElement {
     const paths = items.map((i) => i.path).join('\n');
     if (tabs.dataset.paths !== paths) {
       tabs.dataset.paths = paths;
-      tabs.replaceChildren(...items.map((item) => el('button', {
-        type: 'button', role: 'tab', 'data-path': item.path, 'data-kind': item.kind, text: item.path,
+      tabs.replaceChildren(...items.map((item, n) => el('button', {
+        type: 'button', role: 'tab', id: `${this.id_}-tab-${n}`, 'aria-controls': `${this.id_}-panel`,
+        'data-path': item.path, 'data-kind': item.kind, text: item.path,
       })));
     }
     this.select(this.selected, false);
@@ -684,6 +703,7 @@ export class IrsaGenerator extends HTMLElement {
       const on = tab.dataset.path === path;
       tab.setAttribute('aria-selected', String(on));
       tab.tabIndex = on ? 0 : -1;
+      if (on) this.root.querySelector('.panel').setAttribute('aria-labelledby', tab.id);
       if (on && focus) tab.focus();
     }
     this.root.querySelector('.panel code').textContent = item?.content ?? '';
@@ -700,14 +720,37 @@ export class IrsaGenerator extends HTMLElement {
     this.select(tabs[(next + tabs.length) % tabs.length].dataset.path, true);
   }
 
-  async copy(text, done) {
+  /** Copies `text`; the button that asked says so for a moment, where the eye is. */
+  async copy(text, done, button) {
     const notice = this.root.querySelector('.notice');
     try {
       await navigator.clipboard.writeText(text);
-      notice.textContent = done;
+      notice.textContent = '';
+      const label = button.dataset.label ?? button.textContent;
+      button.dataset.label = label;
+      button.textContent = done;
+      clearTimeout(button.timer);
+      button.timer = setTimeout(() => { button.textContent = label; }, 1500);
     } catch {
       notice.textContent = 'Copy is blocked here: select the text instead';
     }
+  }
+
+  /** Back to what the page or the embedding preset: every typed value goes. */
+  reset() {
+    this.state = this.presetState();
+    this.linkProblems = [];
+    for (const f of FIELDS) {
+      const control = this.form.elements[f.key];
+      if (f.checkbox) control.checked = Boolean(this.state[f.key]);
+      else control.value = this.state[f.key] ?? '';
+    }
+    this.renderTargets();
+    this.touched = new Set();
+    this.lastGood = null;
+    this.userSelected = false;
+    this.root.querySelector('.advanced').open = false;
+    this.update();
   }
 
   toggleTheme() {
@@ -716,6 +759,7 @@ export class IrsaGenerator extends HTMLElement {
     const theme = dark ? 'light' : 'dark';
     this.setAttribute('data-theme', theme);
     document.documentElement.setAttribute('data-theme', theme);
+    for (const panel of document.querySelectorAll('irsa-audit')) panel.setAttribute('data-theme', theme);
     localStorage.setItem(THEME_KEY, theme);
   }
 }

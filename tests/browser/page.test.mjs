@@ -569,3 +569,39 @@ test('embedding: pod-role presets the role, lock makes fields read-only even aga
   assert.equal(await page.locator('#second').locator('[name=role]').inputValue(), 'shop-web');
   await context.close();
 });
+
+test('two panes at 1440 px: the artifacts beside the form, in view; one column at 390 px; Reset and Wrap work', async () => {
+  for (const theme of ['light', 'dark']) {
+    const { page, context } = await open('/', { width: 1440, height: 900 });
+    const root = generator(page);
+    if (theme === 'dark') await root.locator('.theme').click();
+    const form = await root.locator('form').boundingBox();
+    const output = await root.locator('.output').boundingBox();
+    assert.ok(output.x >= form.x + form.width, `the output (x ${output.x}) is right of the form (ends at ${form.x + form.width})`);
+    assert.ok(output.y < 900, `the output starts above the fold (y ${output.y})`);
+    await page.screenshot({ path: join(OUT, `page-1440-${theme}.png`) });
+    // The panel of the selected tab is labelled by it.
+    const tab = await root.locator('[role=tab][aria-selected=true]').getAttribute('id');
+    assert.equal(await root.locator('[role=tabpanel]').getAttribute('aria-labelledby'), tab);
+    await root.locator('.wrap').click();
+    assert.equal(await root.locator('.wrap').getAttribute('aria-pressed'), 'true');
+    await fill(page, 'role', 'changed-role');
+    await root.locator('.reset').click();
+    assert.equal(await root.locator('[name=role]').inputValue(), 'payments-api');
+    await context.close();
+  }
+  const { page, context } = await open('/', { width: 390, height: 900 });
+  const form = await generator(page).locator('form').boundingBox();
+  const output = await generator(page).locator('.output').boundingBox();
+  assert.ok(output.y > form.y + form.height, 'one column: the output under the form');
+  await context.close();
+});
+
+test('a share link opens with its advanced settings shown and leaves the URL as it came', async () => {
+  const state = { account: '111122223333', cluster: ISSUER, serviceAccount: 'payments/api', role: 'payments-api', path: '/team/', targets: [] };
+  const hash = `#spec=${Buffer.from(JSON.stringify(state)).toString('base64').replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
+  const { page, context } = await open(`/${hash}`);
+  assert.equal(await generator(page).locator('details.advanced').getAttribute('open'), '');
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  await context.close();
+});
