@@ -25,6 +25,23 @@ pub struct ShapeWarning(pub String);
 
 impl Issuer {
     pub fn parse(url: &str) -> Result<(Self, Option<ShapeWarning>), String> {
+        if let Some(inner) = ['"', '\'']
+            .iter()
+            .find_map(|q| url.strip_prefix(*q)?.strip_suffix(*q))
+        {
+            return Err(format!(
+                "`{url}` is in quotes: remove them, the issuer is `{inner}`"
+            ));
+        }
+        if let Some((_, issuer)) = url
+            .starts_with("arn:")
+            .then(|| url.split_once(":oidc-provider/"))
+            .flatten()
+        {
+            return Err(format!(
+                "`{url}` is the IAM OIDC provider's ARN: give its issuer URL, `https://{issuer}`"
+            ));
+        }
         let rest = url.strip_prefix("https://").ok_or_else(|| {
             format!("`{url}` must start with `https://`: IAM and EKS accept only https issuers")
         })?;
