@@ -66,14 +66,28 @@ impl AwsArgs {
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .build_https();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http);
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http.clone());
         if let Some(profile) = profile {
             loader = loader.profile_name(profile);
         }
         let config = loader.load().await;
         let region = config.region().cloned().unwrap_or(fallback);
-        let sts = aws_sdk_sts::config::Builder::from(&config).region(region.clone());
-        let iam = aws_sdk_iam::config::Builder::from(&config).region(region);
+        let mut sts = aws_sdk_sts::config::Builder::from(&config).region(region.clone());
+        let mut iam = aws_sdk_iam::config::Builder::from(&config).region(region.clone());
+        if let Some(profile) = profile {
+            // That profile's credentials, not the default chain's first find (the chain
+            // takes AWS_ACCESS_KEY_ID from the environment before any profile).
+            let sources = aws_config::provider_config::ProviderConfig::default()
+                .with_http_client(http)
+                .with_region(Some(region));
+            let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&sources)
+                .profile_name(profile)
+                .build();
+            let credentials = aws_sdk_iam::config::SharedCredentialsProvider::new(credentials);
+            sts = sts.credentials_provider(credentials.clone());
+            iam = iam.credentials_provider(credentials);
+        }
         let caller = aws_sdk_sts::Client::from_conf(sts.build())
             .get_caller_identity()
             .send()

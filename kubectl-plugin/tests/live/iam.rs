@@ -37,8 +37,13 @@ impl World {
     }
 
     fn run(&self, args: &[&str]) -> Run {
+        self.run_with_config(args, "none")
+    }
+
+    /// A run whose AWS config file is `config` in the home (`none`: there is none).
+    fn run_with_config(&self, args: &[&str], config: &str) -> Run {
         let none = self.home.path().join("none");
-        let none = none.to_str().expect("utf-8");
+        let config = self.home.path().join(config);
         self.cluster.run_with(
             args,
             &[
@@ -46,8 +51,8 @@ impl World {
                 ("AWS_ACCESS_KEY_ID", "testing"),
                 ("AWS_SECRET_ACCESS_KEY", "testing"),
                 ("AWS_REGION", "eu-west-2"),
-                ("AWS_CONFIG_FILE", none),
-                ("AWS_SHARED_CREDENTIALS_FILE", none),
+                ("AWS_CONFIG_FILE", config.to_str().expect("utf-8")),
+                ("AWS_SHARED_CREDENTIALS_FILE", none.to_str().expect("utf-8")),
                 ("AWS_EC2_METADATA_DISABLED", "true"),
             ],
         )
@@ -311,6 +316,45 @@ fn roles_in_another_account_need_its_credentials() {
             .kube
             .object("ServiceAccount", "payments", "api")
             .is_none()
+    );
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn account_profile_credentials_are_the_profiles_and_checked() {
+    let world = World::start();
+    // A profile that assumes an administrator role of 444455556666. moto answers the
+    // assumed credentials as its own account (it has no cross-account STS), which shows
+    // both that the profile's chain is followed and that the account check holds.
+    let config = "[profile deploy-admin]\nrole_arn = arn:aws:iam::444455556666:role/admin\n\
+                  credential_source = Environment\nregion = eu-west-2\n";
+    std::fs::write(world.home.path().join("config"), config).expect("config");
+    let args = [
+        "bind",
+        "payments/api",
+        "--role",
+        "payments-api",
+        "--assume",
+        "deploy=arn:aws:iam::444455556666:role/payments-deploy",
+        "--iam",
+        "--account-profile",
+        "444455556666=deploy-admin",
+    ];
+    let run = world.run_with_config(&args, "config");
+    assert_eq!(run.code, 6, "{run:?}");
+    assert!(
+        run.stderr.contains("the roles of account 444455556666 need its credentials, but profile `deploy-admin` is for account 111122223333"),
+        "{run:?}"
+    );
+    // The default credentials for the pod role's account, the profile's for the other.
+    assert_eq!(
+        world.proxy.actions(),
+        ["GetCallerIdentity", "AssumeRole", "GetCallerIdentity"]
+    );
+    assert!(
+        world.writes().iter().all(|a| a == "AssumeRole"),
+        "{:?}",
+        world.writes()
     );
 }
 
