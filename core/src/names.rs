@@ -126,6 +126,12 @@ pub fn tag(key: &str, value: &str) -> Result<(), String> {
     if key.to_ascii_lowercase().starts_with("aws:") {
         return Err(format!("tag key `{key}` uses the reserved prefix `aws:`"));
     }
+    // irsa's own tags (the created-by tag unbind relies on) are irsa's to set.
+    if key.to_ascii_lowercase().starts_with("irsa.dev/") {
+        return Err(format!(
+            "tag key `{key}` uses the prefix `irsa.dev/`, reserved for irsa's own tags"
+        ));
+    }
     if value.chars().count() > 256 {
         return Err(format!(
             "value of tag `{key}` is longer than 256 characters"

@@ -7,6 +7,7 @@ use crate::Error;
 use aws_config::BehaviorVersion;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use irsa_core::arn::Partition;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -28,6 +29,43 @@ fn account_profile(text: &str) -> Result<(String, String), String> {
     Ok((account.to_owned(), profile.to_owned()))
 }
 
+/// The region IAM's clients sign with. IAM is global per partition, and the region picks
+/// the partition's endpoint: the spec's region, else the configured one when it is in
+/// the roles' partition, else the partition's home region.
+fn signing_region(
+    partition: Partition,
+    spec: Option<&str>,
+    configured: Option<&aws_config::Region>,
+) -> String {
+    let of = |region: &str| {
+        let prefixes = [
+            ("cn-", Partition::AwsCn),
+            ("us-gov-", Partition::AwsUsGov),
+            ("us-isob-", Partition::AwsIsoB),
+            ("us-isof-", Partition::AwsIsoF),
+            ("eu-isoe-", Partition::AwsIsoE),
+            ("us-iso-", Partition::AwsIso),
+        ];
+        prefixes
+            .iter()
+            .find(|(p, _)| region.starts_with(p))
+            .map_or(Partition::Aws, |(_, partition)| *partition)
+    };
+    let home = match partition {
+        Partition::Aws => "us-east-1",
+        Partition::AwsCn => "cn-north-1",
+        Partition::AwsUsGov => "us-gov-west-1",
+        Partition::AwsIso => "us-iso-east-1",
+        Partition::AwsIsoB => "us-isob-east-1",
+        Partition::AwsIsoE => "eu-isoe-west-1",
+        Partition::AwsIsoF => "us-isof-south-1",
+    };
+    spec.or(configured.map(aws_config::Region::as_ref))
+        .filter(|r| of(r) == partition)
+        .unwrap_or(home)
+        .to_owned()
+}
+
 /// One IAM client per account, each checked to act in that account.
 #[derive(Debug)]
 pub struct Accounts {
@@ -43,11 +81,13 @@ impl AwsArgs {
     pub async fn connect(
         &self,
         accounts: &[&str],
+        partition: Partition,
         region: Option<&str>,
     ) -> Result<Accounts, Error> {
         let mut clients = BTreeMap::new();
         for account in accounts {
-            clients.insert((*account).to_owned(), self.client(account, region).await?);
+            let client = self.client(account, partition, region).await?;
+            clients.insert((*account).to_owned(), client);
         }
         Ok(Accounts { clients })
     }
@@ -55,14 +95,12 @@ impl AwsArgs {
     /// An IAM client acting in `account`, with the credentials `--account-profile` names
     /// for it, else the default chain; `sts:GetCallerIdentity` proves which account they
     /// are for.
-    pub async fn client(&self, account: &str, region: Option<&str>) -> Reach {
+    pub async fn client(&self, account: &str, partition: Partition, region: Option<&str>) -> Reach {
         let profile = self
             .account_profiles
             .iter()
             .find(|(a, _)| a == account)
             .map(|(_, p)| p.as_str());
-        // IAM is global; a region only picks the partition's endpoint and signs requests.
-        let fallback = aws_config::Region::new(region.unwrap_or("us-east-1").to_owned());
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .build_https();
@@ -71,7 +109,7 @@ impl AwsArgs {
             loader = loader.profile_name(profile);
         }
         let config = loader.load().await;
-        let region = config.region().cloned().unwrap_or(fallback);
+        let region = aws_config::Region::new(signing_region(partition, region, config.region()));
         let mut sts = aws_sdk_sts::config::Builder::from(&config).region(region.clone());
         let mut iam = aws_sdk_iam::config::Builder::from(&config).region(region.clone());
         if let Some(profile) = profile {
@@ -162,6 +200,32 @@ where
 #[cfg(test)]
 mod tests {
     use super::account_profile;
+
+    #[test]
+    fn clients_sign_in_the_roles_partition() {
+        use super::{Partition, signing_region};
+        let region = |r: &str| aws_config::Region::new(r.to_owned());
+        assert_eq!(
+            signing_region(Partition::Aws, Some("eu-west-2"), None),
+            "eu-west-2"
+        );
+        assert_eq!(
+            signing_region(Partition::Aws, None, Some(&region("cn-north-1"))),
+            "us-east-1"
+        );
+        assert_eq!(
+            signing_region(Partition::AwsCn, None, Some(&region("eu-west-2"))),
+            "cn-north-1"
+        );
+        assert_eq!(
+            signing_region(Partition::AwsCn, None, Some(&region("cn-northwest-1"))),
+            "cn-northwest-1"
+        );
+        assert_eq!(
+            signing_region(Partition::AwsUsGov, None, None),
+            "us-gov-west-1"
+        );
+    }
 
     #[test]
     fn account_profiles_are_checked() {

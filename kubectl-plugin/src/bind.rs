@@ -92,11 +92,10 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         }
     }
     let objects = irsa_core::render::kubernetes::objects(&plan);
-    // IAM first: the role must exist before pods use it.
-    if args.iam {
-        iam_side(&plan, &args).await?;
-    }
     if args.dry_run == DryRun::Client {
+        if args.iam {
+            iam_side(&plan, &args).await?;
+        }
         print!("{}", render(&objects, args.output.unwrap_or(Format::Yaml)));
         return Ok(Outcome::Done);
     }
@@ -155,6 +154,11 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         }
     }
 
+    // IAM before the applies (the role must exist before pods use it), after every check
+    // that can refuse the bind: a refused bind changes nothing.
+    if args.iam {
+        iam_side(&plan, &args).await?;
+    }
     let options = ApplyOptions {
         force: false,
         dry_run: args.dry_run == DryRun::Server,
@@ -195,7 +199,10 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
 async fn iam_side(plan: &irsa_core::Plan, args: &Args) -> Result<(), Error> {
     let model = &plan.iam;
     let accounts: Vec<&str> = model.accounts().iter().map(|a| a.id).collect();
-    let aws = args.aws.connect(&accounts, plan.region()).await?;
+    let aws = args
+        .aws
+        .connect(&accounts, plan.partition, plan.region())
+        .await?;
     let changes = crate::iam::plan(model, &aws, plan.spec.trust_policy_quota).await?;
     let mut out: Box<dyn std::io::Write> =
         if args.output.is_some() || args.dry_run == DryRun::Client {
@@ -203,6 +210,11 @@ async fn iam_side(plan: &irsa_core::Plan, args: &Args) -> Result<(), Error> {
         } else {
             Box::new(std::io::stdout())
         };
+    if !model.associations.is_empty() {
+        eprintln!(
+            "note: --iam makes the roles; the EKS Pod Identity associations are EKS's: run pod-identity/associations.sh of the bundle (--out-dir DIR)"
+        );
+    }
     if args.dry_run != DryRun::None {
         crate::iam::print_dry_run(&changes, &mut out);
         return Ok(());

@@ -6,7 +6,7 @@ use crate::aws::AwsArgs;
 use crate::context::ContextArgs;
 use crate::printer::{self, Format};
 use crate::{Error, Outcome};
-use irsa_core::arn::RoleArn;
+use irsa_core::arn::{Partition, RoleArn};
 use irsa_core::audit;
 use irsa_core::cluster::audit::{self as cluster_audit, Policy, PolicyRole};
 use irsa_core::cluster::objects;
@@ -91,10 +91,13 @@ pub async fn from_iam(
     roles.sort_by(|a, b| (&a.account, &a.name).cmp(&(&b.account, &b.name)));
     roles.dedup_by(|a, b| a.same_role(b));
     let mut policies = Vec::new();
-    let mut accounts: Vec<&str> = roles.iter().map(|r| r.account.as_str()).collect();
+    let mut accounts: Vec<(&str, Partition)> = roles
+        .iter()
+        .map(|r| (r.account.as_str(), r.partition))
+        .collect();
     accounts.dedup();
-    for account in accounts {
-        let iam = match aws.client(account, None).await {
+    for (account, partition) in accounts {
+        let iam = match aws.client(account, partition, None).await {
             Ok(iam) => iam,
             Err(e) => {
                 eprintln!("skipped account {account}: {e}");

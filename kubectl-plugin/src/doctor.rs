@@ -120,7 +120,7 @@ async fn iam_trust(
     aws: &crate::aws::AwsArgs,
     role: &RoleArn,
 ) -> Result<Option<(String, String)>, Error> {
-    let iam = aws.client(&role.account, None).await?;
+    let iam = aws.client(&role.account, role.partition, None).await?;
     let live = crate::iam::get_role(&iam, &role.name).await?;
     if live.is_none() {
         eprintln!("warning: {role} is not a role in IAM: its trust is not checked");

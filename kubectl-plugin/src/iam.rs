@@ -20,6 +20,11 @@ use std::fmt::Write as _;
 
 /// The tag on every role `bind --iam` creates: what `unbind --iam` may delete.
 pub const OWNER_TAG: (&str, &str) = ("irsa.dev/created-by", "kubectl-irsa");
+/// IAM's limit of tags per role.
+const MAX_TAGS: usize = 50;
+/// A trust policy naming a role created a moment ago can be refused as an invalid
+/// principal until IAM has spread the new role: tries, a second more apart each time.
+const NEW_PRINCIPAL_TRIES: u64 = 6;
 
 /// What one IAM object needs, and the writes that do it.
 #[derive(Debug)]
@@ -129,7 +134,24 @@ impl Write {
         move |e| aws::error(self.action(), &self.target(), e)
     }
 
+    /// Sends the write; a trust policy refused for naming a principal IAM has not spread
+    /// yet (a pod role created seconds ago) is sent again, a second more apart each time.
     async fn send(&self, iam: &Client) -> Result<(), Error> {
+        let mut tries = 1;
+        loop {
+            match self.send_once(iam).await {
+                Err(Error::Aws(message))
+                    if message.contains("Invalid principal") && tries < NEW_PRINCIPAL_TRIES =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_secs(tries)).await;
+                    tries += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once(&self, iam: &Client) -> Result<(), Error> {
         match self {
             Write::CreateProvider { url, client_id } => {
                 let call = iam.create_open_id_connect_provider().url(url);
@@ -352,6 +374,13 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
         writes: Vec::new(),
     };
     let Some(live) = get_role(iam, &name).await? else {
+        if role.tags.len() + 1 > MAX_TAGS {
+            return Err(Error::Refused(format!(
+                "role/{name}: the spec's {} tags and irsa's {} make more than IAM's {MAX_TAGS}",
+                role.tags.len(),
+                OWNER_TAG.0
+            )));
+        }
         change.word = "created";
         change.detail.push("+ trust policy:".to_owned());
         let trust = pretty(LiveTrust::from(&role.trust).value());
@@ -405,7 +434,7 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
         });
     }
     let max = seconds(role.max_session_duration);
-    if live.max_session_duration != max {
+    if role.max_session_duration_set && live.max_session_duration != max {
         change.detail.push(format!(
             "~ max session duration {} -> {max}",
             live.max_session_duration
@@ -415,10 +444,17 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
             seconds: max,
         });
     }
+    if let (Some(theirs), Some(ours)) = (&live.boundary, &role.permissions_boundary) {
+        if theirs != ours {
+            return Err(Error::Refused(format!(
+                "role/{name} has the permissions boundary {theirs}, the spec names {ours}: irsa does not replace a boundary someone set (change one of them)"
+            )));
+        }
+    }
     if let Some(boundary) = role
         .permissions_boundary
         .as_ref()
-        .filter(|b| live.boundary.as_ref() != Some(*b))
+        .filter(|_| live.boundary.is_none())
     {
         change
             .detail
@@ -434,6 +470,13 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
         .filter(|t| !live.tags.contains(t))
         .cloned()
         .collect();
+    let keys = live.tags.iter().chain(&tags).map(|(k, _)| k.as_str());
+    let count = keys.collect::<std::collections::BTreeSet<_>>().len();
+    if count > MAX_TAGS {
+        return Err(Error::Refused(format!(
+            "role/{name} would have {count} tags with the spec's; IAM allows {MAX_TAGS}"
+        )));
+    }
     if !tags.is_empty() {
         for (key, value) in &tags {
             change.detail.push(format!("~ tag {key} = {value}"));
@@ -513,18 +556,25 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
-/// `unbind --iam`: what releasing role `name` needs. With `sub` (the unbound service
-/// account's token subject) while other ServiceAccounts still use the role, only that
-/// subject leaves irsa's statements; otherwise every statement of irsa's goes, and a role
-/// irsa created whose trust is left empty is deleted, its policies first. A role irsa did
-/// not create is never deleted, nor left with an empty trust.
+/// What `unbind --iam` takes out of a role's trust.
+#[derive(Debug, Clone, Copy)]
+pub enum Removal<'a> {
+    /// A pod role: these service accounts of the cluster with this issuer.
+    Subjects { issuer: &'a str, subs: &'a [String] },
+    /// A target role: irsa's statement trusting this pod role.
+    PodRole(&'a str),
+}
+
+/// `unbind --iam`: what taking `removal` out of role `name` needs, and whether the role
+/// is left with no statement of irsa's (its chain then goes too). A role irsa created
+/// whose trust is then empty is deleted, its policies first; a role irsa did not create
+/// is never deleted, nor left with an empty trust (IAM refuses one): that is said.
 pub async fn release(
     iam: &Client,
     account: &str,
     name: &str,
-    sub: Option<&str>,
-    shared: bool,
-) -> Result<Change, Error> {
+    removal: Removal<'_>,
+) -> Result<(Change, bool), Error> {
     let mut change = Change {
         account: account.to_owned(),
         object: format!("role/{name}"),
@@ -534,68 +584,81 @@ pub async fn release(
     };
     let Some(live) = get_role(iam, name).await? else {
         change.detail.push("no such role".to_owned());
-        return Ok(change);
+        return Ok((change, true));
     };
-    let rest = match sub.filter(|_| shared) {
-        Some(sub) => live.trust.without_subject(sub),
-        None => live.trust.without_ours(),
-    };
-    if rest.statements().is_empty() && live.created_by_irsa() {
-        let object = change.object.clone();
-        let inline = iam
-            .list_role_policies()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(|e| aws::error("iam:ListRolePolicies", &object, e))?;
-        for policy in inline.policy_names() {
-            change.detail.push(format!("- inline policy {policy}"));
-            change.writes.push(Write::DeleteInline {
-                name: name.to_owned(),
-                policy: policy.clone(),
-            });
-        }
-        let attached = iam
-            .list_attached_role_policies()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(|e| aws::error("iam:ListAttachedRolePolicies", &object, e))?;
-        for arn in attached
-            .attached_policies()
+    let rest = match removal {
+        Removal::Subjects { issuer, subs } => subs
             .iter()
-            .filter_map(|p| p.policy_arn())
-        {
-            change.detail.push(format!("- managed policy {arn}"));
-            change.writes.push(Write::Detach {
-                name: name.to_owned(),
-                arn: arn.to_owned(),
-            });
-        }
-        change
-            .detail
-            .push(format!("- role {name} (created by kubectl irsa)"));
-        change.writes.push(Write::DeleteRole {
-            name: name.to_owned(),
-        });
-        change.word = "deleted";
-    } else if rest.statements().is_empty() {
-        change.detail.push(
-            "kept as it is: irsa did not create it, and without irsa's statements its trust would be empty"
-                .to_owned(),
-        );
-    } else if rest != live.trust {
-        change.detail.extend(diff::lines(
-            &pretty(live.trust.value()),
-            &pretty(rest.value()),
-        ));
-        change.writes.push(Write::UpdateTrust {
-            name: name.to_owned(),
-            trust: rest.to_json(),
-        });
-        change.word = "configured";
+            .fold(live.trust.clone(), |t, sub| t.without_subject(issuer, sub)),
+        Removal::PodRole(arn) => live.trust.without_pod_role(arn),
+    };
+    if rest == live.trust {
+        return Ok((change, rest.ours() == 0));
     }
-    Ok(change)
+    if rest.statements().is_empty() && live.created_by_irsa() {
+        delete_role(iam, name, &mut change).await?;
+        return Ok((change, true));
+    }
+    if rest.statements().is_empty() {
+        eprintln!(
+            "warning: role/{name} still trusts what unbind would take out: without it its trust would be empty, which IAM refuses, and irsa did not create the role to delete it; change its trust policy by hand"
+        );
+        return Ok((change, false));
+    }
+    change.detail.push("~ trust policy:".to_owned());
+    change.detail.extend(diff::lines(
+        &pretty(live.trust.value()),
+        &pretty(rest.value()),
+    ));
+    change.writes.push(Write::UpdateTrust {
+        name: name.to_owned(),
+        trust: rest.to_json(),
+    });
+    change.word = "configured";
+    Ok((change, rest.ours() == 0))
+}
+
+/// The writes that delete role `name`: inline policies, managed attachments, the role.
+async fn delete_role(iam: &Client, name: &str, change: &mut Change) -> Result<(), Error> {
+    let object = change.object.clone();
+    let inline = iam
+        .list_role_policies()
+        .role_name(name)
+        .send()
+        .await
+        .map_err(|e| aws::error("iam:ListRolePolicies", &object, e))?;
+    for policy in inline.policy_names() {
+        change.detail.push(format!("- inline policy {policy}"));
+        change.writes.push(Write::DeleteInline {
+            name: name.to_owned(),
+            policy: policy.clone(),
+        });
+    }
+    let attached = iam
+        .list_attached_role_policies()
+        .role_name(name)
+        .send()
+        .await
+        .map_err(|e| aws::error("iam:ListAttachedRolePolicies", &object, e))?;
+    for arn in attached
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_arn())
+    {
+        change.detail.push(format!("- managed policy {arn}"));
+        change.writes.push(Write::Detach {
+            name: name.to_owned(),
+            arn: arn.to_owned(),
+        });
+    }
+    change
+        .detail
+        .push(format!("- role {name} (created by kubectl irsa)"));
+    change.writes.push(Write::DeleteRole {
+        name: name.to_owned(),
+    });
+    change.word = "deleted";
+    Ok(())
 }
 
 /// Sends every planned write in order, printing a line per object as `bind` does for

@@ -40,7 +40,7 @@ pub struct Args {
 #[derive(Debug)]
 struct Released {
     sub: String,
-    pod_role: Option<RoleArn>,
+    pod_role: RoleArn,
     targets: Vec<RoleArn>,
 }
 
@@ -59,7 +59,7 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     let context = args.context.connect().await?;
     // One read of each namespace: a service account's objects are its own.
     let mut namespaces: BTreeMap<&str, Inventory> = BTreeMap::new();
-    let mut released = Vec::new();
+    let mut targets = Vec::new();
     for sa in &args.service_accounts {
         let (ns, name) = sa
             .split_once('/')
@@ -68,21 +68,29 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
             let inventory = inventory::load(&context.api, Some(ns)).await?;
             namespaces.insert(ns, inventory);
         }
+        targets.push((ns, name));
+    }
+    // IAM first: should it fail, the cluster still names the roles for a rerun.
+    if args.iam {
+        let released: Vec<Released> = targets
+            .iter()
+            .filter_map(|(ns, name)| roles_of(namespaces.get(ns)?, ns, name))
+            .collect();
+        release_iam(&context.api, &args, &released).await?;
+    }
+    for (ns, name) in targets {
         if let Some(inventory) = namespaces.get(ns) {
-            released.push(roles_of(inventory, ns, name));
             unbind(&context.api, inventory, ns, name, args.dry_run).await?;
         }
-    }
-    if args.iam {
-        release_iam(&context.api, &args, &released).await?;
     }
     Ok(Outcome::Done)
 }
 
-fn roles_of(inventory: &Inventory, ns: &str, name: &str) -> Released {
-    let pod_role = inventory
-        .service_account(ns, name)
-        .and_then(|sa| RoleArn::parse(objects::role_annotation(sa)).ok());
+/// The roles of a service account bind annotated: its pod role and the targets its AWS
+/// config chains into. `None` where bind did not set its role.
+fn roles_of(inventory: &Inventory, ns: &str, name: &str) -> Option<Released> {
+    let sa = inventory.service_account(ns, name).filter(|sa| ours(sa))?;
+    let pod_role = RoleArn::parse(objects::role_annotation(sa)).ok()?;
     let config = inventory
         .config_map_of(ns, name)
         .map(|c| objects::text(c, &format!("/data/{CONFIG_KEY}")))
@@ -92,57 +100,63 @@ fn roles_of(inventory: &Inventory, ns: &str, name: &str) -> Released {
         .filter(|p| !p.is_web_identity())
         .filter_map(|p| RoleArn::parse(p.role_arn()?).ok())
         .collect();
-    Released {
+    Some(Released {
         sub: format!("system:serviceaccount:{ns}:{name}"),
         pod_role,
         targets,
-    }
+    })
 }
 
-/// `--iam`: each pod role loses the unbound service accounts; one that no ServiceAccount
-/// of the cluster uses any more is released whole, with the targets it chained into.
+/// `--iam`: each pod role loses the unbound service accounts under this cluster's
+/// issuer (other clusters' statements stay); a pod role left with no statement of irsa's
+/// releases the targets it chained into (their statement for it goes).
 async fn release_iam(api: &Api, args: &Args, released: &[Released]) -> Result<(), Error> {
-    let unbound: Vec<&str> = released.iter().map(|r| r.sub.as_str()).collect();
-    let all = api
-        .list(api::SERVICE_ACCOUNT, None, None, None)
-        .await?
-        .items;
-    let users = |arn: &RoleArn| {
-        all.iter()
-            .filter(|sa| {
-                let sub = format!(
-                    "system:serviceaccount:{}:{}",
-                    objects::namespace(sa),
-                    objects::name(sa)
-                );
-                !unbound.contains(&sub.as_str())
-                    && RoleArn::parse(objects::role_annotation(sa)).is_ok_and(|a| a.same_role(arn))
-            })
-            .count()
-    };
-    // (role, the subject leaving it, whether other ServiceAccounts still use it)
-    let mut roles: Vec<(&RoleArn, Option<&str>, bool)> = Vec::new();
+    let issuer = api
+        .issuer()
+        .await
+        .map_err(|e| Error::Cluster(format!("cannot find the cluster's OIDC issuer: {e}")))?;
+    let issuer = issuer.trim_start_matches("https://");
+    // One plan per role, every service account leaving it at once.
+    let mut roles: BTreeMap<String, (&RoleArn, Vec<String>, Vec<&RoleArn>)> = BTreeMap::new();
     for r in released {
-        let Some(pod) = &r.pod_role else {
-            continue;
-        };
-        let shared = users(pod) > 0;
-        roles.push((pod, Some(&r.sub), shared));
-        if !shared {
-            roles.extend(r.targets.iter().map(|t| (t, None, false)));
+        let entry = roles
+            .entry(r.pod_role.to_string())
+            .or_insert_with(|| (&r.pod_role, Vec::new(), Vec::new()));
+        entry.1.push(r.sub.clone());
+        for target in &r.targets {
+            if !entry.2.iter().any(|k| k.same_role(target)) {
+                entry.2.push(target);
+            }
         }
     }
     let mut accounts: Vec<&str> = roles
-        .iter()
-        .map(|(arn, _, _)| arn.account.as_str())
+        .values()
+        .flat_map(|(pod, _, targets)| std::iter::once(*pod).chain(targets.iter().copied()))
+        .map(|arn| arn.account.as_str())
         .collect();
     accounts.sort_unstable();
     accounts.dedup();
-    let aws = args.aws.connect(&accounts, None).await?;
+    let Some((first, _, _)) = roles.values().next() else {
+        return Ok(());
+    };
+    let aws = args.aws.connect(&accounts, first.partition, None).await?;
     let mut changes = Vec::new();
-    for (arn, sub, shared) in roles {
-        let iam = aws.iam(&arn.account)?;
-        changes.push(crate::iam::release(iam, &arn.account, &arn.name, sub, shared).await?);
+    for (pod, subs, targets) in roles.values() {
+        let removal = crate::iam::Removal::Subjects { issuer, subs };
+        let iam = aws.iam(&pod.account)?;
+        let (change, released) = crate::iam::release(iam, &pod.account, &pod.name, removal).await?;
+        changes.push(change);
+        if !released {
+            continue;
+        }
+        let pod_arn = pod.to_string();
+        for target in targets {
+            let removal = crate::iam::Removal::PodRole(&pod_arn);
+            let iam = aws.iam(&target.account)?;
+            let (change, _) =
+                crate::iam::release(iam, &target.account, &target.name, removal).await?;
+            changes.push(change);
+        }
     }
     if args.dry_run != DryRun::None {
         crate::iam::print_dry_run(&changes, &mut std::io::stdout());

@@ -7,11 +7,20 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
+/// An answer instead of moto's, for `left` more requests of `action` (`None`: all).
+#[derive(Debug, Clone)]
+struct Fault {
+    action: String,
+    status: u16,
+    code: String,
+    message: String,
+    left: Option<usize>,
+}
+
 #[derive(Debug, Default)]
 struct State {
     actions: Vec<String>,
-    /// Action -> (HTTP status, error code) to answer instead of moto.
-    faults: Vec<(String, u16, String)>,
+    faults: Vec<Fault>,
 }
 
 #[derive(Debug)]
@@ -48,11 +57,27 @@ impl IamProxy {
 
     /// Answers `action` with the error `code` (`AccessDenied`: 403) from now on.
     pub fn fail(&self, action: &str, code: &str) {
+        let message = format!(
+            "User: arn:aws:iam::111122223333:user/ci is not authorized to perform: iam:{action}"
+        );
+        self.add(action, code, &message, None);
+    }
+
+    /// Answers the next `times` requests of `action` with `code` and `message`.
+    pub fn fail_times(&self, action: &str, code: &str, message: &str, times: usize) {
+        self.add(action, code, message, Some(times));
+    }
+
+    fn add(&self, action: &str, code: &str, message: &str, left: Option<usize>) {
         let status = if code == "AccessDenied" { 403 } else { 400 };
         let mut state = self.state.lock().expect("state");
-        state
-            .faults
-            .push((action.to_owned(), status, code.to_owned()));
+        state.faults.push(Fault {
+            action: action.to_owned(),
+            status,
+            code: code.to_owned(),
+            message: message.to_owned(),
+            left,
+        });
     }
 }
 
@@ -68,12 +93,25 @@ fn respond(state: &Mutex<State>, upstream: &str, mut request: tiny_http::Request
     let fault = {
         let mut state = state.lock().expect("state");
         state.actions.push(action.clone());
-        state.faults.iter().find(|(a, _, _)| *a == action).cloned()
+        let fault = state
+            .faults
+            .iter_mut()
+            .find(|f| f.action == action && f.left != Some(0));
+        fault.map(|f| {
+            f.left = f.left.map(|n| n - 1);
+            f.clone()
+        })
     };
-    if let Some((_, status, code)) = fault {
+    if let Some(Fault {
+        status,
+        code,
+        message,
+        ..
+    }) = fault
+    {
         let xml = format!(
             "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>{code}</Code>\
-             <Message>User: arn:aws:iam::111122223333:user/ci is not authorized to perform: iam:{action}</Message></Error>\
+             <Message>{message}</Message></Error>\
              <RequestId>4f6a2b1c-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
         );
         let header = tiny_http::Header::from_bytes("Content-Type", "text/xml").expect("header");

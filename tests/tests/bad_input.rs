@@ -161,6 +161,7 @@ const CASES: &[(&str, &str, &str)] = &[
     // tags
     ("tags: [team]", "tags", "wrong-type"),
     ("tags: {\"aws:team\": x}", "tags.aws:team", "tag"),
+    ("tags: {\"irsa.dev/created-by\": kubectl-irsa}", "tags.irsa.dev/created-by", "tag"),
     ("tags: {\"team#1\": x}", "tags.team#1", "tag"),
     ("tags: {team: [x]}", "tags.team", "wrong-type"),
     // configMap

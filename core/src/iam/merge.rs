@@ -109,20 +109,26 @@ impl LiveTrust {
         self
     }
 
-    /// This policy without irsa's statements.
-    pub fn without_ours(&self) -> LiveTrust {
-        let others = self
+    /// This policy without irsa's statements that trust `pod_role` (a target role's
+    /// `IrsaPodRole`): statements for other pod roles stay.
+    pub fn without_pod_role(&self, pod_role: &str) -> LiveTrust {
+        let rest = self
             .statements()
             .into_iter()
-            .filter(|s| !is_ours(s))
+            .filter(|s| {
+                !(is_ours(s)
+                    && s.pointer("/Principal/AWS").and_then(Value::as_str) == Some(pod_role))
+            })
             .cloned()
             .collect();
-        self.with_statements(others)
+        self.with_statements(rest)
     }
 
     /// This policy with the service account whose token carries `sub` taken out of irsa's
-    /// statements; a statement of irsa's left trusting nobody goes.
-    pub fn without_subject(&self, sub: &str) -> LiveTrust {
+    /// statements for the cluster `issuer` (its `ISSUER:sub` key); a statement of irsa's
+    /// left trusting nobody goes. Other clusters' statements stay.
+    pub fn without_subject(&self, issuer: &str, sub: &str) -> LiveTrust {
+        let sub_key = format!("{issuer}:sub");
         let mut out = Vec::new();
         for statement in self.statements() {
             if !is_ours(statement) {
@@ -136,7 +142,7 @@ impl LiveTrust {
                 .and_then(Value::as_object_mut)
             {
                 for keys in operators.values_mut().filter_map(Value::as_object_mut) {
-                    for (_, values) in keys.iter_mut().filter(|(k, _)| k.ends_with(":sub")) {
+                    for (_, values) in keys.iter_mut().filter(|(k, _)| **k == sub_key) {
                         let kept: Vec<Value> = match &*values {
                             Value::Array(list) => {
                                 list.iter().filter(|v| *v != sub).cloned().collect()
@@ -197,8 +203,17 @@ fn kind(statement: &Value) -> &str {
     sid.trim_end_matches(|c: char| c.is_ascii_digit())
 }
 
-/// Whether two statements of irsa's grant the same thing but, maybe, to other subjects.
+/// Whether two statements of irsa's are one grant, maybe to other subjects or with other
+/// conditions: the same kind and principal (the cluster's provider, the pod role), and
+/// for Pod Identity the same service account. Ours then replaces the live one, so a
+/// changed external ID or audience leaves no old statement behind.
 fn same_slot(a: &Value, b: &Value) -> bool {
+    if kind(a) != kind(b) || a.get("Principal") != b.get("Principal") {
+        return false;
+    }
+    if !kind(a).ends_with("PodIdentity") {
+        return true;
+    }
     let rest = |s: &Value| {
         let mut s = s.clone();
         if let Some(map) = s.as_object_mut() {
@@ -215,10 +230,11 @@ fn same_slot(a: &Value, b: &Value) -> bool {
         }
         s
     };
-    kind(a) == kind(b) && rest(a) == rest(b)
+    rest(a) == rest(b)
 }
 
-/// Adds the `sub` values of `from` that `to` lacks, after its own.
+/// Gives `to` the `sub` values of `from` (the live statement) first, in their order, then
+/// its own that `from` lacks: a rerun of any bind of the role writes nothing.
 fn add_subjects(to: &mut Value, from: &Value) {
     let Some(operators) = to.get_mut("Condition").and_then(Value::as_object_mut) else {
         return;
@@ -231,8 +247,8 @@ fn add_subjects(to: &mut Value, from: &Value) {
             let theirs = from
                 .pointer(&format!("/Condition/{operator}"))
                 .and_then(|o| o.get(key.as_str()));
-            let mut list = as_list(values);
-            for value in theirs.map(as_list).unwrap_or_default() {
+            let mut list = theirs.map(as_list).unwrap_or_default();
+            for value in as_list(values) {
                 if !list.contains(&value) {
                     list.push(value);
                 }
@@ -285,22 +301,37 @@ mod tests {
         assert_eq!((live.ours(), live.others()), (1, 2));
         let merged = live.merged(&ours());
         let statements = merged.statements();
-        // The old statement trusts the pod role with another external ID: another
-        // binding's, kept; ours is added and numbered after it.
-        assert_eq!(statements.len(), 4);
+        // The pod role's statement with an old external ID is replaced where it stands:
+        // the old ID no longer works.
+        assert_eq!(statements.len(), 3);
         assert_eq!(statements[0]["Sid"], "Ci");
         assert_eq!(
-            statements[1]["Condition"]["StringEquals"]["sts:ExternalId"],
-            "old"
+            statements[1],
+            &serde_json::to_value(&ours().statement[0]).unwrap()
         );
-        assert_eq!(statements[3]["Sid"], "IrsaPodRole2");
+        assert_eq!(statements[2]["Principal"]["Service"], "ec2.amazonaws.com");
         // Merging again changes nothing: a rerun sends no write.
         assert_eq!(merged.merged(&ours()), merged);
-        // The same statement is replaced where it stands.
-        let again = LiveTrust::parse(&merged.without_ours().to_json())
+    }
+
+    #[test]
+    fn another_pod_roles_statement_stays_and_goes_with_its_own_pod_role() {
+        let live = LiveTrust::parse(FOREIGN).unwrap().merged(&ours());
+        let other = live.statements()[1]["Principal"]["AWS"]
+            .as_str()
             .unwrap()
-            .merged(&ours());
-        assert_eq!(again.statements()[2]["Sid"], "IrsaPodRole1");
+            .replace("role/pod", "role/other");
+        let mut s = Statement::allow("sts:AssumeRole");
+        s.sid = Some("IrsaPodRole1".to_owned());
+        s.principal = Some(Principal::Aws(other.clone()));
+        let both = live.merged(&PolicyDocument::new(vec![s]));
+        assert_eq!(both.ours(), 2);
+        let sids: Vec<&Value> = both.statements().iter().map(|s| &s["Sid"]).collect();
+        assert_eq!(sids[1], "IrsaPodRole1");
+        assert_eq!(sids[3], "IrsaPodRole2");
+        let rest = both.without_pod_role("arn:aws:iam::111122223333:role/pod");
+        assert_eq!(rest.ours(), 1);
+        assert_eq!(rest.statements()[2]["Principal"]["AWS"], other.as_str());
     }
 
     #[test]
@@ -329,12 +360,17 @@ mod tests {
         assert_eq!(
             merged.statements()[0]["Condition"]["StringEquals"]["i:sub"],
             serde_json::json!([
-                "system:serviceaccount:a:worker",
-                "system:serviceaccount:a:api"
+                "system:serviceaccount:a:api",
+                "system:serviceaccount:a:worker"
             ])
         );
+        // Either bind again writes nothing: the live order stays.
         assert_eq!(
             merged.merged(&web(&["system:serviceaccount:a:worker"])),
+            merged
+        );
+        assert_eq!(
+            merged.merged(&web(&["system:serviceaccount:a:api"])),
             merged
         );
     }
@@ -348,15 +384,8 @@ mod tests {
         let merged = live.merged(&ours());
         assert_eq!(merged.statements().len(), 2);
         assert_eq!(merged.statements()[1]["Sid"], "IrsaPodRole1");
-        assert_eq!(merged.without_ours().statements().len(), 1);
-    }
-
-    #[test]
-    fn taking_irsas_statements_out_keeps_every_other() {
-        let live = LiveTrust::parse(FOREIGN).unwrap();
-        let rest = live.without_ours();
-        assert_eq!(rest.ours(), 0);
-        assert_eq!(rest.others(), 2);
+        let rest = merged.without_pod_role("arn:aws:iam::111122223333:role/pod");
+        assert_eq!(rest.statements().len(), 1);
     }
 
     #[test]
@@ -368,15 +397,20 @@ mod tests {
             {"Sid":"Other","Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"i:sub":"system:serviceaccount:a:x"}}}]}"#,
         )
         .unwrap();
-        let rest = live.without_subject("system:serviceaccount:a:x");
+        let rest = live.without_subject("i", "system:serviceaccount:a:x");
         let statements = rest.statements();
-        assert_eq!(statements.len(), 2);
+        assert_eq!(statements.len(), 3);
         assert_eq!(
             statements[0]["Condition"]["StringEquals"]["i:sub"],
             "system:serviceaccount:a:y"
         );
+        // The same service account of another cluster (issuer j) is that cluster's.
+        assert_eq!(statements[1]["Sid"], "IrsaWebIdentity2");
         // Another owner's statement naming the same account is theirs to change.
-        assert_eq!(statements[1]["Sid"], "Other");
+        assert_eq!(statements[2]["Sid"], "Other");
+        // Its last subject gone, the statement goes.
+        let rest = rest.without_subject("i", "system:serviceaccount:a:y");
+        assert_eq!(rest.ours(), 1);
     }
 
     #[test]

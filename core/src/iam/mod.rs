@@ -50,6 +50,8 @@ pub struct Role {
     /// The inline policy [`INLINE_POLICY_NAME`], when the role has permissions of its own.
     pub permissions: Option<PolicyDocument>,
     pub max_session_duration: u64,
+    /// Whether the spec sets it: only then does `bind --iam` change an existing role's.
+    pub max_session_duration_set: bool,
     pub permissions_boundary: Option<String>,
     pub managed_policies: Vec<String>,
     pub tags: Vec<(String, String)>,
@@ -179,6 +181,7 @@ impl Role {
             arn: arn.clone(),
             trust,
             permissions,
+            max_session_duration_set: settings.max_session_duration.is_some(),
             max_session_duration: settings
                 .max_session_duration
                 .unwrap_or(defaults::MAX_SESSION_DURATION),

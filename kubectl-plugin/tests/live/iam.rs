@@ -266,8 +266,8 @@ fn unbind_iam_keeps_a_role_another_service_account_uses() {
     assert_eq!(
         subs(&world),
         serde_json::json!([
-            "system:serviceaccount:payments:worker",
-            "system:serviceaccount:payments:api"
+            "system:serviceaccount:payments:api",
+            "system:serviceaccount:payments:worker"
         ])
     );
     let run = world.run(&["unbind", "payments/worker", "--iam"]);
@@ -484,4 +484,141 @@ fn audit_and_doctor_read_trust_policies_from_iam() {
         run.stderr.contains("skipped account 444455556666:"),
         "{run:?}"
     );
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn unbind_iam_keeps_other_clusters_and_other_pod_roles() {
+    let world = World::start();
+    let run = world.bind(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    // The pod role also trusts the service account on another cluster (a bind there).
+    let other = "oidc.eks.eu-west-1.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210";
+    let mut trust = world.trust("payments-api");
+    let there = trust["Statement"][0]
+        .to_string()
+        .replace(ISSUER.trim_start_matches("https://"), other);
+    let mut there: Value = serde_json::from_str(&there).expect("json");
+    there["Sid"] = "IrsaWebIdentity2".into();
+    trust["Statement"]
+        .as_array_mut()
+        .expect("statements")
+        .push(there);
+    world.aws.cli(&[
+        "iam",
+        "update-assume-role-policy",
+        "--role-name",
+        "payments-api",
+        "--policy-document",
+        &trust.to_string(),
+    ]);
+    // Another pod role chains into the same target.
+    let run = world.run(&[
+        "bind",
+        "payments/worker",
+        "--role",
+        "payments-worker",
+        "--assume",
+        DEPLOY,
+        "--iam",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        sids(&world.trust("payments-deploy")),
+        ["IrsaPodRole1", "IrsaPodRole2"]
+    );
+
+    // Both service accounts at once: one update per role, nothing sent twice.
+    let run = world.run(&["unbind", "payments/api", "payments/worker", "--iam"]);
+    says(&run, "iam role/payments-api configured\n");
+    says(&run, "iam role/payments-worker deleted\n");
+    // payments-api still trusts the other cluster, so its chain stays: the target keeps
+    // its statement for payments-api and loses payments-worker's.
+    assert_eq!(sids(&world.trust("payments-api")), ["IrsaWebIdentity2"]);
+    let deploy = world.trust("payments-deploy");
+    assert_eq!(
+        deploy["Statement"].as_array().map(Vec::len),
+        Some(1),
+        "{deploy}"
+    );
+    assert!(deploy.to_string().contains("role/payments-api"), "{deploy}");
+    assert_eq!(
+        run.stdout.matches("role/payments-deploy").count(),
+        1,
+        "{run:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn an_existing_roles_session_boundary_and_tags_are_not_taken_over() {
+    let world = World::start();
+    seed_foreign_role(&world, "payments-api");
+    world.aws.cli(&[
+        "iam",
+        "update-role",
+        "--role-name",
+        "payments-api",
+        "--max-session-duration",
+        "43200",
+    ]);
+    world.aws.cli(&[
+        "iam",
+        "tag-role",
+        "--role-name",
+        "payments-api",
+        "--tags",
+        "Key=owner,Value=platform",
+    ]);
+    let run = world.bind(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let role = world.aws.role("payments-api");
+    assert_eq!(
+        role[2], 43200,
+        "the spec sets no maximum session: the role keeps its own"
+    );
+    assert!(role[4].to_string().contains("platform"), "{role}");
+    // A boundary someone set is not replaced by another.
+    world.aws.cli(&[
+        "iam",
+        "put-role-permissions-boundary",
+        "--role-name",
+        "payments-api",
+        "--permissions-boundary",
+        "arn:aws:iam::aws:policy/PowerUserAccess",
+    ]);
+    let spec = format!(
+        "account: \"{ACCOUNT}\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\n\
+         permissionsBoundary: arn:aws:iam::aws:policy/ReadOnlyAccess\n"
+    );
+    let file = world.home.path().join("irsa.yaml");
+    std::fs::write(&file, spec).expect("spec");
+    let run = world.run(&["bind", "-f", file.to_str().expect("utf-8"), "--iam"]);
+    assert_eq!(run.code, 6, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("irsa does not replace a boundary someone set"),
+        "{run:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs moto: run scripts/test"]
+fn a_pod_role_iam_has_not_spread_yet_is_retried() {
+    let world = World::start();
+    // IAM refuses a trust naming a role it has not spread yet, twice, then takes it.
+    let refusal =
+        "Invalid principal in policy: \"AWS\":\"arn:aws:iam::111122223333:role/payments-api\"";
+    world
+        .proxy
+        .fail_times("CreateRole", "MalformedPolicyDocument", refusal, 2);
+    let run = world.bind(&[]);
+    says(&run, "iam role/payments-deploy created\n");
+    let creates = world
+        .proxy
+        .actions()
+        .iter()
+        .filter(|a| *a == "CreateRole")
+        .count();
+    assert_eq!(creates, 4, "two refusals, then both roles");
 }
