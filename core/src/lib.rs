@@ -27,6 +27,7 @@ pub mod diagnostic;
 pub mod eks;
 pub mod iam;
 pub mod issuer;
+pub mod k8s;
 pub mod names;
 pub mod node;
 pub mod plan;

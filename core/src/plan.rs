@@ -73,7 +73,7 @@ impl Plan {
         self.spec
             .config_map_name
             .clone()
-            .unwrap_or_else(|| default_config_map_name(&subject.name))
+            .unwrap_or_else(|| crate::k8s::default_config_map_name(&subject.name))
     }
 
     /// Path of the AWS config file inside the pod.
@@ -106,11 +106,6 @@ impl Plan {
         let first = regions.next()?;
         regions.all(|r| r == first).then_some(first)
     }
-}
-
-/// The ConfigMap of a service account's AWS config file when `configMap.name` names none.
-pub fn default_config_map_name(service_account: &str) -> String {
-    format!("{service_account}-aws-config")
 }
 
 pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
@@ -501,7 +496,7 @@ fn check_config_map_names(spec: &Spec, diags: &mut Diagnostics) {
         .iter()
         .filter(|s| !s.value.is_pattern())
     {
-        let name = default_config_map_name(&sa.value.name);
+        let name = crate::k8s::default_config_map_name(&sa.value.name);
         if let Err(rule) = names::dns_subdomain(&name) {
             let d = Diagnostic::error(
                 Code::ConfigMapName,

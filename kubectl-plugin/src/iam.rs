@@ -729,3 +729,20 @@ pub fn print_dry_run(changes: &[Change], out: &mut dyn std::io::Write) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::decoded;
+
+    #[test]
+    fn policies_iam_returns_url_encoded_are_read() {
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Sid%22%3A%22IrsaPodRole1%22%2C%22Condition%22%3A%7B%22StringLike%22%3A%7B%22x%22%3A%22a%2Bb%20c%25%22%7D%7D%7D%5D%7D";
+        assert_eq!(
+            decoded(encoded),
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"IrsaPodRole1","Condition":{"StringLike":{"x":"a+b c%"}}}]}"#
+        );
+        // A document that is JSON already (moto, some proxies) is kept as it is, `%` too.
+        let plain = r#"{"Statement":[{"Condition":{"StringLike":{"x":"100%25"}}}]}"#;
+        assert_eq!(decoded(plain), plain);
+    }
+}

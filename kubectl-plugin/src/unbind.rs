@@ -10,7 +10,7 @@ use crate::inventory;
 use crate::{Error, Outcome};
 use irsa_core::arn::RoleArn;
 use irsa_core::cluster::{Inventory, objects};
-use irsa_core::render::kubernetes::CONFIG_KEY;
+use irsa_core::k8s::CONFIG_KEY;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

@@ -8,11 +8,12 @@ use super::objects::{
 };
 use crate::audit::{Report, Risk};
 use crate::credentials::{self, Answer, Identity, Sdk};
+use crate::eks::ROLE_ARN_ANNOTATION;
 use crate::eks::{
     CONTAINER_URI_ENV, ROLE_ARN_ENV, SKIP_CONTAINERS_ANNOTATION, SKIP_POD_LABEL, TOKEN_FILE_ENV,
 };
+use crate::k8s::CONFIG_KEY;
 use crate::profiles;
-use crate::render::kubernetes::{CONFIG_KEY, ROLE_ARN_ANNOTATION};
 use crate::spec::WorkloadKind;
 use crate::webhook::{self, Injection, skipped};
 use serde::Serialize;

@@ -8,7 +8,7 @@ pub mod doctor;
 pub mod objects;
 pub mod status;
 
-use crate::render::kubernetes::VOLUME_NAME;
+use crate::k8s::VOLUME_NAME;
 use crate::spec::WorkloadKind;
 use objects::{array, name, namespace, pod_spec, service_account_of, text};
 use serde_json::Value;
@@ -67,7 +67,7 @@ impl Inventory {
             .filter(|v| text(v, "/name") == VOLUME_NAME)
             .map(|v| text(v, "/configMap/name"))
             .collect();
-        let default = crate::plan::default_config_map_name(sa);
+        let default = crate::k8s::default_config_map_name(sa);
         self.config_maps.iter().find(|c| {
             namespace(c) == ns
                 && (mounted.contains(&name(c)) || (mounted.is_empty() && name(c) == default))

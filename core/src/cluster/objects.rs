@@ -1,8 +1,8 @@
 //! Reading Kubernetes objects as the API server returns them, and the facts about pods
 //! and workloads IRSA depends on.
 
+use crate::eks::ROLE_ARN_ANNOTATION;
 use crate::eks::{CONTAINER_URI_ENV, ROLE_ARN_ENV, TOKEN_FILE_ENV, TOKEN_VOLUME};
-use crate::render::kubernetes::ROLE_ARN_ANNOTATION;
 use crate::spec::WorkloadKind;
 use serde_json::Value;
 

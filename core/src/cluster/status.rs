@@ -3,7 +3,7 @@
 
 use super::Inventory;
 use super::objects::{has_credentials, name, namespace, role_annotation, slash, text};
-use crate::render::kubernetes::CONFIG_KEY;
+use crate::k8s::CONFIG_KEY;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

@@ -5,9 +5,9 @@
 //! artifacts create. Target roles stay separate IAM artifacts: irsa chains them through
 //! the AWS config's profiles, which take any number of them.
 
+use crate::eks::{REGIONAL_STS_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION};
 use crate::node::{self, Node};
 use crate::plan::Plan;
-use crate::render::kubernetes::{REGIONAL_STS_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION};
 use crate::spec::{Subject, defaults};
 
 /// The ClusterConfig, when the spec names its one EKS cluster.

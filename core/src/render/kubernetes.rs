@@ -7,12 +7,8 @@ use crate::spec::{Subject, WorkloadKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub use crate::eks::{REGIONAL_STS_ANNOTATION, ROLE_ARN_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION};
-/// Label on the objects irsa owns (ConfigMaps), so they can be listed with a selector.
-pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "irsa");
-/// Key of the AWS config file inside the ConfigMap, hence its file name in the pod.
-pub const CONFIG_KEY: &str = "config";
-pub const VOLUME_NAME: &str = "irsa-aws-config";
+use crate::eks::{REGIONAL_STS_ANNOTATION, ROLE_ARN_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION};
+use crate::k8s::{CONFIG_KEY, MANAGED_BY, VOLUME_NAME};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
