@@ -97,7 +97,10 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         if args.iam {
             iam_side(&plan, &args).await?;
         }
-        print!("{}", render(&objects, args.output.unwrap_or(Format::Yaml)));
+        print!(
+            "{}",
+            printer::objects(&objects, args.output.unwrap_or(Format::Yaml))
+        );
         return Ok(Outcome::Done);
     }
     if let Some(dir) = &args.out_dir {
@@ -169,7 +172,10 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         match apply(&context.api, object, options, before, &args).await {
             Ok(done) => {
                 if args.output.is_none() {
-                    println!("{}", line(object, done.change, options.dry_run));
+                    println!(
+                        "{}",
+                        printer::applied(object, done.change.word(), options.dry_run)
+                    );
                 }
                 applied.push((done.object, done.change));
             }
@@ -184,7 +190,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
     }
     if let Some(format) = args.output {
         let objects: Vec<Value> = applied.iter().map(|(o, _)| o.clone()).collect();
-        print!("{}", render(&objects, format));
+        print!("{}", printer::objects(&objects, format));
     }
     sdk_warnings(&objects, &applied);
     restart(&context.api, &args, &waiting, &stale, &applied).await?;
@@ -217,7 +223,7 @@ async fn iam_side(plan: &irsa_core::Plan, args: &Args) -> Result<(), Error> {
         );
     }
     if args.dry_run != DryRun::None {
-        crate::iam::print_dry_run(&changes, &mut out);
+        printer::iam_dry_run(&changes, &mut out);
         return Ok(());
     }
     crate::iam::apply(&changes, &aws, &mut out).await
@@ -584,24 +590,4 @@ fn iam_note(bundle: &irsa_core::Bundle, written: bool) {
 
 fn slash(object: &Value) -> String {
     objects::slash(objects::text(object, "/kind"), objects::name(object))
-}
-
-fn line(object: &Value, change: Change, dry_run: bool) -> String {
-    let suffix = if dry_run { " (server dry run)" } else { "" };
-    format!("{} {}{suffix}", slash(object), change.word())
-}
-
-/// Objects as a YAML stream or a JSON `List`, as `kubectl get -o` prints several.
-pub fn render(objects: &[Value], format: Format) -> String {
-    match format {
-        Format::Json => printer::value(
-            &serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects}),
-            Format::Json,
-        ),
-        Format::Yaml => objects
-            .iter()
-            .map(|o| serde_saphyr::to_string(o).unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join("---\n"),
-    }
 }

@@ -7,7 +7,7 @@ use crate::inventory;
 use crate::printer::{self, Format};
 use crate::{Error, Outcome};
 use irsa_core::arn::RoleArn;
-use irsa_core::cluster::doctor::{self, Check, Level, Target, Trust, Webhook};
+use irsa_core::cluster::doctor::{self, Level, Target, Trust, Webhook};
 use irsa_core::cluster::objects;
 use irsa_core::spec::WorkloadKind;
 use std::path::PathBuf;
@@ -86,7 +86,7 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
             "{}",
             printer::value(&serde_json::json!({"checks": checks}), format)
         ),
-        None => print!("{}", lines(&checks)),
+        None => print!("{}", printer::checks(&checks)),
     }
     Ok(if checks.iter().any(|c| c.result == Level::Fail) {
         Outcome::Findings
@@ -148,22 +148,4 @@ async fn trust(api: &Api, text: &str, file: String, issuer: Option<&str>) -> Tru
         },
     };
     Trust::Analysed { report, issuer }
-}
-
-/// `PASS  message` lines, each failure followed by its fix.
-fn lines(checks: &[Check]) -> String {
-    let mut out = String::new();
-    for check in checks {
-        let word = match check.result {
-            Level::Pass => "PASS",
-            Level::Skip => "SKIP",
-            Level::Warn => "WARN",
-            Level::Fail => "FAIL",
-        };
-        out.push_str(&format!("{word}  {}\n", check.message));
-        if let Some(fix) = &check.fix {
-            out.push_str(&format!("      fix: {fix}\n"));
-        }
-    }
-    out
 }

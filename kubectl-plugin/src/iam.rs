@@ -711,25 +711,6 @@ fn list(items: &[String]) -> String {
     }
 }
 
-/// A dry run: each object's line, then what would change.
-pub fn print_dry_run(changes: &[Change], out: &mut dyn std::io::Write) {
-    for change in changes {
-        let word = if change.word == "unchanged" {
-            "unchanged".to_owned()
-        } else {
-            format!("would be {}", change.word)
-        };
-        let _ = writeln!(
-            out,
-            "iam {} {word} (account {}, dry run)",
-            change.object, change.account
-        );
-        for line in &change.detail {
-            let _ = writeln!(out, "    {line}");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::decoded;

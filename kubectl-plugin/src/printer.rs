@@ -1,7 +1,12 @@
-//! Rendering bundles and diagnostics for people and for machines. Writers only: callers
-//! choose stdout or stderr, tests read the strings.
+//! Every command's output for people and for machines: bundles, diagnostics, applied
+//! objects, doctor's checks, the IAM side's dry run. Writers only: callers choose stdout
+//! or stderr, tests read the strings.
 
+use crate::iam::Change;
+use irsa_core::cluster::doctor::{Check, Level};
+use irsa_core::cluster::objects as k8s;
 use irsa_core::{Artifact, Bundle, Diagnostic, Kind};
+use serde_json::Value;
 use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -69,5 +74,64 @@ pub fn value<T: serde::Serialize>(value: &T, format: Format) -> String {
             text
         }
         Format::Yaml => serde_saphyr::to_string(value).unwrap_or_default(),
+    }
+}
+
+/// `kind/name word` for one applied object, as kubectl prints it.
+pub fn applied(object: &Value, word: &str, dry_run: bool) -> String {
+    let suffix = if dry_run { " (server dry run)" } else { "" };
+    let slash = k8s::slash(k8s::text(object, "/kind"), k8s::name(object));
+    format!("{slash} {word}{suffix}")
+}
+
+/// Objects as a YAML stream or a JSON `List`, as `kubectl get -o` prints several.
+pub fn objects(objects: &[Value], format: Format) -> String {
+    match format {
+        Format::Json => value(
+            &serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects}),
+            Format::Json,
+        ),
+        Format::Yaml => objects
+            .iter()
+            .map(|o| serde_saphyr::to_string(o).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("---\n"),
+    }
+}
+
+/// doctor's `PASS  message` lines, each failure followed by its fix.
+pub fn checks(checks: &[Check]) -> String {
+    let mut out = String::new();
+    for check in checks {
+        let word = match check.result {
+            Level::Pass => "PASS",
+            Level::Skip => "SKIP",
+            Level::Warn => "WARN",
+            Level::Fail => "FAIL",
+        };
+        out.push_str(&format!("{word}  {}\n", check.message));
+        if let Some(fix) = &check.fix {
+            out.push_str(&format!("      fix: {fix}\n"));
+        }
+    }
+    out
+}
+
+/// The IAM side's dry run: each object's line, then what would change.
+pub fn iam_dry_run(changes: &[Change], out: &mut dyn Write) {
+    for change in changes {
+        let word = if change.word == "unchanged" {
+            "unchanged".to_owned()
+        } else {
+            format!("would be {}", change.word)
+        };
+        let _ = writeln!(
+            out,
+            "iam {} {word} (account {}, dry run)",
+            change.object, change.account
+        );
+        for line in &change.detail {
+            let _ = writeln!(out, "    {line}");
+        }
     }
 }

@@ -159,7 +159,7 @@ async fn release_iam(api: &Api, args: &Args, released: &[Released]) -> Result<()
         }
     }
     if args.dry_run != DryRun::None {
-        crate::iam::print_dry_run(&changes, &mut std::io::stdout());
+        crate::printer::iam_dry_run(&changes, &mut std::io::stdout());
         return Ok(());
     }
     crate::iam::apply(&changes, &aws, &mut std::io::stdout()).await
