@@ -8,7 +8,7 @@ use crate::input::{Defaults, SpecInput};
 use crate::printer::{self, Format};
 use crate::{Error, Outcome, pods};
 use irsa_core::Kind;
-use irsa_core::cluster::{doctor, objects};
+use irsa_core::cluster::{doctor, objects, pods as judged};
 use irsa_core::eks::ROLE_ARN_ANNOTATION;
 use irsa_core::eks::SKIP_CONTAINERS_ANNOTATION;
 use irsa_core::k8s::CONFIG_KEY;
@@ -137,7 +137,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
             if let Some((pod, arn)) = list
                 .items
                 .iter()
-                .find_map(|p| Some((p, other_role(p, role)?)))
+                .find_map(|p| Some((p, judged::stale_role(p, Some(role))?)))
             {
                 return Err(Error::Refused(format!(
                     "{} is bound to {arn} (pod {} runs with it); binding {role} re-points it at the pods' next start: pass --overwrite to do so",
@@ -146,16 +146,9 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
                 )));
             }
         }
-        for pod in list.items {
-            if !objects::text(&pod, "/metadata/deletionTimestamp").is_empty() {
-                continue;
-            }
-            if !objects::has_credentials(&pod) {
-                waiting.push(pod);
-            } else if other_role(&pod, role).is_some() {
-                stale.push(pod);
-            }
-        }
+        let judgement = judged::judge(&list.items, Some(role));
+        waiting.extend(judgement.waiting.into_iter().cloned());
+        stale.extend(judgement.stale.into_iter().cloned());
     }
 
     // IAM before the applies (the role must exist before pods use it), after every check
@@ -275,11 +268,6 @@ fn sdk_warnings(objects: &[Value], applied: &[(Value, Change)]) {
             }
         }
     }
-}
-
-/// The role a running pod got when it started, when it is not `role`.
-fn other_role<'a>(pod: &'a Value, role: &str) -> Option<&'a str> {
-    objects::injected_role(pod).filter(|arn| !role.is_empty() && *arn != role)
 }
 
 /// Issuer, account, partition and cluster name the flags did not give.
@@ -524,18 +512,26 @@ async fn restart(
         .map(|(o, _)| slash(o))
         .collect();
     let mut owners = BTreeSet::new();
-    for pod in waiting.iter().chain(stale) {
-        let ns = objects::text(pod, "/metadata/namespace");
-        match objects::owner(pod) {
-            Some((kind, name)) => {
-                owners.insert((kind.as_str(), ns.to_owned(), name));
-            }
-            None => eprintln!(
-                "  pod {} has no workload to restart: delete it (kubectl delete pod {} -n {ns}) to recreate it with credentials",
-                objects::name(pod),
-                objects::name(pod)
-            ),
+    let pods: Vec<&Value> = waiting.iter().chain(stale).collect();
+    let namespaces: BTreeSet<&str> = pods.iter().map(|p| objects::namespace(p)).collect();
+    for ns in namespaces {
+        let here: Vec<&Value> = pods
+            .iter()
+            .copied()
+            .filter(|p| objects::namespace(p) == ns)
+            .collect();
+        let (workloads, orphans) = judged::restart_targets(&here);
+        for pod in orphans {
+            let pod = objects::name(pod);
+            eprintln!(
+                "  pod {pod} has no workload to restart: delete it (kubectl delete pod {pod} -n {ns}) to recreate it with credentials"
+            );
         }
+        owners.extend(
+            workloads
+                .into_iter()
+                .map(|(kind, name)| (kind.as_str(), ns.to_owned(), name)),
+        );
     }
     let now = pods::now_rfc3339();
     for (kind, ns, name) in owners {

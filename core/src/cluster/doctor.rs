@@ -1,11 +1,11 @@
 //! `kubectl irsa doctor`: why a pod does or does not get its role, as pass/warn/fail
 //! checks that each say how to fix what they find.
 
-use super::Inventory;
 use super::objects::{
-    array, containers, env_value, has_credentials, injected_role, name, owner, pod_spec,
-    role_annotation, service_account_of, slash, text,
+    array, containers, env_value, name, owner, pod_spec, role_annotation, service_account_of,
+    slash, text,
 };
+use super::{Inventory, pods};
 use crate::audit::{Report, Risk};
 use crate::credentials::{self, Answer, Identity, Sdk};
 use crate::eks::ROLE_ARN_ANNOTATION;
@@ -18,7 +18,6 @@ use crate::spec::WorkloadKind;
 use crate::webhook::{self, Injection, skipped};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// The webhook's MutatingWebhookConfiguration, as EKS and the upstream manifests name it.
 pub const WEBHOOK: &str = "pod-identity-webhook";
@@ -579,21 +578,12 @@ fn pod_checks(
         None => true,
     };
     let all: Vec<&Value> = inventory.pods_of(ns, sa).filter(of_workload).collect();
-    let missing: Vec<&Value> = all
-        .iter()
-        .copied()
-        .filter(|p| !has_credentials(p))
-        .collect();
     // The webhook wrote the role into each pod when it started; a re-pointed
     // ServiceAccount reaches running pods only when they restart.
-    let stale: Vec<&Value> = all
-        .iter()
-        .copied()
-        .filter(|p| match (injected_role(p), role) {
-            (Some(theirs), Some(role)) => theirs != role,
-            _ => false,
-        })
-        .collect();
+    let pods::Judgement {
+        waiting: missing,
+        stale,
+    } = pods::judge(all.iter().copied(), role);
     if all.is_empty() {
         checks.pass(format!(
             "no pod runs as {ns}/{sa} yet; new pods get credentials"
@@ -637,15 +627,11 @@ fn names(pods: &[&Value]) -> String {
 
 /// `kubectl rollout restart` of the pods' workloads, or deleting pods that have none.
 fn restart_fix(pods: &[&Value], ns: &str) -> String {
-    let owners: BTreeSet<String> = pods
-        .iter()
-        .filter_map(|p| owner(p))
-        .map(|(k, n)| slash(k.as_str(), &n))
-        .collect();
+    let (owners, _) = pods::restart_targets(pods);
     if owners.is_empty() {
         "delete the pods so they are recreated".to_owned()
     } else {
-        let owners: Vec<String> = owners.into_iter().collect();
+        let owners: Vec<String> = owners.iter().map(|(k, n)| slash(k.as_str(), n)).collect();
         format!("kubectl rollout restart {} -n {ns}", owners.join(" "))
     }
 }

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod doctor;
 pub mod objects;
+pub mod pods;
 pub mod status;
 
 use crate::k8s::VOLUME_NAME;
