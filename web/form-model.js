@@ -1,0 +1,166 @@
+// The form of <irsa-generator> as data: its fields, the spec a form state stands for and
+// back, and which field a diagnostic belongs to. No DOM, no wasm: tests import it alone.
+
+// Form fields: `spec` says where each lands in the spec; `lines` fields take one value a line.
+export const BASICS = [
+  { key: 'account', label: 'AWS account ID', placeholder: '111122223333', help: 'Account of roles given by name.' },
+  { key: 'cluster', label: 'Cluster OIDC issuers', lines: true, placeholder: 'https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF', help: 'One per line: aws eks describe-cluster --name NAME --query cluster.identity.oidc.issuer' },
+  { key: 'serviceAccount', label: 'Service accounts', lines: true, placeholder: 'payments/api', help: 'namespace/name, one per line.' },
+  { key: 'role', label: 'Pod role', placeholder: 'payments-api', help: 'Name (in the account above) or ARN.' },
+];
+export const ADVANCED = [
+  { key: 'path', label: 'Role path', placeholder: '/' },
+  { key: 'permissionsBoundary', label: 'Permissions boundary (policy ARN)', placeholder: 'arn:aws:iam::111122223333:policy/boundary' },
+  { key: 'managedPolicies', label: 'Managed policies of the pod role', lines: true, placeholder: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+  { key: 'maxSessionDuration', label: 'Max session duration (s)', number: true, placeholder: '3600' },
+  { key: 'durationSeconds', label: 'Pod role session (s)', number: true, placeholder: 'SDK default' },
+  { key: 'roleSessionName', label: 'Role session name', placeholder: 'SDK default' },
+  { key: 'podProfile', label: 'Pod role profile name', placeholder: 'default' },
+  { key: 'partition', label: 'Partition', options: ['', 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f'] },
+  { key: 'tokenExpiration', label: 'Token expiration (s)', number: true, placeholder: '86400' },
+  { key: 'trustPolicyQuota', label: 'Trust policy quota', number: true, placeholder: '2048' },
+  { key: 'configMapName', label: 'ConfigMap name', placeholder: '<service account>-aws-config' },
+  { key: 'mountPath', label: 'Config mount path', placeholder: '/etc/irsa' },
+  { key: 'workloadKind', label: 'Workload kind', options: ['', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] },
+  { key: 'workloadName', label: 'Workload name', placeholder: 'api' },
+  { key: 'container', label: 'Container', placeholder: 'the workload name' },
+  { key: 'workloadProfile', label: 'Container acts as profile', placeholder: 'none (pod role)', help: 'Its role by default in every AWS SDK.' },
+  { key: 'clusterName', label: 'EKS cluster name', placeholder: 'for eksctl and Pod Identity' },
+  { key: 'region', label: 'EKS cluster region', placeholder: 'from the issuer' },
+  { key: 'podIdentity', label: 'EKS Pod Identity instead of IRSA', checkbox: true },
+  { key: 'createOidcProvider', label: 'Terraform/CloudFormation create the OIDC provider', checkbox: true },
+  { key: 'regionalSts', label: 'Regional STS endpoints', checkbox: true },
+  { key: 'subjectPatterns', label: 'Allow * and ? in service accounts', checkbox: true },
+];
+export const FIELDS = [...BASICS, ...ADVANCED];
+
+/** The form state (what the share link carries) -> the spec the core reads. */
+/**
+ * What the form alone knows is wrong with the profile rows: a half-filled row, or a
+ * profile named twice (the spec's `assume` is a mapping: the second would replace the
+ * first). Such rows stay out of the spec; each problem is shown on its own row.
+ */
+export function targetProblems(targets) {
+  const problems = [];
+  const seen = new Map();
+  for (const [i, t] of (targets ?? []).entries()) {
+    const profile = (t.profile ?? '').trim();
+    const role = (t.role ?? '').trim();
+    if (!profile && !role && !(t.externalId ?? '').trim()) continue;
+    if (!profile) problems.push({ index: i, message: 'Profile is required' });
+    else if (!role) problems.push({ index: i, message: 'Role is required' });
+    else if (seen.has(profile)) problems.push({ index: i, message: `profile \`${profile}\` is already row ${seen.get(profile) + 1}: give this one another name` });
+    else seen.set(profile, i);
+  }
+  return problems;
+}
+
+export function specOf(state) {
+  const spec = {};
+  const text = (v) => (v ?? '').trim();
+  const lines = (v) => text(v).split('\n').map((l) => l.trim()).filter(Boolean);
+  const one = (list) => (list.length === 1 ? list[0] : list);
+  const number = (v) => (/^-?\d+$/.test(text(v)) ? Number(text(v)) : text(v));
+  if (text(state.account)) spec.account = text(state.account);
+  spec.cluster = one(lines(state.cluster));
+  spec.serviceAccount = one(lines(state.serviceAccount));
+  if (text(state.role)) spec.role = text(state.role);
+  const assume = {};
+  const excluded = new Set(targetProblems(state.targets).map((p) => p.index));
+  for (const [i, t] of (state.targets ?? []).entries()) {
+    if ((!text(t.profile) && !text(t.role)) || excluded.has(i)) continue;
+    assume[text(t.profile)] = text(t.externalId) ? { role: text(t.role), externalId: text(t.externalId) } : text(t.role);
+  }
+  if (Object.keys(assume).length) spec.assume = assume;
+  for (const key of ['path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName', 'region']) {
+    if (text(state[key])) spec[key] = text(state[key]);
+  }
+  if (lines(state.managedPolicies).length) spec.permissions = { managedPolicies: lines(state.managedPolicies) };
+  for (const key of ['maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota']) {
+    if (text(state[key])) spec[key] = number(state[key]);
+  }
+  for (const key of ['regionalSts', 'subjectPatterns', 'podIdentity', 'createOidcProvider']) if (state[key]) spec[key] = true;
+  if (text(state.configMapName) || text(state.mountPath)) {
+    spec.configMap = {};
+    if (text(state.configMapName)) spec.configMap.name = text(state.configMapName);
+    if (text(state.mountPath)) spec.configMap.mountPath = text(state.mountPath);
+  }
+  if (text(state.workloadKind) || text(state.workloadName)) {
+    spec.workload = { kind: text(state.workloadKind), name: text(state.workloadName) };
+    if (text(state.container)) spec.workload.container = text(state.container);
+    if (text(state.workloadProfile)) spec.workload.profile = text(state.workloadProfile);
+  }
+  return spec;
+}
+
+/**
+ * The form state of a spec: the inverse of `specOf`. Keys the form has no place for are
+ * listed in `unsupported` (nothing is dropped silently).
+ */
+export function stateOf(spec) {
+  // The form's kinds from what the spec accepts: any case, plurals, kubectl's short names.
+  const KINDS = { deploy: 'Deployment', sts: 'StatefulSet', ds: 'DaemonSet', cj: 'CronJob' };
+  const kindOf = (k) => {
+    const lower = String(k ?? '').toLowerCase();
+    return KINDS[lower] ?? ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']
+      .find((kind) => [kind.toLowerCase(), `${kind.toLowerCase()}s`].includes(lower));
+  };
+  const state = { targets: [] };
+  const unsupported = [];
+  const scalar = (v) => ['string', 'number', 'bigint'].includes(typeof v);
+  const lines = (v) => ([v].flat().every(scalar) ? [v].flat().map(String).join('\n') : null);
+  const only = (value, keys) => value && typeof value === 'object' && !Array.isArray(value)
+    && Object.keys(value).every((k) => keys.includes(k));
+  const TEXT = ['account', 'role', 'path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName', 'region',
+    'maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota'];
+  const FLAGS = ['regionalSts', 'subjectPatterns', 'podIdentity', 'createOidcProvider'];
+  for (const [key, value] of Object.entries(spec ?? {})) {
+    if (TEXT.includes(key) && scalar(value)) state[key] = String(value);
+    else if (FLAGS.includes(key) && typeof value === 'boolean') state[key] = value;
+    else if ((key === 'cluster' || key === 'serviceAccount') && lines(value) !== null) state[key] = lines(value);
+    else if (key === 'permissions' && only(value, ['managedPolicies']) && lines(value.managedPolicies ?? []) !== null) {
+      state.managedPolicies = lines(value.managedPolicies ?? []);
+    } else if (key === 'configMap' && only(value, ['name', 'mountPath'])) {
+      state.configMapName = value.name ?? '';
+      state.mountPath = value.mountPath ?? '';
+    } else if (key === 'workload' && typeof value === 'string' && kindOf(value.split('/')[0])) {
+      state.workloadKind = kindOf(value.split('/')[0]);
+      state.workloadName = value.slice(value.indexOf('/') + 1);
+    } else if (key === 'workload' && only(value, ['kind', 'name', 'container', 'profile']) && kindOf(value.kind)) {
+      state.workloadKind = kindOf(value.kind);
+      state.workloadName = value.name ?? '';
+      state.container = value.container ?? '';
+      state.workloadProfile = value.profile ?? '';
+    } else if (key === 'assume' && value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [profile, target] of Object.entries(value)) {
+        if (typeof target === 'string') state.targets.push({ profile, role: target, externalId: '' });
+        else if (only(target, ['role', 'externalId']) && typeof target.role === 'string') {
+          state.targets.push({ profile, role: target.role, externalId: String(target.externalId ?? '') });
+        } else unsupported.push(`assume.${profile}`);
+      }
+    } else unsupported.push(key);
+  }
+  return { state, unsupported };
+}
+
+/** Which form control a diagnostic's field path belongs to. */
+export function controlOf(field, targets) {
+  if (field.startsWith('#target-')) return field.slice(1);
+  if (field.startsWith('assume.')) {
+    const index = targets.findIndex((t) => field === `assume.${t.profile.trim()}` || field.startsWith(`assume.${t.profile.trim()}.`));
+    return index >= 0 ? `target-${index}` : 'targets';
+  }
+  if (field.startsWith('permissions')) return 'managedPolicies';
+  if (field.startsWith('workload') && field.endsWith('.profile')) return 'workloadProfile';
+  if (field.startsWith('workload')) return 'workloadName';
+  if (field === 'configMap.mountPath') return 'mountPath';
+  if (field.startsWith('configMap')) return 'configMapName';
+  const top = field.split(/[.[]/)[0];
+  return FIELDS.some((f) => f.key === top) ? top : 'general';
+}
+
+/** `cluster[2]` -> "line 3: " for fields entered one per line. */
+export function linePrefix(field) {
+  const m = /^(?:cluster|serviceAccount|permissions\.managedPolicies)\[(\d+)\]/.exec(field);
+  return m ? `line ${Number(m[1]) + 1}: ` : '';
+}
