@@ -264,7 +264,7 @@ export class IrsaGenerator extends HTMLElement {
         this.update();
       });
       return el('div', { class: 'row', 'data-index': String(i) },
-        input('profile', 'Profile', 'deploy'), input('role', 'Role (name or ARN)', 'arn:aws:iam::444455556666:role/deploy'),
+        input('profile', 'Profile', 'e.g. deploy'), input('role', 'Role (name or ARN)', 'e.g. arn:aws:iam::444455556666:role/deploy'),
         input('externalId', 'External ID (optional)', ''), remove,
         el('p', { class: 'msg', id: `${this.id_}-msg-target-${i}` }));
     }));
@@ -281,7 +281,13 @@ export class IrsaGenerator extends HTMLElement {
     const { state: imported, unsupported } = stateOf(spec);
     const state = this.withLocks(imported);
     if (unsupported.length) {
-      return fail(`Not imported: the form has no place for ${unsupported.map((k) => `\`${k}\``).join(', ')}; `
+      // An unknown key is most often a typo: the core says which key was meant.
+      const hints = generate(spec).diagnostics.filter((d) => d.code === 'unknown-field' && unsupported.includes(d.field) && d.help);
+      const named = unsupported.map((k) => {
+        const hint = hints.find((d) => d.field === k);
+        return hint ? `\`${k}\` (${hint.help})` : `\`${k}\``;
+      });
+      return fail(`Not imported: the form has no place for ${named.join(', ')}; `
         + 'generate from the file with kubectl irsa generate -f irsa.yaml');
     }
     this.state = state;

@@ -468,6 +468,11 @@ test('importing an irsa.yaml fills the form, and the page then generates what th
     await root.locator('.import-msg').evaluate((m) => m.replaceChildren());
   }
   assert.ok(imported.length >= 5, `only ${imported.join(', ')} imported`);
+  // A typo in a key gets the key that was meant.
+  await root.locator('[name=import]').fill('acount: "111122223333"\nserviceAccount: payments/api\n');
+  await root.locator('button.import-apply').click();
+  await root.locator('.import-msg .diag').waitFor();
+  assert.match(await root.locator('.import-msg').textContent(), /`acount` \(did you mean `account`\?\)/);
   // A syntax error is shown, and the form keeps what it had.
   const before = await page.evaluate(() => document.querySelector('irsa-generator').spec);
   await root.locator('[name=import]').fill('account: [unclosed');
