@@ -574,12 +574,12 @@ fn iam_note(bundle: &irsa_core::Bundle, written: bool) {
         return;
     }
     eprintln!(
-        "The IAM roles are not created by bind:\n{}",
+        "The IAM roles are not created by bind without --iam:\n{}",
         roles.join("\n")
     );
     if !written {
         eprintln!(
-            "Write them with --out-dir DIR, then run DIR/aws-cli/create-iam.sh or DIR/terraform."
+            "Pass --iam to create them too, or write them with --out-dir DIR and run DIR/aws-cli/create-iam.sh or DIR/terraform."
         );
     }
 }
