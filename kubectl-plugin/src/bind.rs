@@ -29,7 +29,7 @@ pub enum DryRun {
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kubectl irsa bind payments/api --role payments-api\n  kubectl irsa bind api -n payments --role payments-api \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy --workload deployment/api --restart\n  kubectl irsa bind -f irsa.yaml --dry-run=server -o yaml\n\nThe issuer, account and cluster name come from the cluster and an EKS context\n(`aws eks update-kubeconfig`); --issuer and --account override them."
+    after_help = "Examples:\n  kubectl irsa bind payments/api --role payments-api\n  kubectl irsa bind payments/api --role payments-api --iam   # the IAM side too\n  kubectl irsa bind api -n payments --role payments-api \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy --workload deployment/api --restart\n  kubectl irsa bind -f irsa.yaml --dry-run=server -o yaml\n\nThe issuer, account and cluster name come from the cluster and an EKS context\n(`aws eks update-kubeconfig`); --issuer and --account override them."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -57,9 +57,9 @@ pub struct Args {
     /// Also write the whole bundle (IAM policies, scripts, Terraform, ...) under DIR
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Also create or update the IAM side first (OIDC provider, pod role, target roles)
-    /// with the AWS SDK's default credentials; irsa's trust statements are merged into
-    /// existing roles, never anything else replaced
+    /// Also create or update the IAM side, before the objects (OIDC provider, pod role,
+    /// target roles), with the AWS SDK's default credentials; in roles that exist only
+    /// irsa's own trust statements and the spec's settings change
     #[arg(long)]
     iam: bool,
     #[command(flatten)]

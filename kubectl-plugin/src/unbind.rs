@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kubectl irsa unbind payments/api\n  kubectl irsa unbind api -n payments --dry-run=server"
+    after_help = "Examples:\n  kubectl irsa unbind payments/api\n  kubectl irsa unbind payments/api --iam   # and irsa's part of the roles\n  kubectl irsa unbind api -n payments --dry-run=server"
 )]
 pub struct Args {
     /// Service accounts to unbind: NAMESPACE/NAME, or NAME in -n's namespace
