@@ -24,7 +24,9 @@ export function commandsOf(spec) {
     if (spec.workload?.profile) args.push('--profile', shellQuote(spec.workload.profile));
     out.push('# The same, from flags only:', `${args.join(' ')} --out-dir irsa/`, '');
   }
-  out.push('# Then create the IAM side:', 'bash irsa/aws-cli/create-iam.sh');
+  out.push('# Both sides at once, IAM then Kubernetes, on the current kube context and AWS credentials:',
+    'kubectl irsa bind -f irsa.yaml --iam', '');
+  out.push('# Or the IAM side from the bundle:', 'bash irsa/aws-cli/create-iam.sh');
   if (spec.podIdentity) out.push('bash irsa/pod-identity/associations.sh');
   out.push('# Apply the Kubernetes objects to the current context (server-side apply, one request each):',
     'kubectl irsa bind -f irsa.yaml',

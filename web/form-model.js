@@ -23,6 +23,7 @@ export const ADVANCED = [
   { key: 'mountPath', label: 'Config mount path', placeholder: 'default: /etc/irsa' },
   { key: 'workloadKind', label: 'Workload kind', options: ['', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] },
   { key: 'workloadName', label: 'Workload name', placeholder: 'e.g. api' },
+  { key: 'workloadServiceAccount', label: 'Workload service account', placeholder: 'default: the only one listed', help: 'namespace/name, when several are listed.' },
   { key: 'container', label: 'Container', placeholder: 'default: the workload name' },
   { key: 'workloadProfile', label: 'Container acts as profile', placeholder: 'none (pod role)', help: 'Its role by default in every AWS SDK.' },
   { key: 'clusterName', label: 'EKS cluster name', placeholder: 'for eksctl and Pod Identity' },
@@ -87,6 +88,7 @@ export function specOf(state) {
   }
   if (text(state.workloadKind) || text(state.workloadName)) {
     spec.workload = { kind: text(state.workloadKind), name: text(state.workloadName) };
+    if (text(state.workloadServiceAccount)) spec.workload.serviceAccount = text(state.workloadServiceAccount);
     if (text(state.container)) spec.workload.container = text(state.container);
     if (text(state.workloadProfile)) spec.workload.profile = text(state.workloadProfile);
   }
@@ -126,9 +128,11 @@ export function stateOf(spec) {
     } else if (key === 'workload' && typeof value === 'string' && kindOf(value.split('/')[0])) {
       state.workloadKind = kindOf(value.split('/')[0]);
       state.workloadName = value.slice(value.indexOf('/') + 1);
-    } else if (key === 'workload' && only(value, ['kind', 'name', 'container', 'profile']) && kindOf(value.kind)) {
+    } else if (key === 'workload' && only(value, ['kind', 'name', 'serviceAccount', 'container', 'profile']) && kindOf(value.kind)
+      && ['string', 'undefined'].includes(typeof value.serviceAccount)) {
       state.workloadKind = kindOf(value.kind);
       state.workloadName = value.name ?? '';
+      state.workloadServiceAccount = value.serviceAccount ?? '';
       state.container = value.container ?? '';
       state.workloadProfile = value.profile ?? '';
     } else if (key === 'assume' && value && typeof value === 'object' && !Array.isArray(value)) {
@@ -152,6 +156,7 @@ export function controlOf(field, targets) {
   }
   if (field.startsWith('permissions')) return 'managedPolicies';
   if (field.startsWith('workload') && field.endsWith('.profile')) return 'workloadProfile';
+  if (field.startsWith('workload') && field.endsWith('.serviceAccount')) return 'workloadServiceAccount';
   if (field.startsWith('workload')) return 'workloadName';
   if (field === 'configMap.mountPath') return 'mountPath';
   if (field.startsWith('configMap')) return 'configMapName';

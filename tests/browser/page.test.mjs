@@ -189,6 +189,21 @@ test('a container with its own profile: the patch matches the CLI and the table 
   await context.close();
 });
 
+test('a workload of one of several service accounts says which, and matches the CLI', async () => {
+  const { page, context, errors } = await open('/');
+  await fill(page, 'serviceAccount', 'payments/api\npayments/worker');
+  await generator(page).locator('summary').click();
+  await generator(page).locator('[name=workloadKind]').selectOption('Deployment');
+  await fill(page, 'workloadName', 'worker');
+  assert.match(await generator(page).locator('.field-workloadName .msg').textContent(), /say which one this workload uses/);
+  await fill(page, 'workloadServiceAccount', 'payments/worker');
+  const expected = await assertMatchesCli(page);
+  const patch = expected.artifacts.find((a) => a.kind === 'workload-patch');
+  assert.match(patch.content, /serviceAccountName: worker/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('Pod Identity from the form matches the CLI', async () => {
   const { page, context, errors } = await open('/');
   await generator(page).locator('summary').click();
