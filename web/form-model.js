@@ -169,3 +169,22 @@ export function linePrefix(field) {
   const m = /^(?:cluster|serviceAccount|permissions\.managedPolicies)\[(\d+)\]/.exec(field);
   return m ? `line ${Number(m[1]) + 1}: ` : '';
 }
+
+/**
+ * The fix whose intent is clear for an issuer line the core refused: quotes to drop, a
+ * provider ARN for its issuer URL, http for https, an upper-case host. `null` when the
+ * intent is not clear.
+ */
+export function issuerFix(line) {
+  const text = line.trim();
+  const quoted = /^(["'])(.*)\1$/.exec(text);
+  if (quoted) return { label: 'Remove the quotes', value: quoted[2] };
+  const arn = /^arn:[^:]+:iam::\d{12}:oidc-provider\/(.+)$/.exec(text);
+  if (arn) return { label: 'Use its issuer URL', value: `https://${arn[1]}` };
+  if (/^http:\/\//i.test(text)) return { label: 'Use https://', value: text.replace(/^http:\/\//i, 'https://') };
+  const url = /^(https:\/\/)([^/]+)(.*)$/i.exec(text);
+  if (url && (/[A-Z]/.test(url[2]) || url[1] !== 'https://')) {
+    return { label: 'Make it lower-case', value: `https://${url[2].toLowerCase()}${url[3]}` };
+  }
+  return null;
+}

@@ -11,7 +11,7 @@
 
 import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
 import { el, onDemand } from './dom.js';
-import { ADVANCED, BASICS, FIELDS, controlOf, linePrefix, specOf, stateOf, targetProblems } from './form-model.js';
+import { ADVANCED, BASICS, FIELDS, controlOf, issuerFix, linePrefix, specOf, stateOf, targetProblems } from './form-model.js';
 import { commandsOf } from './commands.js';
 import { tarOf } from './tar.js';
 import { cleanState, decodeState, encodeState } from './share.js';
@@ -354,6 +354,7 @@ export class IrsaGenerator extends HTMLElement {
         ? this.root.querySelector(`#${this.id_}-msg-${key}`)
         : key === 'targets' ? this.root.querySelector(`#${this.id_}-msg-targets`) : this.root.querySelector(`#${this.id_}-${key}-msg`);
       (target ?? general).append(line);
+      if (d.code === 'issuer') this.offerIssuerFix(line, d.field);
       if (d.severity === 'error' && !pristine) {
         const controls = key.startsWith('target-')
           ? this.root.querySelectorAll(`[data-target="${key.slice('target-'.length)}"]`)
@@ -361,6 +362,24 @@ export class IrsaGenerator extends HTMLElement {
         for (const c of controls) c.setAttribute('aria-invalid', 'true');
       }
     }
+  }
+
+  /** A button on an issuer error that rewrites its line, where the intent is clear. */
+  offerIssuerFix(line, field) {
+    const at = Number(/\[(\d+)\]/.exec(field)?.[1] ?? 0);
+    const box = this.form.elements.cluster;
+    const lines = box.value.split('\n').filter((l) => l.trim());
+    const fix = lines[at] !== undefined ? issuerFix(lines[at]) : null;
+    if (!fix) return;
+    const button = el('button', { type: 'button', class: 'fix', text: fix.label });
+    button.addEventListener('click', () => {
+      lines[at] = fix.value;
+      box.value = lines.join('\n');
+      this.changed = true;
+      this.update();
+      box.focus();
+    });
+    line.append(' ', button);
   }
 
   /** One table per wired container: each SDK family and the identity it gets. */

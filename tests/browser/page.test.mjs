@@ -625,3 +625,23 @@ test('a share link opens with its advanced settings shown and leaves the URL as 
   assert.equal(await page.evaluate(() => location.hash), hash);
   await context.close();
 });
+
+test('one-click fixes for issuers: quotes, a provider ARN, http, upper case', async () => {
+  const { page, context } = await open('/');
+  const root = generator(page);
+  const host = 'oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
+  for (const [typed, label] of [
+    [`"https://${host}"`, 'Remove the quotes'],
+    [`arn:aws:iam::111122223333:oidc-provider/${host}`, 'Use its issuer URL'],
+    [`http://${host}`, 'Use https://'],
+    [`https://OIDC.EKS.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`, 'Make it lower-case'],
+  ]) {
+    await fill(page, 'cluster', typed);
+    const fix = root.locator('.field-cluster .msg button.fix');
+    assert.equal(await fix.textContent(), label, typed);
+    await fix.click();
+    assert.equal(await root.locator('[name=cluster]').inputValue(), `https://${host}`, typed);
+    assert.equal(await root.locator('.field-cluster .msg').textContent(), '', typed);
+  }
+  await context.close();
+});
