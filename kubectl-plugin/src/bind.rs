@@ -73,25 +73,9 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
             *sa = format!("{}/{sa}", context.namespace);
         }
     }
-    let defaults = defaults(&args, &context).await?;
-    let (bundle, plan) = args.input.bundle_and_plan(&defaults)?;
-    printer::diagnostics(&bundle.diagnostics, &mut std::io::stderr());
-    if bundle.has_errors() {
-        if bundle.diagnostics.iter().any(|d| d.field == "account") {
-            eprintln!("hint: pass --account, or use an EKS context named by its cluster ARN");
-        }
-        return Ok(Outcome::Invalid);
-    }
-    let Some(plan) = plan else {
+    let Some((bundle, plan)) = checked_plan(&args, &context).await? else {
         return Ok(Outcome::Invalid);
     };
-    if !args.allow_default_service_account {
-        if let Some(refusal) = irsa_core::cluster::default_service_account_refusal(&plan) {
-            return Err(Error::Refused(format!(
-                "{refusal}; create a dedicated one, or pass --allow-default-service-account"
-            )));
-        }
-    }
     let objects = irsa_core::render::kubernetes::objects(&plan);
     if args.dry_run == DryRun::Client {
         if args.iam {
@@ -107,17 +91,81 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         crate::generate::write_out_dir(dir, &bundle.artifacts)?;
         eprintln!("wrote the bundle under {}", dir.display());
     }
+    let running = running_pods(&context.api, &objects, &args).await?;
+    // IAM before the applies (the role must exist before pods use it), after every check
+    // that can refuse the bind: a refused bind changes nothing.
+    if args.iam {
+        iam_side(&plan, &args).await?;
+    }
+    let applied = apply_all(&context.api, &objects, running.before, &args).await?;
+    if let Some(format) = args.output {
+        let objects: Vec<Value> = applied.iter().map(|(o, _)| o.clone()).collect();
+        print!("{}", printer::objects(&objects, format));
+    }
+    sdk_warnings(&objects, &applied);
+    restart(
+        &context.api,
+        &args,
+        &running.waiting,
+        &running.stale,
+        &applied,
+    )
+    .await?;
+    if !args.iam {
+        iam_note(&bundle, args.out_dir.is_some());
+    }
+    Ok(Outcome::Done)
+}
 
-    // Pods that exist now started before this bind: they have no credentials unless an
-    // earlier bind gave them. Their list also dates this moment (see `Api::apply`).
-    let (mut waiting, mut stale) = (Vec::new(), Vec::new());
-    let mut before = None;
+/// The bundle and its plan, diagnostics printed; `None` when the spec is invalid. Refuses
+/// the `default` ServiceAccount unless allowed.
+async fn checked_plan(
+    args: &Args,
+    context: &Context,
+) -> Result<Option<(irsa_core::Bundle, irsa_core::Plan)>, Error> {
+    let defaults = defaults(args, context).await?;
+    let (bundle, plan) = args.input.bundle_and_plan(&defaults)?;
+    printer::diagnostics(&bundle.diagnostics, &mut std::io::stderr());
+    if bundle.has_errors() {
+        if bundle.diagnostics.iter().any(|d| d.field == "account") {
+            eprintln!("hint: pass --account, or use an EKS context named by its cluster ARN");
+        }
+        return Ok(None);
+    }
+    let Some(plan) = plan else {
+        return Ok(None);
+    };
+    if !args.allow_default_service_account {
+        if let Some(refusal) = irsa_core::cluster::default_service_account_refusal(&plan) {
+            return Err(Error::Refused(format!(
+                "{refusal}; create a dedicated one, or pass --allow-default-service-account"
+            )));
+        }
+    }
+    Ok(Some((bundle, plan)))
+}
+
+/// Pods running as the service accounts before this bind.
+#[derive(Debug, Default)]
+struct Running {
+    /// Started without credentials.
+    waiting: Vec<Value>,
+    /// Run with a role the ServiceAccount no longer names after this bind.
+    stale: Vec<Value>,
+    /// The newest pod list's resourceVersion: it dates this moment (see `Api::apply`).
+    before: Option<u64>,
+}
+
+/// Lists each ServiceAccount's pods; refuses to re-point a ServiceAccount pods run with
+/// unless --overwrite.
+async fn running_pods(api: &Api, objects: &[Value], args: &Args) -> Result<Running, Error> {
+    let mut running = Running::default();
     for sa in objects
         .iter()
         .filter(|o| objects::text(o, "/kind") == "ServiceAccount")
     {
         let ns = objects::text(sa, "/metadata/namespace");
-        let list = match pods::of_service_account(&context.api, ns, objects::name(sa)).await {
+        let list = match pods::of_service_account(api, ns, objects::name(sa)).await {
             Ok(list) => list,
             // Binding needs no pod access: without it, only the pod check is skipped.
             Err(e) if e.code == Some(403) && !args.restart => {
@@ -128,7 +176,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
             }
             Err(e) => return Err(e.into()),
         };
-        before = before.max(list.resource_version);
+        running.before = running.before.max(list.resource_version);
         // Running pods hold the role their ServiceAccount had when they started: one that
         // differs means this bind re-points the ServiceAccount under them, whoever
         // annotated it before (kubectl irsa included).
@@ -147,22 +195,28 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
             }
         }
         let judgement = judged::judge(&list.items, Some(role));
-        waiting.extend(judgement.waiting.into_iter().cloned());
-        stale.extend(judgement.stale.into_iter().cloned());
+        running
+            .waiting
+            .extend(judgement.waiting.into_iter().cloned());
+        running.stale.extend(judgement.stale.into_iter().cloned());
     }
+    Ok(running)
+}
 
-    // IAM before the applies (the role must exist before pods use it), after every check
-    // that can refuse the bind: a refused bind changes nothing.
-    if args.iam {
-        iam_side(&plan, &args).await?;
-    }
+/// Applies every object in order, a line each; on a failure, names those already applied.
+async fn apply_all(
+    api: &Api,
+    objects: &[Value],
+    before: Option<u64>,
+    args: &Args,
+) -> Result<Vec<(Value, Change)>, Error> {
     let options = ApplyOptions {
         force: false,
         dry_run: args.dry_run == DryRun::Server,
     };
     let mut applied: Vec<(Value, Change)> = Vec::new();
-    for object in &objects {
-        match apply(&context.api, object, options, before, &args).await {
+    for object in objects {
+        match apply(api, object, options, before, args).await {
             Ok(done) => {
                 if args.output.is_none() {
                     println!(
@@ -181,16 +235,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
             }
         }
     }
-    if let Some(format) = args.output {
-        let objects: Vec<Value> = applied.iter().map(|(o, _)| o.clone()).collect();
-        print!("{}", printer::objects(&objects, format));
-    }
-    sdk_warnings(&objects, &applied);
-    restart(&context.api, &args, &waiting, &stale, &applied).await?;
-    if !args.iam {
-        iam_note(&bundle, args.out_dir.is_some());
-    }
-    Ok(Outcome::Done)
+    Ok(applied)
 }
 
 /// `--iam`: reads the IAM side, then creates or updates it, or shows what a dry run would
