@@ -38,6 +38,19 @@ pub struct Change {
     pub writes: Vec<Write>,
 }
 
+impl Change {
+    /// Nothing to do yet for `object` of `account`.
+    fn unchanged(account: &str, object: String) -> Self {
+        Change {
+            account: account.to_owned(),
+            object,
+            word: "unchanged",
+            detail: Vec::new(),
+            writes: Vec::new(),
+        }
+    }
+}
+
 /// One IAM write.
 #[derive(Debug)]
 pub enum Write {
@@ -107,6 +120,11 @@ impl Write {
             Write::Detach { .. } => "iam:DetachRolePolicy",
             Write::DeleteRole { .. } => "iam:DeleteRole",
         }
+    }
+
+    /// `iam:Action target`, as a failure's done / not done lists name it.
+    fn describe(&self) -> String {
+        format!("{} {}", self.action(), self.target())
     }
 
     fn target(&self) -> String {
@@ -333,6 +351,7 @@ async fn provider_change(
         .open_id_connect_provider_arn(&provider.arn)
         .send()
         .await;
+    let mut change = Change::unchanged(account, object);
     let (word, detail, writes) = match live {
         Err(e) if aws::code(&e) == Some("NoSuchEntity") => (
             "created",
@@ -353,26 +372,15 @@ async fn provider_change(
                 client_id: provider.client_id.to_owned(),
             }],
         ),
-        Ok(_) => ("unchanged", Vec::new(), Vec::new()),
+        Ok(_) => return Ok(change),
     };
-    Ok(Change {
-        account: account.to_owned(),
-        object,
-        word,
-        detail,
-        writes,
-    })
+    (change.word, change.detail, change.writes) = (word, detail, writes);
+    Ok(change)
 }
 
 async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Error> {
     let name = role.arn.name.clone();
-    let mut change = Change {
-        account: role.arn.account.clone(),
-        object: format!("role/{name}"),
-        word: "unchanged",
-        detail: Vec::new(),
-        writes: Vec::new(),
-    };
+    let mut change = Change::unchanged(&role.arn.account, format!("role/{name}"));
     let Some(live) = get_role(iam, &name).await? else {
         if role.tags.len() + 1 > MAX_TAGS {
             return Err(Error::Refused(format!(
@@ -424,6 +432,7 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
                 merged.others()
             )));
         }
+        change.detail.push("~ trust policy:".to_owned());
         change.detail.extend(diff::lines(
             &pretty(live.trust.value()),
             &pretty(merged.value()),
@@ -488,19 +497,9 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
     }
     inline_change(iam, role, &mut change).await?;
     if !role.managed_policies.is_empty() {
-        let attached = iam
-            .list_attached_role_policies()
-            .role_name(&name)
-            .send()
-            .await
-            .map_err(|e| aws::error("iam:ListAttachedRolePolicies", &change.object, e))?;
-        let attached: Vec<&str> = attached
-            .attached_policies()
-            .iter()
-            .filter_map(|p| p.policy_arn())
-            .collect();
+        let attached = attached_policies(iam, &name).await?;
         for arn in &role.managed_policies {
-            if !attached.contains(&arn.as_str()) {
+            if !attached.contains(arn) {
                 change.detail.push(format!("+ managed policy {arn}"));
                 change.writes.push(Write::Attach {
                     name: name.clone(),
@@ -575,13 +574,7 @@ pub async fn release(
     name: &str,
     removal: Removal<'_>,
 ) -> Result<(Change, bool), Error> {
-    let mut change = Change {
-        account: account.to_owned(),
-        object: format!("role/{name}"),
-        word: "unchanged",
-        detail: Vec::new(),
-        writes: Vec::new(),
-    };
+    let mut change = Change::unchanged(account, format!("role/{name}"));
     let Some(live) = get_role(iam, name).await? else {
         change.detail.push("no such role".to_owned());
         return Ok((change, true));
@@ -634,21 +627,11 @@ async fn delete_role(iam: &Client, name: &str, change: &mut Change) -> Result<()
             policy: policy.clone(),
         });
     }
-    let attached = iam
-        .list_attached_role_policies()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(|e| aws::error("iam:ListAttachedRolePolicies", &object, e))?;
-    for arn in attached
-        .attached_policies()
-        .iter()
-        .filter_map(|p| p.policy_arn())
-    {
+    for arn in attached_policies(iam, name).await? {
         change.detail.push(format!("- managed policy {arn}"));
         change.writes.push(Write::Detach {
             name: name.to_owned(),
-            arn: arn.to_owned(),
+            arn,
         });
     }
     change
@@ -659,6 +642,21 @@ async fn delete_role(iam: &Client, name: &str, change: &mut Change) -> Result<()
     });
     change.word = "deleted";
     Ok(())
+}
+
+/// The ARNs of the managed policies attached to role `name`.
+async fn attached_policies(iam: &Client, name: &str) -> Result<Vec<String>, Error> {
+    let attached = iam
+        .list_attached_role_policies()
+        .role_name(name)
+        .send()
+        .await
+        .map_err(|e| aws::error("iam:ListAttachedRolePolicies", &format!("role/{name}"), e))?;
+    Ok(attached
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_arn().map(str::to_owned))
+        .collect())
 }
 
 /// Sends every planned write in order, printing a line per object as `bind` does for
@@ -677,7 +675,7 @@ pub async fn apply(
                     .iter()
                     .flat_map(|c| &c.writes)
                     .skip_while(|w| !std::ptr::eq(*w, write))
-                    .map(|w| format!("{} {}", w.action(), w.target()))
+                    .map(Write::describe)
                     .collect();
                 let mut message = error.to_string();
                 let _ = write!(
@@ -688,7 +686,7 @@ pub async fn apply(
                 );
                 return Err(Error::Aws(message));
             }
-            done.push(format!("{} {}", write.action(), write.target()));
+            done.push(write.describe());
         }
         let _ = writeln!(out, "iam {} {}", change.object, change.word);
     }

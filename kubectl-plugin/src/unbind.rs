@@ -10,7 +10,9 @@ use crate::inventory;
 use crate::{Error, Outcome};
 use irsa_core::arn::RoleArn;
 use irsa_core::cluster::{Inventory, objects};
+use irsa_core::issuer::Issuer;
 use irsa_core::k8s::CONFIG_KEY;
+use irsa_core::spec::Subject;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -101,7 +103,11 @@ fn roles_of(inventory: &Inventory, ns: &str, name: &str) -> Option<Released> {
         .filter_map(|p| RoleArn::parse(p.role_arn()?).ok())
         .collect();
     Some(Released {
-        sub: format!("system:serviceaccount:{ns}:{name}"),
+        sub: Subject {
+            namespace: ns.to_owned(),
+            name: name.to_owned(),
+        }
+        .sub(),
         pod_role,
         targets,
     })
@@ -111,11 +117,16 @@ fn roles_of(inventory: &Inventory, ns: &str, name: &str) -> Option<Released> {
 /// issuer (other clusters' statements stay); a pod role left with no statement of irsa's
 /// releases the targets it chained into (their statement for it goes).
 async fn release_iam(api: &Api, args: &Args, released: &[Released]) -> Result<(), Error> {
-    let issuer = api
+    let url = api
         .issuer()
         .await
         .map_err(|e| Error::Cluster(format!("cannot find the cluster's OIDC issuer: {e}")))?;
-    let issuer = issuer.trim_start_matches("https://");
+    let (issuer, _) = Issuer::parse(&url).map_err(|rule| {
+        Error::Cluster(format!(
+            "the cluster reports an issuer irsa cannot use: {rule}"
+        ))
+    })?;
+    let issuer = issuer.id.as_str();
     // One plan per role, every service account leaving it at once.
     let mut roles: BTreeMap<String, (&RoleArn, Vec<String>, Vec<&RoleArn>)> = BTreeMap::new();
     for r in released {

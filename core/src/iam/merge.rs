@@ -3,7 +3,7 @@
 //! another owner's and stays exactly as IAM returned it, in its place.
 
 use super::SID_PREFIX;
-use crate::policy::PolicyDocument;
+use crate::policy::{OneOrMany, PolicyDocument};
 use serde_json::Value;
 
 /// A trust policy as IAM holds it, parsed.
@@ -143,18 +143,10 @@ impl LiveTrust {
             {
                 for keys in operators.values_mut().filter_map(Value::as_object_mut) {
                     for (_, values) in keys.iter_mut().filter(|(k, _)| **k == sub_key) {
-                        let kept: Vec<Value> = match &*values {
-                            Value::Array(list) => {
-                                list.iter().filter(|v| *v != sub).cloned().collect()
-                            }
-                            one if one == sub => Vec::new(),
-                            one => vec![one.clone()],
-                        };
+                        let mut kept = as_list(values);
+                        kept.retain(|v| v != sub);
                         emptied |= kept.is_empty();
-                        *values = match kept.len() {
-                            1 => kept.into_iter().next().unwrap_or(Value::Null),
-                            _ => Value::Array(kept),
-                        };
+                        *values = one_or_many(kept);
                     }
                 }
             }
@@ -253,13 +245,14 @@ fn add_subjects(to: &mut Value, from: &Value) {
                     list.push(value);
                 }
             }
-            *values = if list.len() == 1 {
-                list.remove(0)
-            } else {
-                Value::Array(list)
-            };
+            *values = one_or_many(list);
         }
     }
+}
+
+/// Values as IAM's examples write them: a single one bare, as the core writes them.
+fn one_or_many(values: Vec<Value>) -> Value {
+    serde_json::to_value(OneOrMany::from_vec(values)).unwrap_or(Value::Null)
 }
 
 fn as_list(value: &Value) -> Vec<Value> {

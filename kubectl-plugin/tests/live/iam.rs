@@ -96,6 +96,12 @@ fn says(run: &Run, line: &str) {
     assert!(run.stdout.contains(line), "{line:?} not in {run:?}");
 }
 
+/// The run failed with `code` and said `text` on stderr.
+fn fails(run: &Run, code: i32, text: &str) {
+    assert_eq!(run.code, code, "{run:?}");
+    assert!(run.stderr.contains(text), "{text:?} not in {run:?}");
+}
+
 fn sids(trust: &Value) -> Vec<&str> {
     trust["Statement"]
         .as_array()
@@ -299,10 +305,10 @@ fn roles_in_another_account_need_its_credentials() {
         "deploy=arn:aws:iam::444455556666:role/payments-deploy",
         "--iam",
     ]);
-    assert_eq!(run.code, 6, "{run:?}");
-    assert!(
-        run.stderr.contains("the roles of account 444455556666 need its credentials, but the default credentials are for account 111122223333"),
-        "{run:?}"
+    fails(
+        &run,
+        6,
+        "the roles of account 444455556666 need its credentials, but the default credentials are for account 111122223333",
     );
     assert!(
         run.stderr
@@ -341,10 +347,10 @@ fn account_profile_credentials_are_the_profiles_and_checked() {
         "444455556666=deploy-admin",
     ];
     let run = world.run_with_config(&args, "config");
-    assert_eq!(run.code, 6, "{run:?}");
-    assert!(
-        run.stderr.contains("the roles of account 444455556666 need its credentials, but profile `deploy-admin` is for account 111122223333"),
-        "{run:?}"
+    fails(
+        &run,
+        6,
+        "the roles of account 444455556666 need its credentials, but profile `deploy-admin` is for account 111122223333",
     );
     // The default credentials for the pod role's account, the profile's for the other.
     assert_eq!(
@@ -364,11 +370,10 @@ fn a_denied_write_names_the_action_and_what_was_and_was_not_done() {
     let world = World::start();
     world.proxy.fail("PutRolePolicy", "AccessDenied");
     let run = world.bind(&[]);
-    assert_eq!(run.code, 5, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("iam:PutRolePolicy on role/payments-api was denied (AccessDenied:"),
-        "{run:?}"
+    fails(
+        &run,
+        5,
+        "iam:PutRolePolicy on role/payments-api was denied (AccessDenied:",
     );
     assert!(
         run.stderr.contains("the caller needs `iam:PutRolePolicy`"),
@@ -398,12 +403,7 @@ fn a_denied_write_names_the_action_and_what_was_and_was_not_done() {
     let world = World::start();
     world.proxy.fail("GetRole", "AccessDenied");
     let run = world.bind(&[]);
-    assert_eq!(run.code, 5, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("iam:GetRole on role/payments-api was denied"),
-        "{run:?}"
-    );
+    fails(&run, 5, "iam:GetRole on role/payments-api was denied");
 }
 
 #[test]
@@ -428,11 +428,10 @@ fn a_merged_trust_policy_over_the_quota_is_refused_with_the_overflow() {
         &trust,
     ]);
     let run = world.bind(&[]);
-    assert_eq!(run.code, 6, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("over the quota of 2048; it keeps 16 statement(s) irsa did not write"),
-        "{run:?}"
+    fails(
+        &run,
+        6,
+        "over the quota of 2048; it keeps 16 statement(s) irsa did not write",
     );
     assert!(world.writes().is_empty(), "{:?}", world.writes());
 }
@@ -594,12 +593,7 @@ fn an_existing_roles_session_boundary_and_tags_are_not_taken_over() {
     let file = world.home.path().join("irsa.yaml");
     std::fs::write(&file, spec).expect("spec");
     let run = world.run(&["bind", "-f", file.to_str().expect("utf-8"), "--iam"]);
-    assert_eq!(run.code, 6, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("irsa does not replace a boundary someone set"),
-        "{run:?}"
-    );
+    fails(&run, 6, "irsa does not replace a boundary someone set");
 }
 
 #[test]
