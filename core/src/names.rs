@@ -25,7 +25,8 @@ pub fn role_name(s: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)))
     {
         Some(c) => Err(format!(
-            "role name `{s}` contains `{c}`: only letters, digits and `+=,.@_-` are allowed"
+            "role name `{s}` contains {}: only letters, digits and `+=,.@_-` are allowed",
+            shown(c)
         )),
         None => Ok(()),
     }
@@ -49,7 +50,8 @@ pub fn role_path(s: &str) -> Result<(), String> {
     }
     match s.chars().find(|c| !('\u{21}'..='\u{7e}').contains(c)) {
         Some(c) => Err(format!(
-            "role path `{s}` contains {c:?}: only printable ASCII without spaces is allowed"
+            "role path `{s}` contains {}: only printable ASCII without spaces is allowed",
+            shown(c)
         )),
         None => Ok(()),
     }
@@ -68,7 +70,8 @@ pub fn session_name(s: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c)))
     {
         Some(c) => Err(format!(
-            "session name `{s}` contains `{c}`: only letters, digits and `_+=,.@-` are allowed"
+            "session name `{s}` contains {}: only letters, digits and `_+=,.@-` are allowed",
+            shown(c)
         )),
         None => Ok(()),
     }
@@ -87,7 +90,8 @@ pub fn external_id(s: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c)))
     {
         Some(c) => Err(format!(
-            "external ID contains `{c}`: only letters, digits and `_+=,.@:/-` are allowed"
+            "external ID contains {}: only letters, digits and `_+=,.@:/-` are allowed",
+            shown(c)
         )),
         None => Ok(()),
     }
@@ -110,7 +114,8 @@ pub fn profile_name(s: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_alphanumeric() || "_.@+-".contains(*c)))
     {
         Some(c) => Err(format!(
-            "profile name `{s}` contains `{c}`: only letters, digits and `_.@+-` are allowed"
+            "profile name `{s}` contains {}: only letters, digits and `_.@+-` are allowed",
+            shown(c)
         )),
         None => Ok(()),
     }
@@ -139,7 +144,8 @@ pub fn tag(key: &str, value: &str) -> Result<(), String> {
     }
     if let Some(c) = key.chars().chain(value.chars()).find(|c| !allowed(*c)) {
         return Err(format!(
-            "tag `{key}` contains `{c}`: only letters, digits, spaces and `_.:/=+-@` are allowed"
+            "tag `{key}` contains {}: only letters, digits, spaces and `_.:/=+-@` are allowed",
+            shown(c)
         ));
     }
     Ok(())
@@ -308,6 +314,17 @@ fn label_chars(s: &str) -> Result<(), String> {
     }
 }
 
+/// A character as an error message shows it: itself when it is visible ASCII, otherwise
+/// its code point, since a space, a control character or a look-alike letter would be
+/// invisible or misleading between backticks.
+fn shown(c: char) -> String {
+    if c.is_ascii_graphic() {
+        format!("`{c}`")
+    } else {
+        format!("U+{:04X}", u32::from(c))
+    }
+}
+
 /// Characters IAM accepts in policy text: tab, line breaks and U+0020 to U+00FF.
 pub fn policy_text(s: &str) -> Result<(), String> {
     match s
@@ -315,7 +332,8 @@ pub fn policy_text(s: &str) -> Result<(), String> {
         .find(|c| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}'))
     {
         Some(c) => Err(format!(
-            "`{s}` contains {c:?}, which IAM does not accept in a policy"
+            "`{s}` contains {}, which IAM does not accept in a policy",
+            shown(c)
         )),
         None => Ok(()),
     }

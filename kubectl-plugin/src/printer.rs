@@ -19,7 +19,7 @@ pub enum Format {
 pub fn bundle(bundle: &Bundle, format: Format) -> String {
     match format {
         Format::Json => bundle.to_json(),
-        Format::Yaml => serde_saphyr::to_string(bundle).unwrap_or_default(),
+        Format::Yaml => irsa_core::node::to_yaml_of(bundle),
     }
 }
 
@@ -73,7 +73,7 @@ pub fn value<T: serde::Serialize>(value: &T, format: Format) -> String {
             text.push('\n');
             text
         }
-        Format::Yaml => serde_saphyr::to_string(value).unwrap_or_default(),
+        Format::Yaml => irsa_core::node::to_yaml_of(value),
     }
 }
 
@@ -93,7 +93,7 @@ pub fn objects(objects: &[Value], format: Format) -> String {
         ),
         Format::Yaml => objects
             .iter()
-            .map(|o| serde_saphyr::to_string(o).unwrap_or_default())
+            .map(irsa_core::node::to_yaml_of)
             .collect::<Vec<_>>()
             .join("---\n"),
     }

@@ -3,6 +3,8 @@
 use irsa_core::audit::{self, ParseError, Report};
 use serde::Serialize;
 use tsify::{Ts, Tsify};
+
+use crate::js;
 use wasm_bindgen::prelude::*;
 
 /// A report, or where and why the policy could not be read.
@@ -35,5 +37,5 @@ pub fn audit(policy: &str, quota: Option<u32>) -> Result<Ts<Audit>, JsError> {
             error: Some(error),
         },
     };
-    Ok(result.into_ts()?)
+    Ok(Ts::new_unchecked(js::to_js(&result)?))
 }

@@ -6,6 +6,8 @@
 //! (feature `yaml`) and the SDK-role table (feature `roles`); the page loads the last
 //! three only when they are used.
 
+mod js;
+
 #[cfg(feature = "audit")]
 mod audit;
 #[cfg(feature = "audit")]
@@ -20,11 +22,9 @@ mod yaml;
 pub use yaml::parse_spec;
 
 #[cfg(feature = "generator")]
-use irsa_core::node::Node;
-#[cfg(feature = "generator")]
 use irsa_core::{Bundle, Code, Diagnostic};
 #[cfg(feature = "generator")]
-use tsify::{Ts, Tsify};
+use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "generator")]
@@ -49,7 +49,7 @@ extern "C" {
 #[cfg(feature = "generator")]
 #[wasm_bindgen]
 pub fn generate(spec: SpecInput) -> Result<Ts<Bundle>, JsError> {
-    Ok(bundle(&spec.into()).into_ts()?)
+    Ok(Ts::new_unchecked(js::to_js(&bundle(&spec.into()))?))
 }
 
 /// Only the diagnostics of a spec.
@@ -57,7 +57,7 @@ pub fn generate(spec: SpecInput) -> Result<Ts<Bundle>, JsError> {
 #[wasm_bindgen]
 pub fn validate(spec: SpecInput) -> Result<Diagnostics, JsError> {
     let diagnostics = bundle(&spec.into()).diagnostics;
-    Ok(serde_wasm_bindgen::to_value(&diagnostics)?.unchecked_into())
+    Ok(js::to_js(&diagnostics)?.unchecked_into())
 }
 
 /// The spec as YAML text (the `irsa.yaml` a user can commit), quoted where YAML 1.1
@@ -65,7 +65,7 @@ pub fn validate(spec: SpecInput) -> Result<Diagnostics, JsError> {
 #[cfg(feature = "generator")]
 #[wasm_bindgen(js_name = toYaml)]
 pub fn to_yaml(spec: SpecInput) -> Option<String> {
-    serde_wasm_bindgen::from_value::<Node>(spec.into())
+    js::node_of(&spec.into())
         .ok()
         .map(|node| irsa_core::node::to_yaml(&node))
 }
@@ -81,7 +81,7 @@ fn bundle(spec: &JsValue) -> Bundle {
     if let Some(text) = spec.as_string() {
         return irsa_core::generate(&text);
     }
-    match serde_wasm_bindgen::from_value::<Node>(spec.clone()) {
+    match js::node_of(spec) {
         Ok(node) => irsa_core::generate_node(&node),
         Err(err) => Bundle {
             artifacts: Vec::new(),

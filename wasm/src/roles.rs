@@ -3,8 +3,9 @@
 //! loads once a workload is wired.
 
 use irsa_core::credentials::{self, ContainerRoles};
-use irsa_core::node::Node;
 use wasm_bindgen::prelude::*;
+
+use crate::js;
 
 #[wasm_bindgen]
 extern "C" {
@@ -18,11 +19,11 @@ extern "C" {
 pub fn roles(spec: JsValue) -> Result<RolesList, JsError> {
     let node = match spec.as_string() {
         Some(text) => irsa_core::node::parse(&text).ok(),
-        None => serde_wasm_bindgen::from_value::<Node>(spec).ok(),
+        None => js::node_of(&spec).ok(),
     };
     let roles: Vec<ContainerRoles> = node
         .and_then(|node| irsa_core::plan_node(&node).ok())
         .map(|plan| credentials::of_plan(&plan))
         .unwrap_or_default();
-    Ok(serde_wasm_bindgen::to_value(&roles)?.unchecked_into())
+    Ok(js::to_js(&roles)?.unchecked_into())
 }

@@ -7,10 +7,12 @@ use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
+use crate::js;
+
 /// A spec read from text, or why it could not be.
 #[derive(Debug, Serialize, Tsify)]
 pub struct SpecText {
-    /// The document as plain data; integers come as BigInt.
+    /// The document as plain data, as a JavaScript user writes a spec.
     #[tsify(optional, type = "Record<string, unknown>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<Node>,
@@ -33,7 +35,5 @@ pub fn parse_spec(text: &str) -> Result<Ts<SpecText>, JsError> {
             error: Some(Diagnostic::error(Code::Syntax, "", message)),
         },
     };
-    // Maps as plain objects, as a JavaScript user writes a spec.
-    let value = result.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?;
-    Ok(Ts::new_unchecked(value))
+    Ok(Ts::new_unchecked(js::to_js(&result)?))
 }

@@ -91,10 +91,28 @@ fn user_errors_are_data_not_exceptions() {
         JsValue::NULL,
         JsValue::from_str("account: x"),
         js_sys::Array::new().into(),
+        JsValue::UNDEFINED,
     ] {
         let bundle = generate(odd);
         assert!(js_sys::Array::from(&get(&bundle, "diagnostics")).length() > 0);
     }
+    // A value JSON cannot hold is a diagnostic naming the reason, not an exception.
+    let with_bigint = parse(MINIMAL_JSON);
+    js_sys::Reflect::set(
+        &with_bigint,
+        &"account".into(),
+        &js_sys::BigInt::from(1u8).into(),
+    )
+    .expect("set");
+    let bundle = generate(with_bigint);
+    let message = get(
+        &js_sys::Array::from(&get(&bundle, "diagnostics")).get(0),
+        "message",
+    );
+    assert!(
+        message.as_string().unwrap_or_default().contains("BigInt"),
+        "{message:?}"
+    );
 }
 
 #[wasm_bindgen_test]

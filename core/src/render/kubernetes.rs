@@ -38,11 +38,7 @@ fn labels() -> Option<BTreeMap<&'static str, &'static str>> {
 
 /// YAML that YAML 1.1 readers (kubectl, PyYAML) read back as the same strings.
 fn to_yaml<T: Serialize>(value: &T) -> String {
-    let mut out = serde_saphyr::to_string(value).unwrap_or_default();
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out
+    crate::node::to_yaml_of(value)
 }
 
 /// The objects `kubectl irsa bind` applies, as trees, in the order they must exist:

@@ -7,6 +7,11 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::fmt;
 
+mod ser;
+mod yaml;
+
+pub use ser::{Error as TreeError, to_node};
+
 /// Input larger than this is refused before parsing: no real spec comes near it.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
@@ -84,7 +89,36 @@ fn parse_yaml(text: &str, json_error: Option<serde_json::Error>) -> Result<Node,
 /// The document as YAML, keys in their order, quoted wherever a YAML 1.1 reader would
 /// otherwise see a boolean, a null or a number: how front ends offer "copy as irsa.yaml".
 pub fn to_yaml(node: &Node) -> String {
-    serde_saphyr::to_string(node).unwrap_or_default()
+    yaml::write(node)
+}
+
+/// Any serializable value as YAML, fields in their declared order: one writer for every
+/// YAML irsa prints.
+pub fn to_yaml_of<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    to_node(value).map_or_else(|_| String::new(), |node| to_yaml(&node))
+}
+
+impl From<serde_json::Value> for Node {
+    fn from(value: serde_json::Value) -> Node {
+        use serde_json::Value;
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Node::Int(i.into()),
+                (_, Some(u)) => Node::Int(u.into()),
+                _ => Node::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => Node::Str(s),
+            Value::Array(items) => Node::Seq(items.into_iter().map(Node::from).collect()),
+            Value::Object(entries) => Node::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, Node::from(v)))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 #[cfg(feature = "yaml")]
