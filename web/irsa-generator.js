@@ -10,6 +10,7 @@
 // --soft, --accent, --accent-fg, --error, --warning, --code) set on the element.
 
 import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
+import { compiled } from './generator-wasm.js';
 import { el, onDemand } from './dom.js';
 import { ADVANCED, BASICS, FIELDS, controlOf, issuerFix, linePrefix, specOf, stateOf, targetProblems } from './form-model.js';
 import { commandsOf } from './commands.js';
@@ -18,7 +19,7 @@ import { cleanState, decodeState, encodeState } from './share.js';
 
 export { specOf, stateOf, targetProblems, commandsOf, tarOf, cleanState };
 
-const wasmReady = init();
+const wasmReady = compiled.then((module) => init({ module_or_path: module }));
 
 /** The YAML reader (its own wasm module, large), loaded the first time an import starts. */
 const loadYamlReader = onDemand(new URL('./pkg-yaml/irsa_yaml.js', import.meta.url).href);
