@@ -104,8 +104,6 @@ test('the example page renders and every artifact equals the CLI output', async 
   assert.deepEqual([...new Set(expected.artifacts.map((a) => a.kind))].sort(), ['aws-cli', 'aws-config', 'cloudformation', 'config-map', 'diagram', 'permissions-policy', 'service-account', 'terraform', 'trust-policy']);
   assert.deepEqual(errors, []);
   assert.ok(requests.every((url) => url.startsWith(origin)), `requests left the origin: ${requests}`);
-  const navToOutput = await page.evaluate(() => performance.getEntriesByName('irsa-first-output')[0].startTime);
-  metrics.navigationToFirstOutputMs = Math.round(navToOutput * 10) / 10;
   await page.screenshot({ path: join(OUT, 'page.png'), fullPage: true });
   await context.close();
 });
@@ -347,7 +345,38 @@ test('dark theme and phone width render', async () => {
   await context.close();
 });
 
-// A benchmark (it builds and runs a release binary): scripts/bench runs it, the test command skips it.
+/** Where the time to the first output went, each as ms since navigation start. */
+function firstOutputTimeline() {
+  const at = (t) => Math.round(t * 10) / 10;
+  const resources = performance.getEntriesByType('resource');
+  const arrived = (test) => at(Math.max(...resources.filter((r) => test(r.name)).map((r) => r.responseEnd)));
+  const mark = (name) => at(performance.getEntriesByName(name)[0].startTime);
+  return {
+    html: at(performance.getEntriesByType('navigation')[0].responseEnd),
+    moduleGraph: arrived((url) => url.endsWith('.js')),
+    wasm: arrived((url) => url.endsWith('irsa_wasm_bg.wasm')),
+    wasmReady: mark('irsa-wasm-ready'),
+    firstOutput: mark('irsa-first-output'),
+  };
+}
+
+// Benchmarks: scripts/bench runs them, the test command skips them.
+test('navigation to first output, median of 9 fresh visits', { skip: !process.env.IRSA_BENCH && 'a benchmark: scripts/bench runs it' }, async () => {
+  const runs = [];
+  for (let i = 0; i < 9; i++) {
+    const { page, context } = await open('/', { width: 1440, height: 900 });
+    await page.waitForFunction(() => performance.getEntriesByName('irsa-first-output').length);
+    runs.push(await page.evaluate(firstOutputTimeline));
+    await context.close();
+  }
+  runs.sort((a, b) => a.firstOutput - b.firstOutput);
+  const median = runs[Math.floor(runs.length / 2)];
+  metrics.navigationToFirstOutputMs = median.firstOutput;
+  metrics.firstOutputTimeline = median;
+  assert.ok(median.firstOutput > 0);
+});
+
+
 test('wasm throughput against native for the same spec', { skip: !process.env.IRSA_BENCH && 'a benchmark: scripts/bench runs it' }, async () => {
   const { page, context } = await open('/');
   const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
@@ -370,28 +399,28 @@ test('wasm throughput against native for the same spec', { skip: !process.env.IR
   await context.close();
 });
 
-test('size budget: wasm and JS glue at most 150 KB gzipped', () => {
+test('size budget: wasm and JS glue at most 125 KB gzipped', () => {
   const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg', 'irsa_wasm_bg.wasm')), { level: 9 }).length;
   const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg', 'irsa_wasm.js')), { level: 9 }).length;
   metrics.wasmGzipBytes = wasm;
   metrics.glueGzipBytes = glue;
-  assert.ok(wasm + glue <= 150_000, `${wasm} + ${glue} bytes gzipped is over the 150 KB budget`);
+  assert.ok(wasm + glue <= 125_000, `${wasm} + ${glue} bytes gzipped is over the 125 KB budget`);
 });
 
-test('size budget: the auditor, loaded on first use, at most 80 KB gzipped', () => {
+test('size budget: the auditor, loaded on first use, at most 70 KB gzipped', () => {
   const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg-audit', 'irsa_audit_bg.wasm')), { level: 9 }).length;
   const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg-audit', 'irsa_audit.js')), { level: 9 }).length;
   metrics.auditWasmGzipBytes = wasm;
-  assert.ok(wasm + glue <= 80_000, `${wasm} + ${glue} bytes gzipped is over the auditor's 80 KB budget`);
+  assert.ok(wasm + glue <= 70_000, `${wasm} + ${glue} bytes gzipped is over the auditor's 70 KB budget`);
 });
 
 // The table's build resolves a plan, and a plan runs every rule, the IAM quotas included:
-// it carries the IAM model (about 9 KB), so its budget is 105 KB.
-test('size budget: the SDK-role table, loaded once a workload is wired, at most 105 KB gzipped', () => {
+// it carries the IAM model (about 9 KB), so its budget is 90 KB.
+test('size budget: the SDK-role table, loaded once a workload is wired, at most 90 KB gzipped', () => {
   const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg-roles', 'irsa_roles_bg.wasm')), { level: 9 }).length;
   const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg-roles', 'irsa_roles.js')), { level: 9 }).length;
   metrics.rolesWasmGzipBytes = wasm;
-  assert.ok(wasm + glue <= 105_000, `${wasm} + ${glue} bytes gzipped is over the SDK-role table's 105 KB budget`);
+  assert.ok(wasm + glue <= 90_000, `${wasm} + ${glue} bytes gzipped is over the SDK-role table's 90 KB budget`);
 });
 
 /** What `kubectl irsa audit -o json` says of a policy file's text. */
@@ -450,11 +479,11 @@ test('the trust policy panel analyses as kubectl irsa audit does, loading its mo
   await context.close();
 });
 
-test('size budget: the YAML reader, loaded on first import, at most 250 KB gzipped', () => {
+test('size budget: the YAML reader, loaded on first import, at most 210 KB gzipped', () => {
   const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg-yaml', 'irsa_yaml_bg.wasm')), { level: 9 }).length;
   const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg-yaml', 'irsa_yaml.js')), { level: 9 }).length;
   metrics.yamlWasmGzipBytes = wasm;
-  assert.ok(wasm + glue <= 250_000, `${wasm} + ${glue} bytes gzipped is over the YAML reader's 250 KB budget`);
+  assert.ok(wasm + glue <= 210_000, `${wasm} + ${glue} bytes gzipped is over the YAML reader's 210 KB budget`);
 });
 
 test('importing an irsa.yaml fills the form, and the page then generates what the CLI generates from the file', async () => {
