@@ -8,10 +8,17 @@ export const BASICS = [
   { key: 'serviceAccount', label: 'Service accounts', lines: true, placeholder: 'e.g. payments/api', help: 'namespace/name, one per line.' },
   { key: 'role', label: 'Pod role', placeholder: 'e.g. payments-api', help: 'Name (in the account above) or ARN.' },
 ];
+// "What can the pod do?": the pod role's own permissions, beside its managed policies.
+export const PERMISSIONS = [
+  { key: 'statements', label: 'Permission statements of the pod role (IAM JSON)', json: true,
+    placeholder: '[{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" }]',
+    help: 'A list of IAM statements, or pick a preset below and add it.' },
+];
 export const ADVANCED = [
   { key: 'path', label: 'Role path', placeholder: 'default: /' },
   { key: 'permissionsBoundary', label: 'Permissions boundary (policy ARN)', placeholder: 'e.g. arn:aws:iam::111122223333:policy/boundary' },
   { key: 'managedPolicies', label: 'Managed policies of the pod role', lines: true, placeholder: 'e.g. arn:aws:iam::aws:policy/ReadOnlyAccess' },
+  { key: 'tags', label: 'Tags of the pod role', lines: true, placeholder: 'e.g. team=payments', help: 'key=value, one per line.' },
   { key: 'maxSessionDuration', label: 'Max session duration (s)', number: true, placeholder: 'default: 3600' },
   { key: 'durationSeconds', label: 'Pod role session (s)', number: true, placeholder: 'SDK default' },
   { key: 'roleSessionName', label: 'Role session name', placeholder: 'SDK default' },
@@ -33,7 +40,69 @@ export const ADVANCED = [
   { key: 'regionalSts', label: 'Regional STS endpoints', checkbox: true },
   { key: 'subjectPatterns', label: 'Allow * and ? in service accounts', checkbox: true },
 ];
-export const FIELDS = [...BASICS, ...ADVANCED];
+export const FIELDS = [...BASICS, ...PERMISSIONS, ...ADVANCED];
+
+/** The keys of a profile row; `statements` and `managedPolicies` are its role's permissions. */
+export const ROW_KEYS = ['profile', 'role', 'externalId', 'statements', 'managedPolicies'];
+
+const lineList = (v) => (v ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+
+/**
+ * Statements typed as JSON: a list of IAM statements, or one. `{ statements }`, or
+ * `{ error }` saying what is wrong; the core checks the statements themselves.
+ */
+export function parseStatements(text) {
+  const t = (text ?? '').trim();
+  if (!t) return { statements: [] };
+  let value;
+  try {
+    value = JSON.parse(t);
+  } catch (e) {
+    return { error: `the statements are not JSON: ${e.message}` };
+  }
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((st) => st && typeof st === 'object' && !Array.isArray(st))) {
+    return { error: 'write a JSON list of statements, each an object like { "Effect": "Allow", "Action": …, "Resource": … }' };
+  }
+  return { statements: list };
+}
+
+/** `key=value` lines as a tag mapping; a line without `=` or a key given twice is an error. */
+export function parseTags(text) {
+  const tags = {};
+  const errors = [];
+  const seen = new Map();
+  for (const [i, line] of (text ?? '').split('\n').entries()) {
+    if (!line.trim()) continue;
+    const at = line.indexOf('=');
+    const key = line.slice(0, at).trim();
+    if (at < 1 || !key) errors.push(`line ${i + 1}: write a tag as key=value`);
+    else if (seen.has(key)) errors.push(`line ${i + 1}: tag \`${key}\` is already line ${seen.get(key) + 1}`);
+    else {
+      seen.set(key, i);
+      tags[key] = line.slice(at + 1).trim();
+    }
+  }
+  return { tags, errors };
+}
+
+/** What the form alone knows is wrong outside the profile rows: `{ key, message }` each. */
+export function fieldProblems(state) {
+  const problems = [];
+  const { error } = parseStatements(state.statements);
+  if (error) problems.push({ key: 'statements', message: error });
+  for (const message of parseTags(state.tags).errors) problems.push({ key: 'tags', message });
+  return problems;
+}
+
+/** A role's `permissions` from its statements text and managed-policy lines, or undefined. */
+function permissionsOf(statementsText, managedText) {
+  const permissions = {};
+  if (lineList(managedText).length) permissions.managedPolicies = lineList(managedText);
+  const { statements } = parseStatements(statementsText);
+  if (statements?.length) permissions.statements = statements;
+  return Object.keys(permissions).length ? permissions : undefined;
+}
 
 /** The form state (what the share link carries) -> the spec the core reads. */
 /**
@@ -47,10 +116,12 @@ export function targetProblems(targets) {
   for (const [i, t] of (targets ?? []).entries()) {
     const profile = (t.profile ?? '').trim();
     const role = (t.role ?? '').trim();
-    if (!profile && !role && !(t.externalId ?? '').trim()) continue;
+    const { error } = parseStatements(t.statements);
+    if (!profile && !role && !(t.externalId ?? '').trim() && !(t.statements ?? '').trim() && !(t.managedPolicies ?? '').trim()) continue;
     if (!profile) problems.push({ index: i, message: 'Profile is required' });
     else if (!role) problems.push({ index: i, message: 'Role is required' });
     else if (seen.has(profile)) problems.push({ index: i, message: `profile \`${profile}\` is already row ${seen.get(profile) + 1}: give this one another name` });
+    else if (error) problems.push({ index: i, message: `Permissions: ${error}` });
     else seen.set(profile, i);
   }
   return problems;
@@ -70,13 +141,24 @@ export function specOf(state) {
   const excluded = new Set(targetProblems(state.targets).map((p) => p.index));
   for (const [i, t] of (state.targets ?? []).entries()) {
     if ((!text(t.profile) && !text(t.role)) || excluded.has(i)) continue;
-    assume[text(t.profile)] = text(t.externalId) ? { role: text(t.role), externalId: text(t.externalId) } : text(t.role);
+    const permissions = permissionsOf(t.statements, t.managedPolicies);
+    if (!text(t.externalId) && !permissions) {
+      assume[text(t.profile)] = text(t.role);
+      continue;
+    }
+    const target = { role: text(t.role) };
+    if (text(t.externalId)) target.externalId = text(t.externalId);
+    if (permissions) target.permissions = permissions;
+    assume[text(t.profile)] = target;
   }
   if (Object.keys(assume).length) spec.assume = assume;
   for (const key of ['path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName', 'region']) {
     if (text(state[key])) spec[key] = text(state[key]);
   }
-  if (lines(state.managedPolicies).length) spec.permissions = { managedPolicies: lines(state.managedPolicies) };
+  const permissions = permissionsOf(state.statements, state.managedPolicies);
+  if (permissions) spec.permissions = permissions;
+  const { tags } = parseTags(state.tags);
+  if (Object.keys(tags).length) spec.tags = tags;
   for (const key of ['maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota']) {
     if (text(state[key])) spec[key] = number(state[key]);
   }
@@ -111,8 +193,15 @@ export function stateOf(spec) {
   const unsupported = [];
   const scalar = (v) => ['string', 'number', 'bigint'].includes(typeof v);
   const lines = (v) => ([v].flat().every(scalar) ? [v].flat().map(String).join('\n') : null);
-  const only = (value, keys) => value && typeof value === 'object' && !Array.isArray(value)
-    && Object.keys(value).every((k) => keys.includes(k));
+  const plain = (value) => value && typeof value === 'object' && !Array.isArray(value);
+  const only = (value, keys) => plain(value) && Object.keys(value).every((k) => keys.includes(k));
+  // A role's permissions as form text: statements as indented JSON, policies one a line.
+  const permissionsState = (value) => {
+    if (!only(value, ['managedPolicies', 'statements']) || lines(value.managedPolicies ?? []) === null) return null;
+    const statements = value.statements === undefined ? [] : [value.statements].flat();
+    if (!statements.every((st) => st && typeof st === 'object' && !Array.isArray(st))) return null;
+    return { managedPolicies: lines(value.managedPolicies ?? []), statements: statements.length ? JSON.stringify(statements, null, 2) : '' };
+  };
   const TEXT = ['account', 'role', 'path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName', 'region',
     'maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota'];
   const FLAGS = ['regionalSts', 'subjectPatterns', 'podIdentity', 'createOidcProvider'];
@@ -120,8 +209,9 @@ export function stateOf(spec) {
     if (TEXT.includes(key) && scalar(value)) state[key] = String(value);
     else if (FLAGS.includes(key) && typeof value === 'boolean') state[key] = value;
     else if ((key === 'cluster' || key === 'serviceAccount') && lines(value) !== null) state[key] = lines(value);
-    else if (key === 'permissions' && only(value, ['managedPolicies']) && lines(value.managedPolicies ?? []) !== null) {
-      state.managedPolicies = lines(value.managedPolicies ?? []);
+    else if (key === 'permissions' && permissionsState(value)) Object.assign(state, permissionsState(value));
+    else if (key === 'tags' && plain(value) && Object.entries(value).every(([k, v]) => !k.includes('=') && scalar(v))) {
+      state.tags = Object.entries(value).map(([k, v]) => `${k}=${v}`).join('\n');
     } else if (key === 'configMap' && only(value, ['name', 'mountPath'])) {
       state.configMapName = value.name ?? '';
       state.mountPath = value.mountPath ?? '';
@@ -137,9 +227,11 @@ export function stateOf(spec) {
       state.workloadProfile = value.profile ?? '';
     } else if (key === 'assume' && value && typeof value === 'object' && !Array.isArray(value)) {
       for (const [profile, target] of Object.entries(value)) {
-        if (typeof target === 'string') state.targets.push({ profile, role: target, externalId: '' });
-        else if (only(target, ['role', 'externalId']) && typeof target.role === 'string') {
-          state.targets.push({ profile, role: target.role, externalId: String(target.externalId ?? '') });
+        const row = { profile, role: '', externalId: '', statements: '', managedPolicies: '' };
+        if (typeof target === 'string') state.targets.push({ ...row, role: target });
+        else if (only(target, ['role', 'externalId', 'permissions']) && typeof target.role === 'string'
+          && (target.permissions === undefined || permissionsState(target.permissions))) {
+          state.targets.push({ ...row, role: target.role, externalId: String(target.externalId ?? ''), ...permissionsState(target.permissions ?? {}) });
         } else unsupported.push(`assume.${profile}`);
       }
     } else unsupported.push(key);
@@ -154,6 +246,7 @@ export function controlOf(field, targets) {
     const index = targets.findIndex((t) => field === `assume.${t.profile.trim()}` || field.startsWith(`assume.${t.profile.trim()}.`));
     return index >= 0 ? `target-${index}` : 'targets';
   }
+  if (field.startsWith('permissions.statements')) return 'statements';
   if (field.startsWith('permissions')) return 'managedPolicies';
   if (field.startsWith('workload') && field.endsWith('.profile')) return 'workloadProfile';
   if (field.startsWith('workload') && field.endsWith('.serviceAccount')) return 'workloadServiceAccount';

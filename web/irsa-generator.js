@@ -12,7 +12,8 @@
 import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
 import { compiled } from './generator-wasm.js';
 import { el, onDemand } from './dom.js';
-import { ADVANCED, BASICS, FIELDS, controlOf, issuerFix, linePrefix, specOf, stateOf, targetProblems } from './form-model.js';
+import { ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, specOf, stateOf, targetProblems } from './form-model.js';
+import { PRESETS, presetContext, withPreset } from './presets.js';
 import { commandsOf } from './commands.js';
 import { tarOf } from './tar.js';
 import { cleanState, decodeState, encodeState } from './share.js';
@@ -36,6 +37,8 @@ function saveFile(name, blob) {
 }
 
 let instances = 0;
+
+const emptyRow = () => Object.fromEntries(ROW_KEYS.map((k) => [k, '']));
 
 export class IrsaGenerator extends HTMLElement {
   constructor() {
@@ -101,7 +104,7 @@ export class IrsaGenerator extends HTMLElement {
       role: this.getAttribute('pod-role') ?? '',
       targets: (this.getAttribute('assume') ?? '').split(/[\n,]+/).map((s) => s.trim()).filter(Boolean).map((pair) => {
         const [profile, ...role] = pair.split('=');
-        return { profile, role: role.join('='), externalId: '' };
+        return { ...emptyRow(), profile, role: role.join('=') };
       }),
     };
   }
@@ -123,6 +126,9 @@ export class IrsaGenerator extends HTMLElement {
     form.addEventListener('submit', (e) => e.preventDefault());
     const basics = el('fieldset', { class: 'basics' }, el('legend', { text: 'Cluster, service accounts and pod role' }));
     for (const f of BASICS) basics.append(this.field(f));
+    const permissions = el('fieldset', { class: 'permissions' }, el('legend', { text: 'What can the pod do?' }));
+    for (const f of PERMISSIONS) permissions.append(this.field(f));
+    permissions.append(this.builder('the pod role', () => this.form.elements.statements, () => this.state.role));
     const targets = el('fieldset', { class: 'targets', hidden: this.hidden('targets') },
       el('legend', { text: 'Roles to chain into (AWS profiles)' }),
       el('p', { class: 'help', text: 'Each profile assumes its role with the pod role\'s credentials: aws --profile NAME …' }),
@@ -133,7 +139,7 @@ export class IrsaGenerator extends HTMLElement {
     const grid = el('div', { class: 'grid' });
     for (const f of ADVANCED) grid.append(this.field(f));
     advanced.append(grid);
-    form.append(basics, targets, advanced);
+    form.append(basics, permissions, targets, advanced);
 
     const general = el('div', { class: 'general', role: 'status', 'aria-live': 'polite' });
     const diagram = el('figure', { class: 'diagram', hidden: this.hidden('diagram'), 'aria-label': 'The chain', tabindex: '0' });
@@ -170,13 +176,14 @@ export class IrsaGenerator extends HTMLElement {
 
     this.renderTargets();
     form.addEventListener('input', (e) => {
+      if (e.target.closest('.builder')) return; // the preset builder changes nothing until Add
       this.touched.add(e.target.name || e.target.dataset.target);
       this.changed = true;
       this.update();
     });
     root.querySelector('.add').addEventListener('click', () => {
       this.readForm();
-      this.state.targets.push({ profile: '', role: '', externalId: '' });
+      this.state.targets.push(emptyRow());
       this.renderTargets();
       this.update();
       root.querySelector(`.rows .row:last-child input`)?.focus();
@@ -232,8 +239,8 @@ export class IrsaGenerator extends HTMLElement {
     }
     if (f.options) {
       control = el('select', common, ...f.options.map((o) => el('option', { value: o, text: o || '(default)' })));
-    } else if (f.lines) {
-      control = el('textarea', { ...common, rows: '2', placeholder: f.placeholder, spellcheck: 'false' });
+    } else if (f.lines || f.json) {
+      control = el('textarea', { ...common, rows: f.json ? '5' : '2', placeholder: f.placeholder, spellcheck: 'false' });
     } else {
       control = el('input', { ...common, type: 'text', placeholder: f.placeholder, spellcheck: 'false', inputmode: f.number ? 'numeric' : null });
     }
@@ -251,12 +258,16 @@ export class IrsaGenerator extends HTMLElement {
   renderTargets() {
     const rows = this.root.querySelector('.rows');
     rows.replaceChildren(...this.state.targets.map((t, i) => {
-      const input = (key, label, placeholder) => {
+      const msg = `${this.id_}-msg-target-${i}`;
+      // Each label names its row, so a screen reader tells the rows' fields apart.
+      const label = (id, text) => el('label', { for: id }, text, el('span', { class: 'sr-only', text: ` of profile ${i + 1}` }));
+      const control = (tag, key, text, attrs) => {
         const id = `${this.id_}-target-${i}-${key}`;
-        const box = el('input', { id, type: 'text', 'data-target': String(i), 'data-key': key, placeholder, spellcheck: 'false', 'aria-describedby': `${this.id_}-msg-target-${i}` });
+        const box = el(tag, { id, 'data-target': String(i), 'data-key': key, spellcheck: 'false', 'aria-describedby': msg, ...attrs });
         box.value = t[key] ?? '';
-        return el('div', { class: 'field' }, el('label', { for: id, text: label }), box);
+        return el('div', { class: 'field' }, label(id, text), box);
       };
+      const input = (key, text, placeholder) => control('input', key, text, { type: 'text', placeholder });
       const remove = el('button', { type: 'button', class: 'remove', 'aria-label': `Remove profile ${i + 1}`, text: 'Remove' });
       remove.addEventListener('click', () => {
         this.readForm();
@@ -264,11 +275,51 @@ export class IrsaGenerator extends HTMLElement {
         this.renderTargets();
         this.update();
       });
+      const statements = control('textarea', 'statements', 'Permission statements (IAM JSON)', { rows: '4', placeholder: '[{ "Effect": "Allow", … }]' });
+      const permissions = el('details', { class: 'row-permissions', open: Boolean((t.statements ?? '').trim() || (t.managedPolicies ?? '').trim()) },
+        el('summary', { text: 'What can this role do?' }),
+        statements,
+        this.builder(`profile ${i + 1}`, () => statements.querySelector('textarea'), () => this.state.targets[i]?.role),
+        control('textarea', 'managedPolicies', 'Managed policies (one ARN a line)', { rows: '2', placeholder: 'e.g. arn:aws:iam::aws:policy/ReadOnlyAccess' }));
       return el('div', { class: 'row', 'data-index': String(i) },
         input('profile', 'Profile', 'e.g. deploy'), input('role', 'Role (name or ARN)', 'e.g. arn:aws:iam::444455556666:role/deploy'),
-        input('externalId', 'External ID (optional)', ''), remove,
-        el('p', { class: 'msg', id: `${this.id_}-msg-target-${i}` }));
+        input('externalId', 'External ID (optional)', ''), remove, permissions,
+        el('p', { class: 'msg', id: msg }));
     }));
+  }
+
+  /**
+   * The preset picker under a statements box: a need, one resource name, Add. It writes
+   * the statements into the box (scoped to the role's partition, region and account) and
+   * regenerates; nothing changes before Add.
+   */
+  builder(whose, box, role) {
+    const id = `${this.id_}-preset-${whose.replace(/\W+/g, '-')}`;
+    const select = el('select', { id }, ...PRESETS.map((p) => el('option', { value: p.id, text: p.label })));
+    const preset = () => PRESETS.find((p) => p.id === select.value) ?? PRESETS[0];
+    const name = el('input', { type: 'text', spellcheck: 'false', 'aria-label': `${preset().ask}, for ${whose}`, placeholder: preset().example });
+    const add = el('button', { type: 'button', class: 'add-preset', 'aria-label': `Add these statements to ${whose}`, text: 'Add' });
+    const msg = el('p', { class: 'msg', role: 'status' });
+    select.addEventListener('change', () => {
+      name.setAttribute('aria-label', `${preset().ask}, for ${whose}`);
+      name.placeholder = preset().example;
+    });
+    add.addEventListener('click', () => {
+      this.readForm();
+      const result = withPreset(box().value, preset(), name.value, presetContext(this.state, role()));
+      msg.replaceChildren(...(result.error ? [el('span', { class: 'diag error', text: `Error: ${result.error}` })] : []));
+      if (result.error) return;
+      box().value = result.text;
+      name.value = '';
+      this.touched.add(box().name || box().dataset.target);
+      this.changed = true;
+      this.update();
+    });
+    name.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') add.click();
+    });
+    return el('div', { class: 'builder' },
+      el('label', { for: id, text: `Add what ${whose === 'the pod role' ? 'the pod' : 'it'} needs:` }), select, name, add, msg);
   }
 
   /** Fills the form from an irsa.yaml (or JSON) text; refuses what the form cannot hold. */
@@ -321,9 +372,10 @@ export class IrsaGenerator extends HTMLElement {
     this.readForm();
     this.spec = specOf(this.state);
     this.bundle = generate(this.spec);
-    const rows = targetProblems(this.state.targets).map((p) => ({
-      severity: 'error', code: 'profile-row', field: `#target-${p.index}`, message: p.message,
-    }));
+    const rows = [
+      ...targetProblems(this.state.targets).map((p) => ({ severity: 'error', code: 'profile-row', field: `#target-${p.index}`, message: p.message })),
+      ...fieldProblems(this.state).map((p) => ({ severity: 'error', code: 'form', field: p.key, message: p.message })),
+    ];
     this.failed = rows.length > 0 || this.bundle.diagnostics.some((d) => d.severity === 'error');
     if (!this.failed) this.lastGood = { bundle: this.bundle, spec: this.spec };
     this.showDiagnostics([...rows, ...this.bundle.diagnostics]);

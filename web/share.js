@@ -1,6 +1,6 @@
 // Share links: the form state in the URL fragment, read back defensively.
 
-import { FIELDS } from './form-model.js';
+import { FIELDS, ROW_KEYS } from './form-model.js';
 
 export function encodeState(state) {
   const bytes = new TextEncoder().encode(JSON.stringify(state));
@@ -33,8 +33,8 @@ export function cleanState(raw) {
   }
   if (raw.targets !== undefined && !Array.isArray(raw.targets)) dropped.push('targets');
   for (const [i, row] of (Array.isArray(raw.targets) ? raw.targets : []).entries()) {
-    const ok = row && typeof row === 'object' && ['profile', 'role', 'externalId'].every((k) => ['string', 'undefined'].includes(typeof row[k]));
-    if (ok) state.targets.push({ profile: row.profile ?? '', role: row.role ?? '', externalId: row.externalId ?? '' });
+    const ok = row && typeof row === 'object' && ROW_KEYS.every((k) => ['string', 'undefined'].includes(typeof row[k]));
+    if (ok) state.targets.push(Object.fromEntries(ROW_KEYS.map((k) => [k, row[k] ?? ''])));
     else dropped.push(`targets[${i}]`);
   }
   return { state, dropped };

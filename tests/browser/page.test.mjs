@@ -119,7 +119,7 @@ test('a form filled from scratch, advanced settings included, matches the CLI', 
   await generator(page).locator('[data-key=profile]').fill('deploy');
   await generator(page).locator('[data-key=role]').fill('arn:aws:iam::444455556666:role/payments-deploy');
   await generator(page).locator('[data-key=externalId]').fill('payments-7f3a');
-  await generator(page).locator('summary').click();
+  await generator(page).locator('.advanced > summary').click();
   await fill(page, 'path', '/irsa/');
   await fill(page, 'managedPolicies', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
   await fill(page, 'maxSessionDuration', '7200');
@@ -158,7 +158,7 @@ test('a container with its own profile: the patch matches the CLI and the table 
   const section = generator(page).locator('.sdk-roles');
   assert.equal(await section.isHidden(), true, 'no table before a workload is wired');
   assert.ok(requests.every((url) => !url.includes('pkg-roles')), 'the table module loads only once a workload is wired');
-  await generator(page).locator('summary').click();
+  await generator(page).locator('.advanced > summary').click();
   await generator(page).locator('[name=workloadKind]').selectOption('Deployment');
   await fill(page, 'workloadName', 'api');
   await fill(page, 'container', 'app');
@@ -190,7 +190,7 @@ test('a container with its own profile: the patch matches the CLI and the table 
 test('a workload of one of several service accounts says which, and matches the CLI', async () => {
   const { page, context, errors } = await open('/');
   await fill(page, 'serviceAccount', 'payments/api\npayments/worker');
-  await generator(page).locator('summary').click();
+  await generator(page).locator('.advanced > summary').click();
   await generator(page).locator('[name=workloadKind]').selectOption('Deployment');
   await fill(page, 'workloadName', 'worker');
   assert.match(await generator(page).locator('.field-workloadName .msg').textContent(), /say which one this workload uses/);
@@ -204,7 +204,7 @@ test('a workload of one of several service accounts says which, and matches the 
 
 test('Pod Identity from the form matches the CLI', async () => {
   const { page, context, errors } = await open('/');
-  await generator(page).locator('summary').click();
+  await generator(page).locator('.advanced > summary').click();
   await generator(page).locator('[name=podIdentity]').check();
   const root = generator(page);
   assert.match(await root.locator('.field-clusterName .msg').textContent(), /`clusterName` is required with `podIdentity`/);
@@ -228,7 +228,7 @@ test('invalid input shows the error next to the field it names', async () => {
   assert.equal(await root.locator('[name=account]').getAttribute('aria-invalid'), 'true');
   assert.match(await root.locator('.field-cluster .msg').textContent(), /line 2: .*must start with `https:\/\/`/);
   await root.locator('[data-key=role]').fill('arn:aws:iam::444455556666:role/payments-api?');
-  assert.match(await root.locator('.row .msg').textContent(), /role/);
+  assert.match(await root.locator('.row > .msg').textContent(), /role/);
   assert.equal(await root.locator('[data-target="0"][data-key=role]').getAttribute('aria-invalid'), 'true');
   const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
   assert.equal(bundle.artifacts.length, 0);
@@ -561,13 +561,13 @@ test('profile rows: a name used twice and a missing role are said on their own r
   const first = await root.locator('[data-target="0"][data-key=profile]').inputValue();
   await root.locator(`[data-target="${last}"][data-key=profile]`).fill(first);
   await root.locator(`[data-target="${last}"][data-key=role]`).fill('arn:aws:iam::444455556666:role/other');
-  assert.match(await rows.nth(last).locator('.msg').textContent(), new RegExp(`profile \`${first}\` is already row 1`));
-  assert.doesNotMatch(await rows.nth(0).locator('.msg').textContent(), /Error|already|required/);
+  assert.match(await rows.nth(last).locator('> .msg').textContent(), new RegExp(`profile \`${first}\` is already row 1`));
+  assert.doesNotMatch(await rows.nth(0).locator('> .msg').textContent(), /Error|already|required/);
   assert.ok(await root.locator('.download-all').isDisabled());
   await root.locator(`[data-target="${last}"][data-key=profile]`).fill('audit');
   await root.locator(`[data-target="${last}"][data-key=role]`).fill('');
-  assert.equal(await rows.nth(last).locator('.msg').textContent(), 'Role is required');
-  assert.doesNotMatch(await rows.nth(0).locator('.msg').textContent(), /Error|already|required/);
+  assert.equal(await rows.nth(last).locator('> .msg').textContent(), 'Role is required');
+  assert.doesNotMatch(await rows.nth(0).locator('> .msg').textContent(), /Error|already|required/);
   await context.close();
 });
 
@@ -672,5 +672,83 @@ test('one-click fixes for issuers: quotes, a provider ARN, http, upper case', as
     assert.equal(await root.locator('[name=cluster]').inputValue(), `https://${host}`, typed);
     assert.equal(await root.locator('.field-cluster .msg').textContent(), '', typed);
   }
+  await context.close();
+});
+
+test('"What can the pod do?": presets write least-privilege statements for the pod role and a profile, as the CLI renders them', async () => {
+  const { page, context, errors } = await open('/');
+  const root = generator(page);
+  const builder = root.locator('.permissions .builder');
+  // Nothing is added without a name, and the error says which.
+  await builder.locator('button.add-preset').click();
+  assert.match(await builder.locator('.msg').textContent(), /Bucket name is required/);
+  await builder.locator('input').fill('payments-reports');
+  await builder.locator('input').press('Enter');
+  await builder.locator('select').selectOption('secret-read');
+  await builder.locator('input').fill('payments/db');
+  await builder.locator('button.add-preset').click();
+  const statements = JSON.parse(await root.locator('[name=statements]').inputValue());
+  assert.deepEqual(statements.map((s) => s.Resource), [
+    'arn:aws:s3:::payments-reports', 'arn:aws:s3:::payments-reports/*',
+    // The region comes from the issuer, the account from the form; Secrets Manager adds six characters.
+    'arn:aws:secretsmanager:eu-west-2:111122223333:secret:payments/db-??????',
+  ]);
+  // The profile's role is in another account: its statements point there.
+  const row = root.locator('.row').first();
+  await row.locator('summary').click();
+  await row.locator('.builder select').selectOption('sqs');
+  await row.locator('.builder input').fill('payments-events');
+  await row.locator('.builder button.add-preset').click();
+  const rowStatements = JSON.parse(await row.locator('[data-key=statements]').inputValue());
+  assert.equal(rowStatements[0].Resource, 'arn:aws:sqs:eu-west-2:444455556666:payments-events');
+  const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
+  assert.deepEqual(spec.permissions.statements, statements);
+  assert.deepEqual(spec.assume.deploy.permissions.statements, rowStatements);
+  const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
+  assert.deepEqual(bundle, cliBundle(spec));
+  assert.ok(bundle.artifacts.some((a) => a.kind === 'permissions-policy' && a.content.includes('payments-reports/*')));
+  // Broken JSON is said at the box, and the last valid output stays.
+  await root.locator('[name=statements]').fill('[{"Effect": "Allow",');
+  assert.match(await root.locator('.field-statements .msg').textContent(), /not JSON/);
+  assert.equal(await root.locator('[name=statements]').getAttribute('aria-invalid'), 'true');
+  assert.ok(await root.locator('.output.stale').count());
+  // A statement the core refuses is said at the same box.
+  await root.locator('[name=statements]').fill('[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"}]');
+  assert.match(await root.locator('.field-statements .msg').textContent(), /no `Principal`/);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(OUT, 'statement-builder.png'), fullPage: true });
+  await context.close();
+});
+
+test('an irsa.yaml with statements, tags and a profile\'s permissions imports whole, and generates what the CLI does', async () => {
+  const { page, context, errors } = await open('/');
+  const root = generator(page);
+  const spec = {
+    account: '111122223333', cluster: ISSUER, serviceAccount: 'payments/api', role: 'payments-api',
+    tags: { team: 'payments', 'cost-center': '4711' },
+    permissions: {
+      managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      statements: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::payments-reports/*' }],
+    },
+    assume: {
+      deploy: {
+        role: 'arn:aws:iam::444455556666:role/payments-deploy', externalId: 'payments-7f3a',
+        permissions: { statements: [{ Effect: 'Allow', Action: 'ecs:UpdateService', Resource: '*' }], managedPolicies: ['arn:aws:iam::aws:policy/SecurityAudit'] },
+      },
+    },
+  };
+  await root.locator('button.import').click();
+  await root.locator('[name=import]').fill(JSON.stringify(spec));
+  await root.locator('button.import-apply').click();
+  await root.locator('.import-msg .diag').waitFor();
+  assert.equal(await root.locator('.import-msg').textContent(), 'Imported.');
+  assert.equal(await root.locator('[name=tags]').inputValue(), 'team=payments\ncost-center=4711');
+  assert.ok(await root.locator('.row-permissions[open]').count(), 'the profile\'s permissions are shown');
+  const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
+  assert.deepEqual(bundle, cliBundle(spec));
+  // A tag line without `=` is said at the tags box.
+  await fill(page, 'tags', 'team=payments\nowner');
+  assert.match(await root.locator('.field-tags .msg').textContent(), /line 2: write a tag as key=value/);
+  assert.deepEqual(errors, []);
   await context.close();
 });
