@@ -16,6 +16,7 @@ import { ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, controlOf, fieldProble
 import { PRESETS, presetContext, withPreset } from './presets.js';
 import { commandsOf } from './commands.js';
 import { tarOf } from './tar.js';
+import { highlighted } from './highlight.js';
 import { cleanState, decodeState, encodeState } from './share.js';
 
 export { specOf, stateOf, targetProblems, commandsOf, tarOf, cleanState };
@@ -38,6 +39,22 @@ function saveFile(name, blob) {
 
 let instances = 0;
 
+// The output's tabs, one per tool, in the order a platform team reaches for them; each
+// file belongs to one by its kind (a kind no tool lists falls in the last).
+const TOOLS = [
+  { id: 'iam', label: 'IAM', kinds: ['trust-policy', 'permissions-policy'] },
+  { id: 'kubernetes', label: 'Kubernetes', kinds: ['service-account', 'config-map', 'workload-patch'] },
+  { id: 'aws-config', label: 'AWS config', kinds: ['aws-config'] },
+  { id: 'terraform', label: 'Terraform', kinds: ['terraform'] },
+  { id: 'cloudformation', label: 'CloudFormation', kinds: ['cloudformation'] },
+  { id: 'eksctl', label: 'eksctl', kinds: ['eksctl'] },
+  { id: 'cli', label: 'Scripts', kinds: ['aws-cli', 'pod-identity', 'commands'] },
+  { id: 'spec', label: 'irsa.yaml', kinds: ['spec'] },
+];
+const toolOf = (kind) => TOOLS.find((t) => t.kinds.includes(kind)) ?? TOOLS[TOOLS.length - 1];
+/** A file's name within its tool: its path without the tool's directory. */
+const shortName = (path) => (path.includes('/') ? path.slice(path.indexOf('/') + 1) : path);
+
 const emptyRow = () => Object.fromEntries(ROW_KEYS.map((k) => [k, '']));
 
 export class IrsaGenerator extends HTMLElement {
@@ -50,6 +67,7 @@ export class IrsaGenerator extends HTMLElement {
     this.timings = [];
     this.selected = null;
     this.userSelected = false;
+    this.lastInTool = {};
     this.touched = new Set();
     this.attachShadow({ mode: 'open' });
   }
@@ -153,7 +171,8 @@ export class IrsaGenerator extends HTMLElement {
       el('button', { type: 'button', class: 'import', 'aria-expanded': 'false', text: 'Import irsa.yaml' }),
       el('button', { type: 'button', class: 'copy-link', hidden: !this.hasAttribute('share') || this.hidden('share'), text: 'Copy share link' }),
       el('span', { class: 'notice', role: 'status', 'aria-live': 'polite' }));
-    const tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Artifacts' });
+    const toolTabs = el('div', { class: 'tool-tabs', role: 'tablist', 'aria-label': 'Tools' });
+    const tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Files' });
     const panel = el('div', { class: 'panel', role: 'tabpanel', id: `${this.id_}-panel` },
       el('div', { class: 'panel-tools' },
         el('span', { class: 'what' }),
@@ -169,7 +188,8 @@ export class IrsaGenerator extends HTMLElement {
         el('button', { type: 'button', class: 'import-apply', text: 'Fill the form' })),
       el('p', { class: 'msg import-msg', role: 'status' }));
     const stale = el('p', { class: 'stale-note', role: 'status' });
-    const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, stale, tabs, panel);
+    const files = el('div', { class: 'files', role: 'tabpanel', id: `${this.id_}-files` }, tabs, panel);
+    const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, stale, toolTabs, files);
     // Wide: the form on the left, the chain and the artifacts on the right (CSS).
     const right = el('div', { class: 'right' }, diagram, output);
     root.append(header, form, general, right, sdkRoles);
@@ -196,7 +216,12 @@ export class IrsaGenerator extends HTMLElement {
         this.select(tab.dataset.path, true);
       }
     });
-    tabs.addEventListener('keydown', (e) => this.tabKeys(e));
+    tabs.addEventListener('keydown', (e) => this.tabKeys(e, tabs, 'path'));
+    toolTabs.addEventListener('click', (e) => {
+      const tab = e.target.closest('[role=tab]');
+      if (tab) this.selectTool(tab.dataset.tool, true);
+    });
+    toolTabs.addEventListener('keydown', (e) => this.tabKeys(e, toolTabs, 'tool'));
     root.querySelector('.copy').addEventListener('click', (e) => this.copy(this.current()?.content ?? '', 'Copied', e.currentTarget));
     root.querySelector('.wrap').addEventListener('click', (e) => {
       const on = e.currentTarget.getAttribute('aria-pressed') !== 'true';
@@ -492,41 +517,79 @@ export class IrsaGenerator extends HTMLElement {
     }
     const items = this.items();
     if (!this.userSelected || !items.some((i) => i.path === this.selected)) this.selected = items[0].path;
-    // Rebuild the tabs only when the set of artifacts changes, so focus and clicks survive.
-    const tabs = this.root.querySelector('.tabs');
-    const paths = items.map((i) => i.path).join('\n');
-    if (tabs.dataset.paths !== paths) {
-      tabs.dataset.paths = paths;
-      tabs.replaceChildren(...items.map((item, n) => el('button', {
-        type: 'button', role: 'tab', id: `${this.id_}-tab-${n}`, 'aria-controls': `${this.id_}-panel`,
-        'data-path': item.path, 'data-kind': item.kind, text: item.path,
+    // Rebuild the tool tabs only when the set of tools changes, so focus and clicks survive.
+    const toolTabs = this.root.querySelector('.tool-tabs');
+    const tools = TOOLS.filter((t) => items.some((i) => toolOf(i.kind) === t));
+    const ids = tools.map((t) => t.id).join(' ');
+    if (toolTabs.dataset.tools !== ids) {
+      toolTabs.dataset.tools = ids;
+      toolTabs.replaceChildren(...tools.map((t) => el('button', {
+        type: 'button', role: 'tab', id: `${this.id_}-tool-${t.id}`, 'aria-controls': `${this.id_}-files`, 'data-tool': t.id, text: t.label,
       })));
     }
     this.select(this.selected, false);
   }
 
+  /** Shows the file at `path`: its tool's tab, the tool's files as tabs, its content. */
   select(path, focus) {
     this.selected = path;
     const item = this.current();
-    for (const tab of this.root.querySelectorAll('[role=tab]')) {
+    const tool = item ? toolOf(item.kind) : null;
+    for (const tab of this.root.querySelectorAll('.tool-tabs [role=tab]')) {
+      const on = tab.dataset.tool === tool?.id;
+      tab.setAttribute('aria-selected', String(on));
+      tab.tabIndex = on ? 0 : -1;
+      if (on) this.root.querySelector('.files').setAttribute('aria-labelledby', tab.id);
+    }
+    const tabs = this.root.querySelector('.tabs');
+    const files = this.items().filter((i) => toolOf(i.kind) === tool);
+    const paths = files.map((i) => i.path).join('\n');
+    if (tabs.dataset.paths !== paths) {
+      tabs.dataset.paths = paths;
+      tabs.setAttribute('aria-label', `Files of ${tool?.label ?? 'the output'}`);
+      tabs.replaceChildren(...files.map((file, n) => el('button', {
+        type: 'button', role: 'tab', id: `${this.id_}-tab-${n}`, 'aria-controls': `${this.id_}-panel`,
+        'data-path': file.path, 'data-kind': file.kind, title: file.path, text: shortName(file.path),
+      })));
+    }
+    for (const tab of tabs.querySelectorAll('[role=tab]')) {
       const on = tab.dataset.path === path;
       tab.setAttribute('aria-selected', String(on));
       tab.tabIndex = on ? 0 : -1;
       if (on) this.root.querySelector('.panel').setAttribute('aria-labelledby', tab.id);
       if (on && focus) tab.focus();
     }
-    this.root.querySelector('.panel code').textContent = item?.content ?? '';
-    this.root.querySelector('.panel .what').textContent = item ? `${item.kind}${item.role ? ` · ${item.role}` : ''}` : '';
+    if (tool) this.lastInTool[tool.id] = path;
+    const content = item?.content ?? '';
+    const code = this.root.querySelector('.panel code');
+    if (code.dataset.shown !== `${path}\n${content}`) {
+      code.dataset.shown = `${path}\n${content}`;
+      code.replaceChildren(...highlighted(content, path));
+    }
+    this.root.querySelector('.panel .what').textContent = item ? `${item.path} · ${item.kind}${item.role ? ` · ${item.role}` : ''}` : '';
   }
 
-  tabKeys(e) {
-    const tabs = [...this.root.querySelectorAll('[role=tab]')];
-    const at = tabs.findIndex((t) => t.dataset.path === this.selected);
+  /** The tool's file shown last, else its first. */
+  selectTool(id, focus) {
+    this.userSelected = true;
+    const files = this.items().filter((i) => toolOf(i.kind).id === id);
+    const path = files.some((f) => f.path === this.lastInTool[id]) ? this.lastInTool[id] : files[0]?.path;
+    if (!path) return;
+    this.select(path, false);
+    if (focus) this.root.querySelector(`.tool-tabs [data-tool="${id}"]`)?.focus();
+  }
+
+  /** Arrow keys, Home and End move along a tab list (tools, or a tool's files). */
+  tabKeys(e, list, by) {
+    const tabs = [...list.querySelectorAll('[role=tab]')];
+    const at = tabs.findIndex((t) => t.getAttribute('aria-selected') === 'true');
     const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
     if (next === undefined) return;
     e.preventDefault();
+    const tab = tabs[(next + tabs.length) % tabs.length];
+    if (by === 'tool') return this.selectTool(tab.dataset.tool, true);
     this.userSelected = true;
-    this.select(tabs[(next + tabs.length) % tabs.length].dataset.path, true);
+    this.select(tab.dataset.path, true);
   }
 
   /** Copies `text`; the button that asked says so for a moment, where the eye is. */

@@ -65,17 +65,27 @@ function cliBundle(spec) {
   }
 }
 
-/** Every artifact as the page shows it: click each tab and read its panel. */
+/** Every artifact as the page shows it: each tool's tab, then each of its files. */
 async function shownArtifacts(page) {
   const root = generator(page);
-  const tabs = root.locator('[role=tab]');
+  const tools = root.locator('.tool-tabs [role=tab]');
   const shown = {};
-  for (let i = 0; i < await tabs.count(); i += 1) {
-    const tab = tabs.nth(i);
-    await tab.click();
-    shown[await tab.getAttribute('data-path')] = await root.locator('.panel code').textContent();
+  for (let t = 0; t < await tools.count(); t += 1) {
+    await tools.nth(t).click();
+    const files = root.locator('.tabs [role=tab]');
+    for (let i = 0; i < await files.count(); i += 1) {
+      // A tool with one file shows no file tabs: its tab shows the file.
+      if (await files.nth(i).isVisible()) await files.nth(i).click();
+      shown[await files.nth(i).getAttribute('data-path')] = await root.locator('.panel code').textContent();
+    }
   }
   return shown;
+}
+
+/** Shows the file at `path`: its tool's tab, then its own. */
+async function showFile(page, tool, path) {
+  await generator(page).locator(`.tool-tabs [data-tool="${tool}"]`).click();
+  await generator(page).locator(`.tabs [role=tab][data-path="${path}"]`).click();
 }
 
 async function assertMatchesCli(page) {
@@ -211,7 +221,7 @@ test('Pod Identity from the form matches the CLI', async () => {
   await fill(page, 'clusterName', 'prod-eu');
   const expected = await assertMatchesCli(page);
   assert.ok(expected.artifacts.some((a) => a.kind === 'pod-identity'));
-  await generator(page).locator('[role=tab][data-path="commands.sh"]').click();
+  await showFile(page, 'cli', 'commands.sh');
   const commands = await generator(page).locator('.panel code').textContent();
   assert.match(commands, /bash irsa\/pod-identity\/associations\.sh/);
   assert.match(commands, /^kubectl irsa bind -f irsa\.yaml$/m);
@@ -313,7 +323,9 @@ test('no request leaves the origin, and none is made after load', async () => {
   assert.ok(requests.every((url) => url.startsWith(origin)), `requests left the origin: ${requests}`);
   await fill(page, 'role', 'other-role');
   await generator(page).locator('.add').click();
-  await generator(page).locator('[role=tab]').nth(2).click();
+  await generator(page).locator('.tool-tabs [role=tab]').nth(2).click();
+  await generator(page).locator('.tool-tabs [role=tab]').nth(0).click();
+  await generator(page).locator('.tabs [role=tab]').nth(1).click();
   await generator(page).locator('.theme').click();
   await page.waitForTimeout(200);
   assert.deepEqual(requests.slice(atLoad), [], 'requests after load');
@@ -322,15 +334,34 @@ test('no request leaves the origin, and none is made after load', async () => {
   await context.close();
 });
 
-test('keyboard: arrow keys move between artifact tabs', async () => {
+test('keyboard: arrow keys move between tools and between a tool\'s files', async () => {
   const { page, context } = await open('/');
-  const first = generator(page).locator('[role=tab]').first();
-  await first.focus();
+  const root = generator(page);
+  await root.locator('.tool-tabs [role=tab]').first().focus();
+  const tool = root.locator('.tool-tabs [role=tab][aria-selected=true]');
+  const file = root.locator('.tabs [role=tab][aria-selected=true]');
+  assert.equal(await tool.getAttribute('data-tool'), 'iam');
   await page.keyboard.press('ArrowRight');
-  const selected = generator(page).locator('[role=tab][aria-selected=true]');
-  assert.equal(await selected.getAttribute('data-path'), await generator(page).locator('[role=tab]').nth(1).getAttribute('data-path'));
+  assert.equal(await tool.getAttribute('data-tool'), 'kubernetes');
+  assert.match(await file.getAttribute('data-path'), /^kubernetes\//);
   await page.keyboard.press('End');
-  assert.equal(await selected.getAttribute('data-path'), 'commands.sh');
+  assert.equal(await tool.getAttribute('data-tool'), 'spec');
+  assert.equal(await file.getAttribute('data-path'), 'irsa.yaml');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Tab');
+  // Into the IAM files: the trust policy, then the next file.
+  assert.equal(await file.getAttribute('data-path'), 'iam/payments-api.trust.json');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await file.getAttribute('data-path'), 'iam/payments-api.permissions.json');
+  // The tool remembers its file.
+  await root.locator('.tool-tabs [data-tool=terraform]').click();
+  await root.locator('.tool-tabs [data-tool=iam]').click();
+  assert.equal(await file.getAttribute('data-path'), 'iam/payments-api.permissions.json');
+  // Highlighted, numbered lines; the text is the file's, numbers left out.
+  assert.ok(await root.locator('.panel code .t-key').count() > 0);
+  const content = await root.locator('.panel code').textContent();
+  const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
+  assert.equal(content, bundle.artifacts.find((a) => a.path === 'iam/payments-api.permissions.json').content);
   await context.close();
 });
 
@@ -630,8 +661,10 @@ test('two panes at 1440 px: the artifacts beside the form, in view; one column a
     assert.ok(output.y < 900, `the output starts above the fold (y ${output.y})`);
     await page.screenshot({ path: join(OUT, `page-1440-${theme}.png`) });
     // The panel of the selected tab is labelled by it.
-    const tab = await root.locator('[role=tab][aria-selected=true]').getAttribute('id');
-    assert.equal(await root.locator('[role=tabpanel]').getAttribute('aria-labelledby'), tab);
+    const tool = await root.locator('.tool-tabs [role=tab][aria-selected=true]').getAttribute('id');
+    assert.equal(await root.locator('.files[role=tabpanel]').getAttribute('aria-labelledby'), tool);
+    const tab = await root.locator('.tabs [role=tab][aria-selected=true]').getAttribute('id');
+    assert.equal(await root.locator('.panel[role=tabpanel]').getAttribute('aria-labelledby'), tab);
     await root.locator('.wrap').click();
     assert.equal(await root.locator('.wrap').getAttribute('aria-pressed'), 'true');
     await fill(page, 'role', 'changed-role');
