@@ -509,7 +509,11 @@ export class IrsaGenerator extends HTMLElement {
     const diagram = this.shown().bundle.artifacts.find((a) => a.kind === 'diagram');
     const figure = this.root.querySelector('.diagram');
     if (diagram) {
-      if (this.shownSvg !== diagram.content) figure.innerHTML = diagram.content;
+      if (this.shownSvg !== diagram.content) {
+        figure.innerHTML = diagram.content;
+        const svg = figure.querySelector('svg');
+        svg.style.minWidth = `${Math.min(640, Number(svg.getAttribute('width')))}px`;
+      }
       this.shownSvg = diagram.content;
     } else {
       this.shownSvg = null;

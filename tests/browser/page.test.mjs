@@ -785,3 +785,15 @@ test('an irsa.yaml with statements, tags and a profile\'s permissions imports wh
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the diagram names its arrows, fits the pane at 1440 px, and scrolls at 390 px instead of shrinking unreadably', async () => {
+  for (const [width, fits] of [[1440, true], [390, false]]) {
+    const { page, context } = await open('/', { width, height: 900 });
+    const figure = generator(page).locator('.diagram');
+    assert.deepEqual(await figure.locator('.caption').allTextContents(), ['signs the token', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRole']);
+    const { scroll, client, svg } = await figure.evaluate((f) => ({ scroll: f.scrollWidth, client: f.clientWidth, svg: f.querySelector('svg').getBoundingClientRect().width }));
+    assert.equal(scroll <= client, fits, `${width} px: scroll ${scroll}, client ${client}`);
+    assert.ok(svg >= 640 || fits, `${width} px: the diagram is ${svg} px wide`);
+    await context.close();
+  }
+});

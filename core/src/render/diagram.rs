@@ -1,5 +1,6 @@
 //! The chain as an SVG picture: cluster issuers -> service accounts -> pod role -> target
 //! roles, each target titled with its profile; edges into another account are dashed.
+//! Above each gap between columns, what its arrows are: how a token or a role is had.
 //! Colours are presentation attributes (no inline styles, so a strict CSP page can show
 //! it) that a page may override through the `class` names.
 
@@ -10,6 +11,8 @@ const ROW_HEIGHT: usize = 46;
 const ROW_GAP: usize = 14;
 const COLUMN_GAP: usize = 70;
 const MARGIN: usize = 12;
+/// The row above the boxes that names each gap's arrows.
+const CAPTION_HEIGHT: usize = 18;
 /// Approximate advance of one character at the label's font size, in half pixels.
 const CHAR_HALF_PIXELS: usize = 15;
 
@@ -88,6 +91,12 @@ pub fn render(plan: &Plan) -> String {
             }
         })
         .collect();
+    // What each gap's arrows are, from the cluster side to the target roles.
+    let captions = if plan.spec.pod_identity {
+        ["association", "Pod Identity agent", "sts:AssumeRole"]
+    } else {
+        ["signs the token", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRole"]
+    };
     let columns = [clusters, subjects, pod, targets];
     let layouts = layout(&columns);
     let width = layouts
@@ -127,6 +136,21 @@ pub fn render(plan: &Plan) -> String {
             x2 - COLUMN_GAP / 2
         );
     };
+    // A caption centred over each gap that has arrows (a column to its right exists).
+    for (i, caption) in captions.iter().enumerate() {
+        let (Some(left), Some(right)) = (
+            layouts.get(i).and_then(|c| c.first()),
+            layouts.get(i + 1).and_then(|c| c.first()),
+        ) else {
+            continue;
+        };
+        let x = (left.x + left.width + right.x) / 2;
+        let _ = writeln!(
+            out,
+            r##"<text class="caption" x="{x}" y="{}" font-size="10" text-anchor="middle" fill="#4b5563">{caption}</text>"##,
+            MARGIN + 8
+        );
+    }
     let [cluster_at, subject_at, pod_at, target_at] = &layouts;
     for c in cluster_at {
         for s in subject_at {
@@ -181,7 +205,7 @@ fn layout(columns: &[Vec<Node>; 4]) -> [Vec<Layout>; 4] {
             .max()
             .unwrap_or(0);
         let width = chars * CHAR_HALF_PIXELS / 2 + 24;
-        let offset = MARGIN + (full - nodes.len() * (ROW_HEIGHT + ROW_GAP)) / 2;
+        let offset = MARGIN + CAPTION_HEIGHT + (full - nodes.len() * (ROW_HEIGHT + ROW_GAP)) / 2;
         let placed = (0..nodes.len())
             .map(|i| Layout {
                 x,
