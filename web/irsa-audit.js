@@ -6,6 +6,7 @@
 // generator's download stays as small as it was.
 
 import { el, onDemand } from './dom.js';
+import { lineDiff } from './diff.js';
 
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const MODULE = new URL('./pkg-audit/irsa_audit.js', import.meta.url).href;
@@ -20,6 +21,54 @@ const EXAMPLE = JSON.stringify({
     Condition: { StringEquals: { 'oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud': 'sts.amazonaws.com' } },
   }],
 }, null, 2);
+
+/**
+ * The pasted policy as indented JSON, as the corrected one is written, for the diff: the
+ * document itself, or the one in `aws iam get-role` output (URL-encoded or not). `null`
+ * when it is not JSON.
+ */
+function pastedPolicy(text) {
+  try {
+    let doc = JSON.parse(text);
+    doc = doc?.Role?.AssumeRolePolicyDocument ?? doc;
+    if (typeof doc === 'string') doc = JSON.parse(decodeURIComponent(doc));
+    return JSON.stringify(doc, null, 2);
+  } catch {
+    return null;
+  }
+}
+
+/** The verdict in one line: open, to review, or scoped, and why. */
+function verdict(report) {
+  const serious = report.findings.filter((f) => f.severity === 'high' || f.severity === 'critical');
+  const open = report.access.filter((a) => a.anyServiceAccount);
+  if (open.length) {
+    return { tone: 'error', text: `Too open: any service account of ${open.map((a) => a.issuer).join(', ')} can assume this role.` };
+  }
+  if (serious.length) return { tone: 'error', text: `Too open: ${serious.length} high or critical finding${serious.length > 1 ? 's' : ''} below.` };
+  if (report.findings.length) return { tone: 'warning', text: `Review: ${report.findings.length} finding${report.findings.length > 1 ? 's' : ''}, none high.` };
+  const who = report.access.flatMap((a) => [...a.serviceAccounts, ...a.patterns]);
+  return who.length
+    ? { tone: 'ok', text: `Scoped: only ${who.join(', ')} can assume this role.` }
+    : { tone: 'ok', text: 'No service account can assume this role through an OIDC provider.' };
+}
+
+/**
+ * What the generator needs to write this role right: the issuers, their account and the
+ * service accounts (patterns as patterns) the policy names. `null` when it names no issuer.
+ */
+export function generatorValues(report) {
+  const access = report.access.filter((a) => a.issuer !== '*' && !a.issuer.includes(':'));
+  if (!access.length) return null;
+  const pair = (sub) => sub.replace(/^system:serviceaccount:/, '').replace(':', '/');
+  const patterns = access.flatMap((a) => a.patterns).map(pair);
+  return {
+    account: access.find((a) => a.account)?.account,
+    cluster: [...new Set(access.map((a) => `https://${a.issuer}`))],
+    serviceAccount: [...new Set([...access.flatMap((a) => a.serviceAccounts), ...patterns])],
+    subjectPatterns: patterns.length > 0,
+  };
+}
 
 /** The auditor module, loaded once, on first use. */
 const loadAuditor = onDemand(MODULE);
@@ -61,6 +110,7 @@ export class IrsaAudit extends HTMLElement {
       this.analyse(EXAMPLE);
     });
     output.addEventListener('click', async (e) => {
+      if (e.target.matches('button.open-generator')) return this.openInGenerator();
       if (!e.target.matches('button.copy')) return;
       await navigator.clipboard.writeText(this.result?.report?.corrected ?? '');
       e.target.textContent = 'Copied';
@@ -76,11 +126,21 @@ export class IrsaAudit extends HTMLElement {
     }
     const { audit } = await loadAuditor();
     this.result = audit(text);
-    output.replaceChildren(...this.render(this.result));
+    output.replaceChildren(...this.render(this.result, text));
     this.dispatchEvent(new CustomEvent('irsa-audited', { bubbles: true, composed: true, detail: this.result }));
   }
 
-  render({ report, error }) {
+  /** The page's generator, filled with what this policy names, brought into view. */
+  openInGenerator() {
+    const generator = document.querySelector('irsa-generator');
+    const values = this.result?.report && generatorValues(this.result.report);
+    if (!generator || !values) return;
+    generator.prefill(values);
+    generator.scrollIntoView({ block: 'start' });
+    generator.shadowRoot.querySelector('[name=serviceAccount]')?.focus({ preventScroll: true });
+  }
+
+  render({ report, error }, text) {
     if (error) {
       const at = error.at ? ` at ${error.at}` : '';
       return [el('p', { class: 'diag error', text: `Not a trust policy${at}: ${error.message}` })];
@@ -104,11 +164,24 @@ export class IrsaAudit extends HTMLElement {
         el('strong', { text: `${f.severity} [${f.code}]` }), f.at ? ` ${f.at}` : '', `: ${f.message}`,
         el('br'), el('span', { class: 'help', text: `fix: ${f.fix}` })));
     }
-    const out = [el('h3', { text: 'Who can assume it' }), who, el('h3', { text: 'Findings' }), findings];
+    const { tone, text: said } = verdict(report);
+    const banner = el('p', { class: `verdict ${tone}`, role: 'status' }, said);
+    if (document.querySelector('irsa-generator') && generatorValues(report)) {
+      banner.append(' ', el('button', { type: 'button', class: 'open-generator', text: 'Open in the generator' }));
+    }
+    const out = [banner, el('h3', { text: 'Who can assume it' }), who, el('h3', { text: 'Findings' }), findings];
     if (report.corrected) {
-      out.push(el('h3', { text: 'Corrected policy' }),
-        el('div', { class: 'panel-tools' }, el('button', { type: 'button', class: 'copy', text: 'Copy' })),
-        el('pre', { class: 'corrected' }, el('code', { text: report.corrected })));
+      // Shown as a diff of the pasted policy where it reads as JSON; Copy takes the policy.
+      const pasted = pastedPolicy(text);
+      const diff = pasted === null ? [] : lineDiff(pasted, report.corrected.trimEnd());
+      const marked = diff.some((d) => d.op !== ' ');
+      const lines = diff.map((d) => el('span', { class: { '-': 'del', '+': 'add', ' ': 'same' }[d.op], text: `${d.op} ${d.text}\n` }));
+      out.push(el('h3', { text: marked ? 'Corrected policy, changes marked' : 'Corrected policy' }),
+        el('div', { class: 'panel-tools' },
+          el('span', { class: 'help', text: marked ? '- removed, + added' : '' }),
+          el('button', { type: 'button', class: 'copy', text: 'Copy' })),
+        el('pre', { class: marked ? 'corrected diff' : 'corrected', tabindex: '0', 'aria-label': 'Corrected policy' },
+          el('code', {}, ...(marked ? lines : [report.corrected]))));
     }
     return out;
   }

@@ -367,6 +367,33 @@ export class IrsaGenerator extends HTMLElement {
       return fail(`Not imported: the form has no place for ${named.join(', ')}; `
         + 'generate from the file with kubectl irsa generate -f irsa.yaml');
     }
+    this.showState(state);
+    this.touched = new Set(FIELDS.map((f) => f.key));
+    this.update();
+    this.root.querySelector('.advanced').open = ADVANCED.some((f) => state[f.key]);
+    msg.replaceChildren(el('span', { class: 'diag hint', text: 'Imported.' }));
+  }
+
+  /**
+   * Sets the account, issuers and service accounts (what the trust-policy auditor read
+   * from a policy), keeping every other field; locked fields keep their values.
+   */
+  prefill({ account, cluster, serviceAccount, subjectPatterns }) {
+    this.readForm();
+    const state = { ...this.state };
+    if (account) state.account = account;
+    if (cluster?.length) state.cluster = cluster.join('\n');
+    state.serviceAccount = (serviceAccount ?? []).join('\n');
+    if (subjectPatterns) state.subjectPatterns = true;
+    this.showState(this.withLocks(state));
+    for (const key of ['account', 'cluster', 'serviceAccount']) this.touched.add(key);
+    this.changed = true;
+    this.update();
+    if (subjectPatterns) this.root.querySelector('.advanced').open = true;
+  }
+
+  /** `state` in the form's controls and rows. */
+  showState(state) {
     this.state = state;
     for (const f of FIELDS) {
       const control = this.form.elements[f.key];
@@ -374,10 +401,6 @@ export class IrsaGenerator extends HTMLElement {
       else control.value = state[f.key] ?? '';
     }
     this.renderTargets();
-    this.touched = new Set(FIELDS.map((f) => f.key));
-    this.update();
-    this.root.querySelector('.advanced').open = ADVANCED.some((f) => state[f.key]);
-    msg.replaceChildren(el('span', { class: 'diag hint', text: 'Imported.' }));
   }
 
   readForm() {
@@ -614,14 +637,8 @@ export class IrsaGenerator extends HTMLElement {
 
   /** Back to what the page or the embedding preset: every typed value goes. */
   reset() {
-    this.state = this.presetState();
+    this.showState(this.presetState());
     this.linkProblems = [];
-    for (const f of FIELDS) {
-      const control = this.form.elements[f.key];
-      if (f.checkbox) control.checked = Boolean(this.state[f.key]);
-      else control.value = this.state[f.key] ?? '';
-    }
-    this.renderTargets();
     this.touched = new Set();
     this.lastGood = null;
     this.userSelected = false;

@@ -71,6 +71,10 @@ impl Finding {
 pub struct Access {
     /// The provider's issuer (host and path), or the principal as written.
     pub issuer: String,
+    /// The provider's account, from its ARN: the account the role is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub account: Option<String>,
     /// Every service account of the cluster (no `sub` condition, or one that admits all).
     pub any_service_account: bool,
     /// Exact `namespace/name` pairs.
@@ -361,14 +365,27 @@ impl ParsedStatement {
 
     /// The OIDC issuers (host + path) this statement's principal covers.
     fn oidc_issuers(&self) -> Vec<String> {
+        self.oidc_providers().into_iter().map(|(issuer, _)| issuer).collect()
+    }
+
+    /// Each trusted OIDC provider: its issuer (host and path) and, when its ARN says, its
+    /// account.
+    fn oidc_providers(&self) -> Vec<(String, Option<String>)> {
         match &self.principals {
-            None => vec!["*".to_owned()],
+            None => vec![("*".to_owned(), None)],
             Some(list) => list
                 .iter()
                 .filter(|(kind, _)| kind == "Federated")
-                .map(|(_, id)| {
-                    id.split_once(":oidc-provider/")
-                        .map_or(id.clone(), |(_, issuer)| issuer.to_owned())
+                .map(|(_, id)| match id.split_once(":oidc-provider/") {
+                    Some((head, issuer)) => {
+                        let account = head
+                            .rsplit(':')
+                            .next()
+                            .filter(|a| crate::names::account_id(a).is_ok())
+                            .map(str::to_owned);
+                        (issuer.to_owned(), account)
+                    }
+                    None => (id.clone(), None),
                 })
                 .collect(),
         }
@@ -396,7 +413,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
         statement_findings(s, &mut findings);
     }
     for s in statements.iter().filter(|s| !s.not_principal) {
-        for issuer in s.oidc_issuers() {
+        for (issuer, account) in s.oidc_providers() {
             if !s.allows_action(WEB_IDENTITY) {
                 continue;
             }
@@ -405,6 +422,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
                 None => {
                     access.push(Access {
                         issuer: issuer.clone(),
+                        account,
                         any_service_account: false,
                         service_accounts: Vec::new(),
                         patterns: Vec::new(),

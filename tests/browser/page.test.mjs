@@ -797,3 +797,41 @@ test('the diagram names its arrows, fits the pane at 1440 px, and scrolls at 390
     await context.close();
   }
 });
+
+test('auditor and generator, linked: a verdict, the correction as a diff, and "Open in the generator"', async () => {
+  const { page, context, errors } = await open('/');
+  const panel = page.locator('irsa-audit');
+  const audit = async (name) => {
+    const before = await page.evaluate(() => document.querySelector('irsa-audit').result);
+    await panel.locator('textarea').fill(readFileSync(join(REPO, 'tests', 'audit', name), 'utf8'));
+    // The panel analyses a moment after typing stops: wait for the new result.
+    await page.waitForFunction((old) => {
+      const result = document.querySelector('irsa-audit').result;
+      return result && JSON.stringify(result) !== old;
+    }, JSON.stringify(before));
+    return panel.locator('.verdict');
+  };
+  let verdict = await audit('eksctl-aud-only.json');
+  assert.match(await verdict.textContent(), /^Too open: any service account of oidc\.eks\.eu-west-2/);
+  assert.match(await verdict.getAttribute('class'), /error/);
+  verdict = await audit('missing-aud.json');
+  assert.match(await verdict.textContent(), /^Review: 1 finding, none high/);
+  // The correction adds the aud condition: the diff says so, line by line.
+  const added = await panel.locator('.diff .add').allTextContents();
+  assert.ok(added.some((l) => l.includes(':aud') && l.startsWith('+ ')), added.join(''));
+  verdict = await audit('eksctl-with-sub.json');
+  assert.match(await verdict.textContent(), /^Scoped: only payments\/api can assume this role/);
+  // Into the generator: its issuer, account and service account, nothing else changed.
+  await generator(page).locator('[name=serviceAccount]').fill('other/sa');
+  await generator(page).locator('[name=account]').fill('999999999999');
+  const role = await generator(page).locator('[name=role]').inputValue();
+  await panel.locator('button.open-generator').click();
+  assert.equal(await generator(page).locator('[name=serviceAccount]').inputValue(), 'payments/api');
+  assert.equal(await generator(page).locator('[name=cluster]').inputValue(), ISSUER);
+  assert.equal(await generator(page).locator('[name=account]').inputValue(), '111122223333');
+  assert.equal(await generator(page).locator('[name=role]').inputValue(), role);
+  const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
+  assert.deepEqual(await page.evaluate(() => document.querySelector('irsa-generator').bundle), cliBundle(spec));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
