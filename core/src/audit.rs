@@ -8,37 +8,41 @@ use crate::node::Node;
 use crate::policy::{PolicyDocument, Principal, Statement};
 use serde::Serialize;
 
-/// How much a finding matters (its `severity`). `high` and `critical` fail `kubectl irsa audit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[serde(rename_all = "lowercase")]
-pub enum Risk {
-    Low,
-    Medium,
-    High,
-    Critical,
+crate::wire::wire_enum! {
+    /// How much a finding matters (its `severity`). `high` and `critical` fail `kubectl irsa audit`.
+    pub enum Risk {
+        Low => "low",
+        Medium => "medium",
+        High => "high",
+        Critical => "critical",
+    }
 }
 
-impl Risk {
-    /// As the JSON output spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Risk::Low => "low",
-            Risk::Medium => "medium",
-            Risk::High => "high",
-            Risk::Critical => "critical",
-        }
+crate::wire::wire_enum! {
+    /// The rule a finding breaks: its stable `code`. Renaming one is a breaking change.
+    pub enum Rule {
+        NoSub => "no-sub",
+        WildcardSub => "wildcard-sub",
+        MissingAud => "missing-aud",
+        WildcardWithoutLike => "wildcard-without-like",
+        OidcWrongAction => "oidc-wrong-action",
+        PrincipalStar => "principal-star",
+        NotPrincipal => "not-principal",
+        ResourceInTrust => "resource-in-trust",
+        RootWithoutExternalId => "root-without-external-id",
+        ForAllValuesSub => "for-all-values-sub",
+        NegatedSub => "negated-sub",
+        OpaqueSub => "opaque-sub",
+        OpaqueAud => "opaque-aud",
+        PodIdentityOpen => "pod-identity-open",
+        TooLarge => "too-large",
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Finding {
-    /// Stable: `no-sub`, `wildcard-sub`, `missing-aud`, `wildcard-without-like`,
-    /// `oidc-wrong-action`, `principal-star`, `not-principal`, `resource-in-trust`,
-    /// `root-without-external-id`, `for-all-values-sub`, `negated-sub`, `opaque-sub`,
-    /// `opaque-aud`, `pod-identity-open`, `too-large`.
-    pub code: &'static str,
+    pub code: Rule,
     pub severity: Risk,
     /// Where: `Statement[1]`, `Statement[0].Condition`.
     pub at: String,
@@ -56,8 +60,8 @@ impl Finding {
         };
         format!(
             "{indent}{} [{}]{at}: {}\n{indent}  fix: {}\n",
-            self.severity.name(),
-            self.code,
+            self.severity.as_str(),
+            self.code.as_str(),
             self.message,
             self.fix
         )
@@ -365,7 +369,10 @@ impl ParsedStatement {
 
     /// The OIDC issuers (host + path) this statement's principal covers.
     fn oidc_issuers(&self) -> Vec<String> {
-        self.oidc_providers().into_iter().map(|(issuer, _)| issuer).collect()
+        self.oidc_providers()
+            .into_iter()
+            .map(|(issuer, _)| issuer)
+            .collect()
     }
 
     /// Each trusted OIDC provider: its issuer (host and path) and, when its ARN says, its
@@ -443,7 +450,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
     let size: usize = text.chars().filter(|c| !c.is_whitespace()).count();
     if size > quota {
         findings.push(Finding {
-            code: "too-large",
+            code: Rule::TooLarge,
             severity: Risk::Medium,
             at: String::new(),
             message: format!("the policy is {size} characters without whitespace; the role trust policy quota is {quota}"),
@@ -501,7 +508,7 @@ fn sub_access(
     if subs.is_empty() {
         entry.any_service_account = true;
         findings.push(Finding {
-            code: "no-sub",
+            code: Rule::NoSub,
             severity: Risk::High,
             at: at.clone(),
             message: format!("no `{issuer}:sub` condition: every service account of the cluster can assume the role"),
@@ -513,7 +520,7 @@ fn sub_access(
         let like_op = c.operator.contains("Like");
         if c.set.as_deref() == Some("ForAllValues") {
             findings.push(Finding {
-                code: "for-all-values-sub",
+                code: Rule::ForAllValuesSub,
                 severity: Risk::Medium,
                 at: format!("{at}.Condition"),
                 message: "`ForAllValues:` on the single-valued `sub` key is also true when the key is absent".to_owned(),
@@ -526,12 +533,12 @@ fn sub_access(
             entry.any_service_account = true;
             let (code, what) = if negated || c.if_exists {
                 (
-                    "negated-sub",
+                    Rule::NegatedSub,
                     "admits every service account it does not exclude",
                 )
             } else {
                 (
-                    "opaque-sub",
+                    Rule::OpaqueSub,
                     "is not a string match of service accounts: counted as admitting every service account",
                 )
             };
@@ -554,7 +561,7 @@ fn sub_access(
                 }
                 entry.patterns.push(value.clone());
                 findings.push(Finding {
-                    code: "wildcard-sub",
+                    code: Rule::WildcardSub,
                     severity: if everything { Risk::High } else { Risk::Medium },
                     at: format!("{at}.Condition"),
                     message: format!(
@@ -566,7 +573,7 @@ fn sub_access(
                 // IAM compares `*` and `?` literally here, and no Kubernetes name has
                 // them: the value admits nobody (and no correction keeps it).
                 findings.push(Finding {
-                    code: "wildcard-without-like",
+                    code: Rule::WildcardWithoutLike,
                     severity: Risk::Medium,
                     at: format!("{at}.Condition"),
                     message: format!(
@@ -588,7 +595,7 @@ fn sub_access(
         .filter(|c| !c.is_positive_match())
     {
         findings.push(Finding {
-            code: "opaque-aud",
+            code: Rule::OpaqueAud,
             severity: Risk::High,
             at: format!("{at}.Condition"),
             message: format!(
@@ -600,7 +607,7 @@ fn sub_access(
     }
     if s.conditions_on(issuer, "aud").next().is_none() {
         findings.push(Finding {
-            code: "missing-aud",
+            code: Rule::MissingAud,
             severity: Risk::Medium,
             at,
             message: format!(
@@ -623,7 +630,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
     };
     if s.has_resource {
         push(
-            "resource-in-trust",
+            Rule::ResourceInTrust,
             Risk::Medium,
             "a trust policy has no `Resource`; IAM rejects it".to_owned(),
             "remove `Resource`",
@@ -634,7 +641,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
     }
     if s.not_principal {
         push(
-            "not-principal",
+            Rule::NotPrincipal,
             Risk::High,
             "`NotPrincipal` with Allow trusts everyone not listed".to_owned(),
             "name the trusted principals in `Principal`",
@@ -646,7 +653,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
     };
     if star && !s.not_principal {
         push(
-            "principal-star",
+            Rule::PrincipalStar,
             Risk::Critical,
             "`Principal` `*` lets any AWS principal assume the role".to_owned(),
             "name the trusted principals",
@@ -666,7 +673,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
             });
         if pod_identity && !names_who {
             push(
-                "pod-identity-open",
+                Rule::PodIdentityOpen,
                 Risk::High,
                 format!(
                     "`{id}` is trusted without conditions on the session tags: every EKS Pod Identity association in the account can use the role"
@@ -676,7 +683,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         }
         if kind == "Federated" && id.contains(":oidc-provider/") && !s.allows_action(WEB_IDENTITY) {
             push(
-                "oidc-wrong-action",
+                Rule::OidcWrongAction,
                 Risk::High,
                 format!(
                     "OIDC provider `{id}` is trusted for {} instead of sts:AssumeRoleWithWebIdentity",
@@ -694,7 +701,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         });
         if root && !guarded {
             push(
-                "root-without-external-id",
+                Rule::RootWithoutExternalId,
                 Risk::Medium,
                 format!(
                     "account `{id}` is trusted as a whole, with no external ID or MFA condition"

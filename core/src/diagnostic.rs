@@ -60,12 +60,6 @@ crate::wire::wire_enum! {
     }
 }
 
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// One finding about the spec, pointing at the field it concerns (`serviceAccount[1]`,
 /// `assume.deploy.role`; empty for the document as a whole).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -117,13 +117,15 @@ pub struct Target {
     pub settings: RoleSettings,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkloadKind {
-    Deployment,
-    StatefulSet,
-    DaemonSet,
-    Job,
-    CronJob,
+crate::wire::wire_enum! {
+    /// A workload's `kind`, as Kubernetes names it.
+    pub enum WorkloadKind {
+        Deployment => "Deployment",
+        StatefulSet => "StatefulSet",
+        DaemonSet => "DaemonSet",
+        Job => "Job",
+        CronJob => "CronJob",
+    }
 }
 
 impl WorkloadKind {
@@ -137,16 +139,6 @@ impl WorkloadKind {
             "cronjob" | "cronjobs" | "cj" => Self::CronJob,
             _ => return None,
         })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Deployment => "Deployment",
-            Self::StatefulSet => "StatefulSet",
-            Self::DaemonSet => "DaemonSet",
-            Self::Job => "Job",
-            Self::CronJob => "CronJob",
-        }
     }
 
     pub fn api_version(self) -> &'static str {

@@ -1,5 +1,5 @@
 //! One mechanism for the names enums have on the wire (JSON, JS, reports): each variant
-//! written once with its name, which `as_str`, `from_name`, `Serialize` and the generated
+//! written once with its name, which `as_str`, `from_name`, `Display`, `Serialize` and the generated
 //! TypeScript all use.
 
 /// Declares such an enum: `Variant => "name",` per line.
@@ -25,6 +25,12 @@ macro_rules! wire_enum {
 
             pub fn from_name(name: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == name)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
             }
         }
 

@@ -3,7 +3,7 @@
 //! or stderr, tests read the strings.
 
 use crate::iam::Change;
-use irsa_core::cluster::doctor::{Check, Level};
+use irsa_core::cluster::doctor::Check;
 use irsa_core::cluster::objects as k8s;
 use irsa_core::{Artifact, Bundle, Diagnostic, Kind};
 use serde_json::Value;
@@ -103,12 +103,7 @@ pub fn objects(objects: &[Value], format: Format) -> String {
 pub fn checks(checks: &[Check]) -> String {
     let mut out = String::new();
     for check in checks {
-        let word = match check.result {
-            Level::Pass => "PASS",
-            Level::Skip => "SKIP",
-            Level::Warn => "WARN",
-            Level::Fail => "FAIL",
-        };
+        let word = check.result.as_str().to_ascii_uppercase();
         out.push_str(&format!("{word}  {}\n", check.message));
         if let Some(fix) = &check.fix {
             out.push_str(&format!("      fix: {fix}\n"));

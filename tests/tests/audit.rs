@@ -5,7 +5,7 @@
 //! independent evaluator on random requests.
 
 use irsa_core::Kind;
-use irsa_core::audit::analyze;
+use irsa_core::audit::{Rule, analyze};
 use irsa_tests::evaluator::{Decision, Request, evaluate};
 use irsa_tests::golden::{compare, example_bundles, repo_root};
 use proptest::prelude::*;
@@ -56,7 +56,7 @@ fn the_corpus_findings_are_the_expected_ones() {
             .expect("parses")
             .findings
             .iter()
-            .map(|f| f.code)
+            .map(|f| f.code.as_str())
             .collect()
     };
     assert_eq!(codes("eksctl-aud-only"), ["no-sub"]);
@@ -172,7 +172,7 @@ fn every_generated_trust_policy_analyses_to_its_service_accounts_without_finding
         {
             let report = analyze(&artifact.content, 2048).expect("parses");
             assert!(
-                report.findings.iter().all(|f| f.code == "wildcard-sub"),
+                report.findings.iter().all(|f| f.code == Rule::WildcardSub),
                 "{name} {}: {:#?}",
                 artifact.path,
                 report.findings

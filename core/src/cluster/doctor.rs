@@ -24,13 +24,14 @@ pub const WEBHOOK: &str = "pod-identity-webhook";
 /// Env that makes the webhook skip a container.
 const PRESET: [&str; 2] = [ROLE_ARN_ENV, TOKEN_FILE_ENV];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Pass,
-    Skip,
-    Warn,
-    Fail,
+crate::wire::wire_enum! {
+    /// A check's result (`result` in JSON).
+    pub enum Level {
+        Pass => "pass",
+        Skip => "skip",
+        Warn => "warn",
+        Fail => "fail",
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -95,7 +95,11 @@ pub fn render(plan: &Plan) -> String {
     let captions = if plan.spec.pod_identity {
         ["association", "Pod Identity agent", "sts:AssumeRole"]
     } else {
-        ["signs the token", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRole"]
+        [
+            "signs the token",
+            "sts:AssumeRoleWithWebIdentity",
+            "sts:AssumeRole",
+        ]
     };
     let columns = [clusters, subjects, pod, targets];
     let layouts = layout(&columns);
