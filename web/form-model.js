@@ -1,5 +1,29 @@
 // The form of <irsa-generator> as data: its fields, the spec a form state stands for and
-// back, and which field a diagnostic belongs to. No DOM, no wasm: tests import it alone.
+// back, and which field a diagnostic belongs to. No DOM and no wasm calls: the core's
+// vocabulary (defaults, partitions, workload kinds) comes in through `useSchema`.
+
+/** The core's schema (irsa_wasm's `schema()`): set once, before the form is built. */
+let SCHEMA = { partitions: [], workloadKinds: [], defaults: {} };
+export function useSchema(schema) {
+  SCHEMA = schema;
+}
+
+/** A field's placeholder: its example, or the core's default for it. */
+export function placeholderOf(f) {
+  return f.default ? `default: ${SCHEMA.defaults[f.default]}` : f.placeholder;
+}
+
+/** A choice field's options, '' first for "the spec leaves it out". */
+export function optionsOf(f) {
+  const from = { partitions: SCHEMA.partitions.map((p) => p.name), workloadKinds: SCHEMA.workloadKinds.map((k) => k.kind) };
+  return ['', ...from[f.options]];
+}
+
+/** The partition a region name is in, by the region names that mark each. */
+export function partitionOfRegion(region) {
+  const marked = SCHEMA.partitions.find((p) => p.regionPrefixes.some((prefix) => region.startsWith(prefix)));
+  return marked?.name ?? 'aws';
+}
 
 // Form fields: `spec` says where each lands in the spec; `lines` fields take one value a line.
 export const BASICS = [
@@ -15,20 +39,20 @@ export const PERMISSIONS = [
     help: 'A list of IAM statements, or pick a preset below and add it.' },
 ];
 export const ADVANCED = [
-  { key: 'path', label: 'Role path', placeholder: 'default: /' },
+  { key: 'path', label: 'Role path', default: 'path' },
   { key: 'permissionsBoundary', label: 'Permissions boundary (policy ARN)', placeholder: 'e.g. arn:aws:iam::111122223333:policy/boundary' },
   { key: 'managedPolicies', label: 'Managed policies of the pod role', lines: true, placeholder: 'e.g. arn:aws:iam::aws:policy/ReadOnlyAccess' },
   { key: 'tags', label: 'Tags of the pod role', lines: true, placeholder: 'e.g. team=payments', help: 'key=value, one per line.' },
-  { key: 'maxSessionDuration', label: 'Max session duration (s)', number: true, placeholder: 'default: 3600' },
+  { key: 'maxSessionDuration', label: 'Max session duration (s)', number: true, default: 'maxSessionDuration' },
   { key: 'durationSeconds', label: 'Pod role session (s)', number: true, placeholder: 'SDK default' },
   { key: 'roleSessionName', label: 'Role session name', placeholder: 'SDK default' },
-  { key: 'podProfile', label: 'Pod role profile name', placeholder: 'default: default' },
-  { key: 'partition', label: 'Partition', options: ['', 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f'] },
-  { key: 'tokenExpiration', label: 'Token expiration (s)', number: true, placeholder: 'default: 86400' },
-  { key: 'trustPolicyQuota', label: 'Trust policy quota', number: true, placeholder: 'default: 2048' },
-  { key: 'configMapName', label: 'ConfigMap name', placeholder: 'default: <service account>-aws-config' },
-  { key: 'mountPath', label: 'Config mount path', placeholder: 'default: /etc/irsa' },
-  { key: 'workloadKind', label: 'Workload kind', options: ['', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] },
+  { key: 'podProfile', label: 'Pod role profile name', default: 'podProfile' },
+  { key: 'partition', label: 'Partition', options: 'partitions' },
+  { key: 'tokenExpiration', label: 'Token expiration (s)', number: true, default: 'tokenExpiration' },
+  { key: 'trustPolicyQuota', label: 'Trust policy quota', number: true, default: 'trustPolicyQuota' },
+  { key: 'configMapName', label: 'ConfigMap name', default: 'configMapName' },
+  { key: 'mountPath', label: 'Config mount path', default: 'mountPath' },
+  { key: 'workloadKind', label: 'Workload kind', options: 'workloadKinds' },
   { key: 'workloadName', label: 'Workload name', placeholder: 'e.g. api' },
   { key: 'workloadServiceAccount', label: 'Workload service account', placeholder: 'default: the only one listed', help: 'namespace/name, when several are listed.' },
   { key: 'container', label: 'Container', placeholder: 'default: the workload name' },
@@ -183,11 +207,9 @@ export function specOf(state) {
  */
 export function stateOf(spec) {
   // The form's kinds from what the spec accepts: any case, plurals, kubectl's short names.
-  const KINDS = { deploy: 'Deployment', sts: 'StatefulSet', ds: 'DaemonSet', cj: 'CronJob' };
   const kindOf = (k) => {
     const lower = String(k ?? '').toLowerCase();
-    return KINDS[lower] ?? ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']
-      .find((kind) => [kind.toLowerCase(), `${kind.toLowerCase()}s`].includes(lower));
+    return SCHEMA.workloadKinds.find(({ kind, aliases }) => kind.toLowerCase() === lower || aliases.includes(lower))?.kind;
   };
   const state = { targets: [] };
   const unsupported = [];

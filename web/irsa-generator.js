@@ -9,10 +9,13 @@
 // Theming: the CSS custom properties of irsa-generator.css (--bg, --fg, --muted, --line,
 // --soft, --accent, --accent-fg, --error, --warning, --code) set on the element.
 
-import init, { generate, toYaml, version } from './pkg/irsa_wasm.js';
+import init, { generate, schema, toYaml, version } from './pkg/irsa_wasm.js';
 import { compiled } from './generator-wasm.js';
 import { el, onDemand } from './dom.js';
-import { ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, specOf, stateOf, targetProblems } from './form-model.js';
+import {
+  ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, optionsOf, placeholderOf, specOf, stateOf,
+  targetProblems, useSchema,
+} from './form-model.js';
 import { PRESETS, presetContext, withPreset } from './presets.js';
 import { commandsOf } from './commands.js';
 import { tarOf } from './tar.js';
@@ -76,9 +79,16 @@ export class IrsaGenerator extends HTMLElement {
     if (this.built) return;
     this.built = true;
     this.state = this.initialState();
-    this.build();
-    await wasmReady;
+    try {
+      await wasmReady;
+    } catch (e) {
+      this.shadowRoot.append(el('p', { role: 'alert', text: `The generator could not start: its wasm did not load (${e.message}).` }));
+      return;
+    }
     performance.mark('irsa-wasm-ready');
+    // The form shows the core's defaults and choices: it is built once the core is here.
+    useSchema(schema());
+    this.build();
     this.root.querySelector('.version').textContent = `irsa ${version()}`;
     this.update();
     this.root.querySelector('.advanced').open = ADVANCED.some((f) => this.state[f.key]);
@@ -263,11 +273,11 @@ export class IrsaGenerator extends HTMLElement {
       return el('div', { class: `field check field-${f.key}` }, el('label', { for: id }, control, ` ${f.label}`), el('p', { class: 'msg', id: msg }));
     }
     if (f.options) {
-      control = el('select', common, ...f.options.map((o) => el('option', { value: o, text: o || '(default)' })));
+      control = el('select', common, ...optionsOf(f).map((o) => el('option', { value: o, text: o || '(default)' })));
     } else if (f.lines || f.json) {
-      control = el('textarea', { ...common, rows: f.json ? '5' : '2', placeholder: f.placeholder, spellcheck: 'false' });
+      control = el('textarea', { ...common, rows: f.json ? '5' : '2', placeholder: placeholderOf(f), spellcheck: 'false' });
     } else {
-      control = el('input', { ...common, type: 'text', placeholder: f.placeholder, spellcheck: 'false', inputmode: f.number ? 'numeric' : null });
+      control = el('input', { ...common, type: 'text', placeholder: placeholderOf(f), spellcheck: 'false', inputmode: f.number ? 'numeric' : null });
     }
     control.value = this.state[f.key] ?? '';
     if (this.locked().includes(f.key) && !f.options) {

@@ -1,11 +1,7 @@
 // "What can the pod do?": IAM statements for common needs, each scoped to one resource,
 // for the statement builder of the pod role and of each profile's role.
 
-/** The partition of a region, by its prefix (as the core's partition table has them). */
-function partitionOf(region) {
-  const prefixes = [['cn-', 'aws-cn'], ['us-gov-', 'aws-us-gov'], ['us-isob-', 'aws-iso-b'], ['us-isof-', 'aws-iso-f'], ['eu-isoe-', 'aws-iso-e'], ['us-iso-', 'aws-iso']];
-  return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
-}
+import { partitionOfRegion } from './form-model.js';
 
 /**
  * Where a preset's ARNs point: the partition, region and account of the role the
@@ -16,7 +12,7 @@ export function presetContext(state, role = state.role) {
   const arn = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec((role ?? '').trim());
   const issuer = (state.cluster ?? '').split('\n').map((l) => l.trim()).find(Boolean) ?? '';
   const region = (state.region ?? '').trim() || (/^https:\/\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/.exec(issuer)?.[1] ?? '*');
-  const partition = arn?.[1] ?? ((state.partition ?? '').trim() || partitionOf(region));
+  const partition = arn?.[1] ?? ((state.partition ?? '').trim() || partitionOfRegion(region));
   return { partition, region, account: arn?.[2] ?? ((state.account ?? '').trim() || '*') };
 }
 

@@ -1,54 +1,25 @@
 //! Partitions and the ARNs the product handles: roles, managed policies, OIDC providers.
 
 use crate::names;
-use serde::Serialize;
 use std::fmt;
 
-/// AWS partitions (botocore `partitions.json`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Partition {
-    #[serde(rename = "aws")]
-    Aws,
-    #[serde(rename = "aws-cn")]
-    AwsCn,
-    #[serde(rename = "aws-us-gov")]
-    AwsUsGov,
-    #[serde(rename = "aws-iso")]
-    AwsIso,
-    #[serde(rename = "aws-iso-b")]
-    AwsIsoB,
-    #[serde(rename = "aws-iso-e")]
-    AwsIsoE,
-    #[serde(rename = "aws-iso-f")]
-    AwsIsoF,
+crate::wire::wire_enum! {
+    /// AWS partitions (botocore `partitions.json`).
+    pub enum Partition {
+        Aws => "aws",
+        AwsCn => "aws-cn",
+        AwsUsGov => "aws-us-gov",
+        AwsIso => "aws-iso",
+        AwsIsoB => "aws-iso-b",
+        AwsIsoE => "aws-iso-e",
+        AwsIsoF => "aws-iso-f",
+    }
 }
 
 impl Partition {
-    pub const ALL: [Partition; 7] = [
-        Partition::Aws,
-        Partition::AwsCn,
-        Partition::AwsUsGov,
-        Partition::AwsIso,
-        Partition::AwsIsoB,
-        Partition::AwsIsoE,
-        Partition::AwsIsoF,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Partition::Aws => "aws",
-            Partition::AwsCn => "aws-cn",
-            Partition::AwsUsGov => "aws-us-gov",
-            Partition::AwsIso => "aws-iso",
-            Partition::AwsIsoB => "aws-iso-b",
-            Partition::AwsIsoE => "aws-iso-e",
-            Partition::AwsIsoF => "aws-iso-f",
-        }
-    }
-
     pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|p| p.id() == s).ok_or_else(|| {
-            let known: Vec<&str> = Self::ALL.iter().map(|p| p.id()).collect();
+        Self::from_name(s).ok_or_else(|| {
+            let known: Vec<&str> = Self::ALL.iter().map(|p| p.as_str()).collect();
             format!(
                 "unknown partition `{s}`: expected one of {}",
                 known.join(", ")
@@ -68,6 +39,46 @@ impl Partition {
         }
     }
 
+    /// The region names that mark the partition (botocore's `regionRegex`), longest first
+    /// where one prefixes another; `aws` is every region none of them marks.
+    pub fn region_prefixes(self) -> &'static [&'static str] {
+        match self {
+            Partition::Aws => &[],
+            Partition::AwsCn => &["cn-"],
+            Partition::AwsUsGov => &["us-gov-"],
+            Partition::AwsIso => &["us-iso-"],
+            Partition::AwsIsoB => &["us-isob-"],
+            Partition::AwsIsoE => &["eu-isoe-"],
+            Partition::AwsIsoF => &["us-isof-"],
+        }
+    }
+
+    /// The partition a region name belongs to.
+    pub fn of_region_name(region: &str) -> Self {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|p| {
+                p.region_prefixes()
+                    .iter()
+                    .any(|prefix| region.starts_with(prefix))
+            })
+            .unwrap_or(Partition::Aws)
+    }
+
+    /// The region a partition-wide service (IAM, STS's global endpoint) is reached in.
+    pub fn home_region(self) -> &'static str {
+        match self {
+            Partition::Aws => "us-east-1",
+            Partition::AwsCn => "cn-north-1",
+            Partition::AwsUsGov => "us-gov-west-1",
+            Partition::AwsIso => "us-iso-east-1",
+            Partition::AwsIsoB => "us-isob-east-1",
+            Partition::AwsIsoE => "eu-isoe-west-1",
+            Partition::AwsIsoF => "us-isof-south-1",
+        }
+    }
+
     /// The partition a region belongs to, given the DNS suffix it was found under.
     pub fn of_region(region: &str, dns_suffix: &str) -> Option<Self> {
         if dns_suffix == "amazonaws.com" {
@@ -78,14 +89,9 @@ impl Partition {
             });
         }
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|p| *p != Partition::AwsUsGov && p.dns_suffix() == dns_suffix)
-    }
-}
-
-impl fmt::Display for Partition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
     }
 }
 
@@ -192,6 +198,24 @@ fn split_path(resource: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_name_their_partition() {
+        for (region, partition) in [
+            ("eu-west-2", Partition::Aws),
+            ("cn-northwest-1", Partition::AwsCn),
+            ("us-gov-east-1", Partition::AwsUsGov),
+            ("us-iso-east-1", Partition::AwsIso),
+            ("us-isob-east-1", Partition::AwsIsoB),
+            ("eu-isoe-west-1", Partition::AwsIsoE),
+            ("us-isof-south-1", Partition::AwsIsoF),
+        ] {
+            assert_eq!(Partition::of_region_name(region), partition, "{region}");
+        }
+        for p in Partition::ALL {
+            assert_eq!(Partition::of_region_name(p.home_region()), *p);
+        }
+    }
 
     #[test]
     fn role_arns_round_trip() {

@@ -35,6 +35,7 @@ pub mod policy;
 pub mod profiles;
 mod reader;
 pub mod render;
+pub mod schema;
 pub mod spec;
 pub mod webhook;
 mod wire;

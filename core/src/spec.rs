@@ -129,15 +129,22 @@ crate::wire::wire_enum! {
 }
 
 impl WorkloadKind {
+    /// The names kubectl also accepts for the kind, lower case: its plural and short name.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::Deployment => &["deployments", "deploy"],
+            Self::StatefulSet => &["statefulsets", "sts"],
+            Self::DaemonSet => &["daemonsets", "ds"],
+            Self::Job => &["jobs"],
+            Self::CronJob => &["cronjobs", "cj"],
+        }
+    }
+
     /// Accepts the kind, its plural and kubectl's short name, in any case.
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "deployment" | "deployments" | "deploy" => Self::Deployment,
-            "statefulset" | "statefulsets" | "sts" => Self::StatefulSet,
-            "daemonset" | "daemonsets" | "ds" => Self::DaemonSet,
-            "job" | "jobs" => Self::Job,
-            "cronjob" | "cronjobs" | "cj" => Self::CronJob,
-            _ => return None,
+        let lower = s.to_ascii_lowercase();
+        Self::ALL.iter().copied().find(|kind| {
+            kind.as_str().eq_ignore_ascii_case(&lower) || kind.aliases().contains(&lower.as_str())
         })
     }
 

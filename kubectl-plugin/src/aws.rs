@@ -37,32 +37,9 @@ fn signing_region(
     spec: Option<&str>,
     configured: Option<&aws_config::Region>,
 ) -> String {
-    let of = |region: &str| {
-        let prefixes = [
-            ("cn-", Partition::AwsCn),
-            ("us-gov-", Partition::AwsUsGov),
-            ("us-isob-", Partition::AwsIsoB),
-            ("us-isof-", Partition::AwsIsoF),
-            ("eu-isoe-", Partition::AwsIsoE),
-            ("us-iso-", Partition::AwsIso),
-        ];
-        prefixes
-            .iter()
-            .find(|(p, _)| region.starts_with(p))
-            .map_or(Partition::Aws, |(_, partition)| *partition)
-    };
-    let home = match partition {
-        Partition::Aws => "us-east-1",
-        Partition::AwsCn => "cn-north-1",
-        Partition::AwsUsGov => "us-gov-west-1",
-        Partition::AwsIso => "us-iso-east-1",
-        Partition::AwsIsoB => "us-isob-east-1",
-        Partition::AwsIsoE => "eu-isoe-west-1",
-        Partition::AwsIsoF => "us-isof-south-1",
-    };
     spec.or(configured.map(aws_config::Region::as_ref))
-        .filter(|r| of(r) == partition)
-        .unwrap_or(home)
+        .filter(|r| Partition::of_region_name(r) == partition)
+        .unwrap_or(partition.home_region())
         .to_owned()
 }
 

@@ -736,6 +736,17 @@ test('"What can the pod do?": presets write least-privilege statements for the p
   assert.equal(rowStatements[0].Resource, 'arn:aws:sqs:eu-west-2:444455556666:payments-events');
   const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
   assert.deepEqual(spec.permissions.statements, statements);
+  // An issuer in China and no account: the core's partition table says aws-cn, the
+  // issuer the region, and the account stays a wildcard for the user to narrow.
+  await fill(page, 'cluster', 'https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF');
+  await fill(page, 'account', '');
+  await builder.locator('input').fill('cn-reports');
+  await builder.locator('button.add-preset').click();
+  assert.equal(JSON.parse(await root.locator('[name=statements]').inputValue()).at(-1).Resource,
+    'arn:aws-cn:secretsmanager:cn-north-1:*:secret:cn-reports-??????');
+  await fill(page, 'statements', JSON.stringify(statements));
+  await fill(page, 'cluster', ISSUER);
+  await fill(page, 'account', '111122223333');
   assert.deepEqual(spec.assume.deploy.permissions.statements, rowStatements);
   const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
   assert.deepEqual(bundle, cliBundle(spec));
@@ -776,6 +787,10 @@ test('an irsa.yaml with statements, tags and a profile\'s permissions imports wh
   await root.locator('.import-msg .diag').waitFor();
   assert.equal(await root.locator('.import-msg').textContent(), 'Imported.');
   assert.equal(await root.locator('[name=tags]').inputValue(), 'team=payments\ncost-center=4711');
+  // Defaults and choices come from the core's schema.
+  assert.equal(await root.locator('[name=tokenExpiration]').getAttribute('placeholder'), 'default: 86400');
+  assert.deepEqual(await root.locator('[name=partition] option').evaluateAll((os) => os.map((o) => o.value)),
+    ['', 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f']);
   assert.ok(await root.locator('.row-permissions[open]').count(), 'the profile\'s permissions are shown');
   const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
   assert.deepEqual(bundle, cliBundle(spec));

@@ -70,6 +70,14 @@ pub fn to_yaml(spec: SpecInput) -> Option<String> {
         .map(|node| irsa_core::node::to_yaml(&node))
 }
 
+/// What a form shows of the spec: partitions and their region names, workload kinds and
+/// their other names, and the defaults of the keys a spec leaves out.
+#[cfg(feature = "generator")]
+#[wasm_bindgen]
+pub fn schema() -> Result<Ts<irsa_core::schema::Schema>, JsError> {
+    Ok(Ts::new_unchecked(js::to_js(&irsa_core::schema::schema())?))
+}
+
 /// The version of irsa that generated the output.
 #[wasm_bindgen]
 pub fn version() -> String {

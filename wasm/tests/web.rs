@@ -208,3 +208,35 @@ mod yaml {
         );
     }
 }
+
+#[wasm_bindgen_test]
+fn schema_gives_the_cores_vocabulary() {
+    let schema = irsa_wasm::schema()
+        .map_err(JsValue::from)
+        .expect("schema")
+        .js_value();
+    let partitions = js_sys::Array::from(&get(&schema, "partitions"));
+    assert_eq!(partitions.length(), 7);
+    let cn = partitions
+        .iter()
+        .find(|p| get(p, "name").as_string().as_deref() == Some("aws-cn"))
+        .expect("aws-cn");
+    assert_eq!(
+        js_sys::Array::from(&get(&cn, "regionPrefixes"))
+            .get(0)
+            .as_string()
+            .as_deref(),
+        Some("cn-")
+    );
+    let kinds = js_sys::Array::from(&get(&schema, "workloadKinds"));
+    assert_eq!(
+        get(&kinds.get(1), "kind").as_string().as_deref(),
+        Some("StatefulSet")
+    );
+    let defaults = get(&schema, "defaults");
+    assert_eq!(get(&defaults, "tokenExpiration").as_f64(), Some(86_400.0));
+    assert_eq!(
+        get(&defaults, "configMapName").as_string().as_deref(),
+        Some("<service account>-aws-config")
+    );
+}
