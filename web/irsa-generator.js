@@ -9,7 +9,7 @@
 // Theming: the CSS custom properties of irsa-generator.css (--bg, --fg, --muted, --line,
 // --soft, --accent, --accent-fg, --error, --warning, --code) set on the element.
 
-import init, { generate, schema, toYaml, version } from './pkg/irsa_wasm.js';
+import init, { commands, generate, schema, toYaml, version } from './pkg/irsa_wasm.js';
 import { compiled } from './generator-wasm.js';
 import { el, onDemand } from './dom.js';
 import {
@@ -17,12 +17,11 @@ import {
   targetProblems, useSchema,
 } from './form-model.js';
 import { PRESETS, presetContext, withPreset } from './presets.js';
-import { commandsOf } from './commands.js';
 import { tarOf } from './tar.js';
 import { highlighted } from './highlight.js';
 import { cleanState, decodeState, encodeState } from './share.js';
 
-export { specOf, stateOf, targetProblems, commandsOf, tarOf, cleanState };
+export { specOf, stateOf, targetProblems, tarOf, cleanState };
 
 const wasmReady = compiled.then((module) => init({ module_or_path: module }));
 
@@ -522,7 +521,7 @@ export class IrsaGenerator extends HTMLElement {
     return [
       ...artifacts.filter((a) => a.kind !== 'diagram'),
       { path: 'irsa.yaml', kind: 'spec', content: toYaml(spec) ?? '' },
-      { path: 'commands.sh', kind: 'commands', content: commandsOf(spec) },
+      { path: 'commands.sh', kind: 'commands', content: commands(spec) },
     ];
   }
 

@@ -22,6 +22,7 @@ pub mod arn;
 pub mod audit;
 pub mod bundle;
 pub mod cluster;
+pub mod commands;
 pub mod credentials;
 pub mod diagnostic;
 pub mod eks;

@@ -142,6 +142,46 @@ fn flags_only_form_equals_the_spec_file() {
     assert_eq!(stdout(&flags), stdout(&file));
 }
 
+/// The page's commands tab prints `irsa_core::commands::flags` of the spec: for every
+/// spec it gives flags for, those flags generate exactly what the spec file does.
+#[test]
+fn the_cores_flags_for_a_spec_generate_what_the_spec_does() {
+    let specs = [
+        std::fs::read_to_string(example("minimal.yaml")).expect("example"),
+        format!(
+            r#"{{"account": "111122223333", "cluster": ["{ISSUER}", "https://oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210"],
+               "serviceAccount": "payments/api", "role": "payments-api", "partition": "aws", "podProfile": "pod",
+               "regionalSts": true, "assume": {{"deploy": "arn:aws:iam::444455556666:role/payments-deploy"}},
+               "workload": {{"kind": "CronJob", "name": "nightly", "container": "job", "profile": "deploy"}}}}"#
+        ),
+        format!(
+            r#"{{"serviceAccount": ["payments/api", "on/yes"], "role": "arn:aws:iam::111122223333:role/payments-api", "cluster": "{ISSUER}"}}"#
+        ),
+    ];
+    for spec in &specs {
+        let node = irsa_core::node::parse(spec).expect("spec");
+        let args = irsa_core::commands::flags(&node).expect("every key has a flag");
+        let mut argv = vec!["generate"];
+        argv.extend(args.iter().map(String::as_str));
+        argv.extend(["-o", "json"]);
+        let from_flags = run(&argv, None);
+        let from_file = run(&["generate", "-f", "-", "-o", "json"], Some(spec));
+        assert_eq!(stdout(&from_flags), stdout(&from_file), "{args:?}");
+        let bundle: serde_json::Value = serde_json::from_str(&stdout(&from_file)).expect("json");
+        assert!(
+            bundle["artifacts"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+            "{bundle}"
+        );
+    }
+    // A key without a flag: the file is the only way.
+    let with_tags =
+        irsa_core::node::parse(r#"{"serviceAccount": "a/b", "role": "r", "tags": {"team": "x"}}"#)
+            .expect("spec");
+    assert_eq!(irsa_core::commands::flags(&with_tags), None);
+}
+
 #[test]
 fn invalid_input_exits_1_with_errors_on_stderr_and_json_diagnostics() {
     let bad = "account: \"1\"\ncluster: http://x\nserviceAccount: a/b\nrole: r\n";

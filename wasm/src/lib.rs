@@ -22,6 +22,8 @@ mod yaml;
 pub use yaml::parse_spec;
 
 #[cfg(feature = "generator")]
+use irsa_core::node::Node;
+#[cfg(feature = "generator")]
 use irsa_core::{Bundle, Code, Diagnostic};
 #[cfg(feature = "generator")]
 use tsify::Ts;
@@ -68,6 +70,16 @@ pub fn to_yaml(spec: SpecInput) -> Option<String> {
     js::node_of(&spec.into())
         .ok()
         .map(|node| irsa_core::node::to_yaml(&node))
+}
+
+/// The `kubectl irsa` command lines that produce and apply the spec's bundle (the flags-only
+/// form where every key the spec sets has a flag). Specs that are not plain data get the
+/// file-based lines only.
+#[cfg(feature = "generator")]
+#[wasm_bindgen]
+pub fn commands(spec: SpecInput) -> String {
+    let node = js::node_of(&spec.into()).unwrap_or(Node::Null);
+    irsa_core::commands::command_lines(&node)
 }
 
 /// What a form shows of the spec: partitions and their region names, workload kinds and
