@@ -43,36 +43,12 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     let context = args.context.connect().await?;
     let namespace = namespace.unwrap_or(&context.namespace).to_owned();
     let inventory = inventory::load(&context.api, Some(&namespace)).await?;
-    let webhook = match context.api.webhook(doctor::WEBHOOK).await {
-        Ok(_) => Webhook::Configured,
-        Err(e) if e.code == Some(404) => Webhook::Missing,
-        Err(e) => Webhook::Unknown(e.message),
-    };
-    let text = match (&args.trust_policy, args.from_iam) {
-        (Some(path), _) => Some((crate::input::read_file(path)?, path.display().to_string())),
-        (None, true) => {
-            let sa = match workload {
-                Some(kind) => inventory
-                    .workloads
-                    .iter()
-                    .find(|(k, w)| *k == kind && objects::name(w) == name)
-                    .and_then(|(_, w)| objects::pod_spec(w))
-                    .map(objects::service_account_of)
-                    .unwrap_or_default(),
-                None => name,
-            };
-            let role = inventory
-                .service_account(&namespace, sa)
-                .and_then(|sa| RoleArn::parse(objects::role_annotation(sa)).ok());
-            match role {
-                Some(role) => iam_trust(&args.aws, &role).await?,
-                None => None,
-            }
+    let webhook = webhook(&context.api).await;
+    let trust = match trust_source(&args, &inventory, workload, &namespace, name).await? {
+        Some(Source::Text { text, from }) => {
+            Some(trust(&context.api, &text, from, args.issuer.as_deref()).await)
         }
-        (None, false) => None,
-    };
-    let trust = match text {
-        Some((text, file)) => Some(trust(&context.api, &text, file, args.issuer.as_deref()).await),
+        Some(Source::NoRole(role)) => Some(Trust::NoRole(role.to_string())),
         None => None,
     };
     let target = Target {
@@ -95,6 +71,66 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     })
 }
 
+/// Whether the pod identity webhook is configured, as far as the cluster says.
+async fn webhook(api: &Api) -> Webhook {
+    match api.webhook(doctor::WEBHOOK).await {
+        Ok(_) => Webhook::Configured,
+        Err(e) if e.code == Some(404) => Webhook::Missing,
+        Err(e) => Webhook::Unknown(e.message),
+    }
+}
+
+/// Where the trust policy to check comes from.
+enum Source {
+    /// Its text, and where it was read (a file, or `iam:ARN`).
+    Text { text: String, from: String },
+    /// `--from-iam`, and IAM has no role by the annotated ARN.
+    NoRole(RoleArn),
+}
+
+/// `--trust-policy FILE`, or with `--from-iam` the annotated role's policy in IAM; `None`
+/// when neither is asked for, or the service account names no role.
+async fn trust_source(
+    args: &Args,
+    inventory: &irsa_core::cluster::Inventory,
+    workload: Option<WorkloadKind>,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<Source>, Error> {
+    if let Some(path) = &args.trust_policy {
+        let text = crate::input::read_file(path)?;
+        let from = path.display().to_string();
+        return Ok(Some(Source::Text { text, from }));
+    }
+    if !args.from_iam {
+        return Ok(None);
+    }
+    let sa = match workload {
+        Some(kind) => inventory
+            .workloads
+            .iter()
+            .find(|(k, w)| *k == kind && objects::name(w) == name)
+            .and_then(|(_, w)| objects::pod_spec(w))
+            .map(objects::service_account_of)
+            .unwrap_or_default(),
+        None => name,
+    };
+    let Some(role) = inventory
+        .service_account(namespace, sa)
+        .and_then(|sa| RoleArn::parse(objects::role_annotation(sa)).ok())
+    else {
+        return Ok(None);
+    };
+    let iam = args.aws.client(&role.account, role.partition, None).await?;
+    Ok(Some(match crate::iam::get_role(&iam, &role.name).await? {
+        Some(live) => Source::Text {
+            text: live.trust.to_json(),
+            from: format!("iam:{role}"),
+        },
+        None => Source::NoRole(role),
+    }))
+}
+
 /// `deployment/api` is a workload; `payments/api` and `api` are service accounts (in -n's
 /// namespace when none is given). Checked before any request.
 fn target(text: &str) -> Result<(Option<WorkloadKind>, Option<&str>, &str), Error> {
@@ -113,19 +149,6 @@ fn target(text: &str) -> Result<(Option<WorkloadKind>, Option<&str>, &str), Erro
         Some(kind) => Ok((Some(kind), None, name)),
         None => Ok((None, first, name)),
     }
-}
-
-/// The trust policy of `role` as IAM holds it, with where it came from.
-async fn iam_trust(
-    aws: &crate::aws::AwsArgs,
-    role: &RoleArn,
-) -> Result<Option<(String, String)>, Error> {
-    let iam = aws.client(&role.account, role.partition, None).await?;
-    let live = crate::iam::get_role(&iam, &role.name).await?;
-    if live.is_none() {
-        eprintln!("warning: {role} is not a role in IAM: its trust is not checked");
-    }
-    Ok(live.map(|live| (live.trust.to_json(), format!("iam:{role}"))))
 }
 
 /// The trust policy analysed, with the issuer it is checked against.

@@ -75,6 +75,8 @@ pub enum Trust {
     },
     /// The issuer could not be found; the reason.
     NoIssuer(String),
+    /// IAM has no role by the annotated ARN.
+    NoRole(String),
 }
 
 #[derive(Debug, Default)]
@@ -653,6 +655,14 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
                 Level::Skip,
                 format!("cannot check the trust policy: {reason}"),
                 Some("pass --issuer URL".to_owned()),
+            );
+            return;
+        }
+        Trust::NoRole(role) => {
+            checks.add(
+                Level::Fail,
+                format!("{role} is not a role in IAM: AssumeRoleWithWebIdentity will fail"),
+                Some("create it (kubectl irsa bind -f irsa.yaml --iam), or annotate the role that exists".to_owned()),
             );
             return;
         }

@@ -471,6 +471,22 @@ fn audit_and_doctor_read_trust_policies_from_iam() {
     let run = world.run(&["doctor", "payments/api", "--from-iam"]);
     assert_eq!(run.code, 4, "{run:?}");
 
+    // An annotation naming a role IAM does not have fails the doctor, with the fix.
+    world.cluster.kube.seed(
+        "eksctl",
+        serde_json::json!({"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": "ghost", "namespace": "payments",
+                "annotations": {"eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/ghost"}}}),
+    );
+    let run = world.run(&["doctor", "payments/ghost", "--from-iam"]);
+    assert_eq!(run.code, 4, "{run:?}");
+    for line in [
+        "FAIL  arn:aws:iam::111122223333:role/ghost is not a role in IAM",
+        "kubectl irsa bind -f irsa.yaml --iam",
+    ] {
+        assert!(run.stdout.contains(line), "{line:?} not in {run:?}");
+    }
+
     // Credentials for another account: its roles are skipped, with a line saying so.
     world.cluster.kube.seed(
         "eksctl",
