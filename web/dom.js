@@ -26,3 +26,21 @@ export function onDemand(url) {
     return loaded;
   };
 }
+
+/**
+ * Copies `text`; the button that asked says `done` for a moment, where the eye is.
+ * Resolves to false where the page may not write the clipboard.
+ */
+export async function copyText(text, button, done = 'Copied') {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    return false;
+  }
+  const label = button.dataset.label ?? button.textContent;
+  button.dataset.label = label;
+  button.textContent = done;
+  clearTimeout(button.timer);
+  button.timer = setTimeout(() => { button.textContent = label; }, 1500);
+  return true;
+}

@@ -28,14 +28,14 @@ export function partitionOfRegion(region) {
 // Form fields: `spec` says where each lands in the spec; `lines` fields take one value a line.
 export const BASICS = [
   { key: 'account', label: 'AWS account ID', placeholder: 'e.g. 111122223333', help: 'Account of roles given by name.' },
-  { key: 'cluster', label: 'Cluster OIDC issuers', lines: true, placeholder: 'e.g. https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF', help: 'One per line: aws eks describe-cluster --name NAME --query cluster.identity.oidc.issuer' },
+  { key: 'cluster', label: 'Cluster OIDC issuers', lines: true, rows: 3, placeholder: 'e.g. https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF', help: 'One per line: aws eks describe-cluster --name NAME --query cluster.identity.oidc.issuer' },
   { key: 'serviceAccount', label: 'Service accounts', lines: true, placeholder: 'e.g. payments/api', help: 'namespace/name, one per line.' },
   { key: 'role', label: 'Pod role', placeholder: 'e.g. payments-api', help: 'Name (in the account above) or ARN.' },
 ];
 // "What can the pod do?": the pod role's own permissions, beside its managed policies.
 export const PERMISSIONS = [
   { key: 'statements', label: 'Permission statements of the pod role (IAM JSON)', json: true,
-    placeholder: '[{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" }]',
+    rows: 5, placeholder: '[{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" }]',
     help: 'A list of IAM statements, or pick a preset below and add it.' },
 ];
 export const ADVANCED = [
@@ -84,7 +84,10 @@ export function parseStatements(text) {
   } catch (e) {
     return { error: `the statements are not JSON: ${e.message}` };
   }
-  const list = Array.isArray(value) ? value : [value];
+  // A whole policy document pasted: its statements are what is meant.
+  const doc = value && typeof value === 'object' && !Array.isArray(value) && 'Statement' in value
+    && Object.keys(value).every((k) => ['Version', 'Id', 'Statement'].includes(k));
+  const list = [doc ? value.Statement : value].flat();
   if (!list.every((st) => st && typeof st === 'object' && !Array.isArray(st))) {
     return { error: 'write a JSON list of statements, each an object like { "Effect": "Allow", "Action": …, "Resource": … }' };
   }
@@ -142,10 +145,10 @@ export function targetProblems(targets) {
     const role = (t.role ?? '').trim();
     const { error } = parseStatements(t.statements);
     if (!profile && !role && !(t.externalId ?? '').trim() && !(t.statements ?? '').trim() && !(t.managedPolicies ?? '').trim()) continue;
-    if (!profile) problems.push({ index: i, message: 'Profile is required' });
-    else if (!role) problems.push({ index: i, message: 'Role is required' });
-    else if (seen.has(profile)) problems.push({ index: i, message: `profile \`${profile}\` is already row ${seen.get(profile) + 1}: give this one another name` });
-    else if (error) problems.push({ index: i, message: `Permissions: ${error}` });
+    if (!profile) problems.push({ index: i, key: 'profile', message: 'Profile is required' });
+    else if (!role) problems.push({ index: i, key: 'role', message: 'Role is required' });
+    else if (seen.has(profile)) problems.push({ index: i, key: 'profile', message: `profile \`${profile}\` is already row ${seen.get(profile) + 1}: give this one another name` });
+    else if (error) problems.push({ index: i, key: 'statements', message: `Permissions: ${error}` });
     else seen.set(profile, i);
   }
   return problems;
@@ -279,10 +282,27 @@ export function controlOf(field, targets) {
   return FIELDS.some((f) => f.key === top) ? top : 'general';
 }
 
-/** `cluster[2]` -> "line 3: " for fields entered one per line. */
+/**
+ * Which box of a profile row a diagnostic is about: `role`, `externalId`, `statements` or
+ * `managedPolicies`; null for the row as a whole.
+ */
+export function rowBoxOf(field, targets) {
+  const target = targets.find((t) => field.startsWith(`assume.${t.profile.trim()}.`));
+  if (!target) return null;
+  const [key, sub] = field.slice(`assume.${target.profile.trim()}.`.length).split(/[.[]/);
+  if (key === 'permissions') return sub === 'managedPolicies' ? 'managedPolicies' : 'statements';
+  return ['role', 'externalId'].includes(key) ? key : null;
+}
+
+/**
+ * Where in its box a diagnostic is: `cluster[2]` -> "line 3: " for fields entered one per
+ * line, `…statements[0]…` -> "statement 1: " in a statements box.
+ */
 export function linePrefix(field) {
-  const m = /^(?:cluster|serviceAccount|permissions\.managedPolicies)\[(\d+)\]/.exec(field);
-  return m ? `line ${Number(m[1]) + 1}: ` : '';
+  const line = /^(?:cluster|serviceAccount|permissions\.managedPolicies)\[(\d+)\]/.exec(field);
+  if (line) return `line ${Number(line[1]) + 1}: `;
+  const statement = /permissions\.statements\[(\d+)\]/.exec(field);
+  return statement ? `statement ${Number(statement[1]) + 1}: ` : '';
 }
 
 /**

@@ -10,7 +10,7 @@ const STRING = String.raw`"(?:[^"\\]|\\.)*"|'[^']*'`;
 // Each language: one regex whose named groups are the token classes.
 const GRAMMARS = {
   json: new RegExp(String.raw`(?<key>"(?:[^"\\]|\\.)*")(?=\s*:)|(?<str>"(?:[^"\\]|\\.)*")|(?<lit>\b(?:true|false|null)\b)|(?<num>-?\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b)`, 'g'),
-  yaml: new RegExp(String.raw`(?<com>(?:^|(?<=\s))#.*$)|(?<key>(?:${STRING}|[^\s#'"\-][^:#]*?|-(?!\s)[^:#]*?)(?=:(?:\s|$)))|(?<str>${STRING})|(?<lit>(?<=:\s|-\s)(?:true|false|null|~)$)|(?<num>(?<=:\s|-\s)-?\d+(?:\.\d+)?$)|(?<punct>^\s*-(?=\s)|[|>]-?$)`, 'g'),
+  yaml: new RegExp(String.raw`(?<com>(?:^|(?<=\s))#.*$)|(?<key>(?:${STRING}|[^\s#'":\-][^:#]*?|-(?!\s)[^:#]*?)(?=:(?:\s|$)))|(?<str>${STRING})|(?<lit>(?<=:\s|-\s)(?:true|false|null|~)$)|(?<num>(?<=:\s|-\s)-?\d+(?:\.\d+)?$)|(?<punct>(?<=^\s*)-(?=\s)|[|>][-+]?$)`, 'g'),
   hcl: new RegExp(String.raw`(?<com>(?:#|//).*$)|(?<str>"(?:[^"\\]|\\.)*")|(?<key>(?<=^\s*)[A-Za-z_][\w-]*(?=\s*=))|(?<kw>(?<=^\s*)[a-z_]+(?=\s+"|\s*\{))|(?<lit>\b(?:true|false|null)\b)|(?<num>\b\d+\b)`, 'g'),
   ini: new RegExp(String.raw`(?<com>(?<=^\s*)[#;].*$)|(?<kw>(?<=^\s*)\[[^\]]*\])|(?<key>(?<=^\s*)[\w.-]+(?=\s*=))`, 'g'),
   shell: new RegExp(String.raw`(?<com>(?:^|(?<=\s))#.*$)|(?<str>${STRING})|(?<var>\$\{[^}]*\}|\$\w+)|(?<flag>(?<=\s)--?[\w-]+)`, 'g'),
@@ -47,7 +47,15 @@ export function highlighted(content, path) {
   const lines = content.split('\n');
   const last = lines.pop(); // '' when the content ends with a line break
   const out = [];
-  for (const text of lines) out.push(line(text, grammar), '\n');
-  if (last) out.push(line(last, grammar));
+  // A YAML block scalar (`key: |`): its lines, indented deeper than the key, are text.
+  let block = null;
+  const indent = (text) => text.length - text.trimStart().length;
+  const each = (text) => {
+    if (block !== null && (!text.trim() || indent(text) > block)) return line(text, null);
+    block = grammar === GRAMMARS.yaml && /(?:^\s*-|:)\s+[|>][-+]?$/.test(text) ? indent(text) : null;
+    return line(text, grammar);
+  };
+  for (const text of lines) out.push(each(text), '\n');
+  if (last) out.push(each(last));
   return out;
 }

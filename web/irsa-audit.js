@@ -5,7 +5,7 @@
 // The auditor is its own wasm module, fetched the first time the panel is used, so the
 // generator's download stays as small as it was.
 
-import { el, onDemand } from './dom.js';
+import { copyText, el, onDemand } from './dom.js';
 import { lineDiff } from './diff.js';
 
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
@@ -111,9 +111,7 @@ export class IrsaAudit extends HTMLElement {
     });
     output.addEventListener('click', async (e) => {
       if (e.target.matches('button.open-generator')) return this.openInGenerator();
-      if (!e.target.matches('button.copy')) return;
-      await navigator.clipboard.writeText(this.result?.report?.corrected ?? '');
-      e.target.textContent = 'Copied';
+      if (e.target.matches('button.copy')) await copyText(this.result?.report?.corrected ?? '', e.target);
     });
   }
 

@@ -11,10 +11,10 @@
 
 import init, { commands, generate, schema, toYaml, version } from './pkg/irsa_wasm.js';
 import { compiled } from './generator-wasm.js';
-import { el, onDemand } from './dom.js';
+import { copyText, el, onDemand } from './dom.js';
 import {
-  ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, optionsOf, placeholderOf, specOf, stateOf,
-  targetProblems, useSchema,
+  ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, optionsOf, placeholderOf, rowBoxOf, specOf,
+  stateOf, targetProblems, useSchema,
 } from './form-model.js';
 import { PRESETS, presetContext, withPreset } from './presets.js';
 import { tarOf } from './tar.js';
@@ -240,7 +240,8 @@ export class IrsaGenerator extends HTMLElement {
     root.querySelector('.reset').addEventListener('click', () => this.reset());
     root.querySelector('.download').addEventListener('click', () => {
       const item = this.current();
-      if (item) saveFile(item.path.split('/').pop(), new Blob([item.content], { type: 'text/plain' }));
+      // The path names the file (two tools write a main.tf); no text type, so nothing adds .txt.
+      if (item) saveFile(item.path.replaceAll('/', '-'), new Blob([item.content], { type: 'application/octet-stream' }));
     });
     root.querySelector('.copy-yaml').addEventListener('click', (e) => this.copy(toYaml(this.spec) ?? '', 'Copied', e.currentTarget));
     root.querySelector('.import').addEventListener('click', (e) => {
@@ -274,7 +275,7 @@ export class IrsaGenerator extends HTMLElement {
     if (f.options) {
       control = el('select', common, ...optionsOf(f).map((o) => el('option', { value: o, text: o || '(default)' })));
     } else if (f.lines || f.json) {
-      control = el('textarea', { ...common, rows: f.json ? '5' : '2', placeholder: placeholderOf(f), spellcheck: 'false' });
+      control = el('textarea', { ...common, rows: String(f.rows ?? 2), placeholder: placeholderOf(f), spellcheck: 'false' });
     } else {
       control = el('input', { ...common, type: 'text', placeholder: placeholderOf(f), spellcheck: 'false', inputmode: f.number ? 'numeric' : null });
     }
@@ -308,6 +309,8 @@ export class IrsaGenerator extends HTMLElement {
         this.state.targets.splice(i, 1);
         this.renderTargets();
         this.update();
+        // Keyboard users keep their place: the next row's first box, else Add profile.
+        (this.root.querySelector(`[data-target="${i}"][data-key=profile]`) ?? this.root.querySelector('.add')).focus();
       });
       const statements = control('textarea', 'statements', 'Permission statements (IAM JSON)', { rows: '4', placeholder: '[{ "Effect": "Allow", … }]' });
       const permissions = el('details', { class: 'row-permissions', open: Boolean((t.statements ?? '').trim() || (t.managedPolicies ?? '').trim()) },
@@ -331,9 +334,10 @@ export class IrsaGenerator extends HTMLElement {
     const id = `${this.id_}-preset-${whose.replace(/\W+/g, '-')}`;
     const select = el('select', { id }, ...PRESETS.map((p) => el('option', { value: p.id, text: p.label })));
     const preset = () => PRESETS.find((p) => p.id === select.value) ?? PRESETS[0];
-    const name = el('input', { type: 'text', spellcheck: 'false', 'aria-label': `${preset().ask}, for ${whose}`, placeholder: preset().example });
+    const name = el('input', { type: 'text', spellcheck: 'false', 'aria-label': `${preset().ask}, for ${whose}`, placeholder: preset().example,
+      'aria-describedby': `${id}-msg` });
     const add = el('button', { type: 'button', class: 'add-preset', 'aria-label': `Add these statements to ${whose}`, text: 'Add' });
-    const msg = el('p', { class: 'msg', role: 'status' });
+    const msg = el('p', { class: 'msg', role: 'status', id: `${id}-msg` });
     select.addEventListener('change', () => {
       name.setAttribute('aria-label', `${preset().ask}, for ${whose}`);
       name.placeholder = preset().example;
@@ -341,9 +345,14 @@ export class IrsaGenerator extends HTMLElement {
     add.addEventListener('click', () => {
       this.readForm();
       const result = withPreset(box().value, preset(), name.value, presetContext(this.state, role()));
-      msg.replaceChildren(...(result.error ? [el('span', { class: 'diag error', text: `Error: ${result.error}` })] : []));
+      const said = result.error ? el('span', { class: 'diag error', text: `Error: ${result.error}` })
+        : el('span', { class: 'diag hint', text: `Added: ${preset().label.toLowerCase()}.${result.note ? ` ${result.note}` : ''}` });
+      msg.replaceChildren(said);
+      if (result.error) name.setAttribute('aria-invalid', 'true');
+      else name.removeAttribute('aria-invalid');
       if (result.error) return;
       box().value = result.text;
+      box().scrollTop = box().scrollHeight;
       name.value = '';
       this.touched.add(box().name || box().dataset.target);
       this.changed = true;
@@ -430,7 +439,7 @@ export class IrsaGenerator extends HTMLElement {
     this.spec = specOf(this.state);
     this.bundle = generate(this.spec);
     const rows = [
-      ...targetProblems(this.state.targets).map((p) => ({ severity: 'error', code: 'profile-row', field: `#target-${p.index}`, message: p.message })),
+      ...targetProblems(this.state.targets).map((p) => ({ severity: 'error', code: 'profile-row', field: `#target-${p.index}`, box: p.key, message: p.message })),
       ...fieldProblems(this.state).map((p) => ({ severity: 'error', code: 'form', field: p.key, message: p.message })),
     ];
     this.failed = rows.length > 0 || this.bundle.diagnostics.some((d) => d.severity === 'error');
@@ -466,8 +475,10 @@ export class IrsaGenerator extends HTMLElement {
       (target ?? general).append(line);
       if (d.code === 'issuer') this.offerIssuerFix(line, d.field);
       if (d.severity === 'error' && !pristine) {
+        // In a profile row, only the box the problem is in (all of them when it is the row's).
+        const box = d.box ?? rowBoxOf(d.field, this.state.targets);
         const controls = key.startsWith('target-')
-          ? this.root.querySelectorAll(`[data-target="${key.slice('target-'.length)}"]`)
+          ? this.root.querySelectorAll(`[data-target="${key.slice('target-'.length)}"]${box ? `[data-key=${box}]` : ''}`)
           : [this.form.elements[key]].filter(Boolean);
         for (const c of controls) c.setAttribute('aria-invalid', 'true');
       }
@@ -536,6 +547,8 @@ export class IrsaGenerator extends HTMLElement {
     output.classList.toggle('failed', failed && !stale);
     output.classList.toggle('stale', stale);
     this.root.querySelector('.download-all').disabled = failed;
+    // What is shown while the form has errors is the last valid output: nothing to take.
+    for (const button of this.root.querySelectorAll('.panel .copy, .panel .download')) button.disabled = failed;
     this.root.querySelector('.stale-note').textContent = stale
       ? 'Showing the last valid output: fix the errors above to update it.' : '';
     const diagram = this.shown().bundle.artifacts.find((a) => a.kind === 'diagram');
@@ -544,7 +557,10 @@ export class IrsaGenerator extends HTMLElement {
       if (this.shownSvg !== diagram.content) {
         figure.innerHTML = diagram.content;
         const svg = figure.querySelector('svg');
-        svg.style.minWidth = `${Math.min(640, Number(svg.getAttribute('width')))}px`;
+        // Shrunk to fit, but not under 85% of its size (or 640 px), where its 10 px
+        // captions would stop being readable: past that it scrolls.
+        const natural = Number(svg.getAttribute('width'));
+        svg.style.minWidth = `${Math.min(natural, Math.max(640, Math.round(natural * 0.85)))}px`;
       }
       this.shownSvg = diagram.content;
     } else {
@@ -630,18 +646,8 @@ export class IrsaGenerator extends HTMLElement {
 
   /** Copies `text`; the button that asked says so for a moment, where the eye is. */
   async copy(text, done, button) {
-    const notice = this.root.querySelector('.notice');
-    try {
-      await navigator.clipboard.writeText(text);
-      notice.textContent = '';
-      const label = button.dataset.label ?? button.textContent;
-      button.dataset.label = label;
-      button.textContent = done;
-      clearTimeout(button.timer);
-      button.timer = setTimeout(() => { button.textContent = label; }, 1500);
-    } catch {
-      notice.textContent = 'Copy is blocked here: select the text instead';
-    }
+    const copied = await copyText(text, button, done);
+    this.root.querySelector('.notice').textContent = copied ? '' : 'Copy is blocked here: select the text instead';
   }
 
   /** Back to what the page or the embedding preset: every typed value goes. */

@@ -18,16 +18,42 @@ export function presetContext(state, role = state.role) {
 
 const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
 
+/**
+ * What users paste for a resource, read as its name (and, from an ARN or URL, the
+ * partition, region and account it names): `{ name, context }`, or `{ error }`.
+ * - S3: `bucket`, `s3://bucket`, `arn:PARTITION:s3:::bucket`
+ * - Secrets Manager: a name or the secret's ARN (kept whole)
+ * - DynamoDB: `table` or `arn:…:dynamodb:REGION:ACCOUNT:table/NAME`
+ * - SQS: `queue`, `arn:…:sqs:REGION:ACCOUNT:NAME` or `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME`
+ */
+function named(service, text, context) {
+  const arn = /^arn:([a-z-]+):([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:(.+)$/.exec(text);
+  if (arn) {
+    const [, partition, arnService, region, account, resource] = arn;
+    if (arnService !== service) return { error: `that is an ARN of ${arnService}, not ${service}` };
+    const name = { s3: resource, secretsmanager: resource, dynamodb: resource.replace(/^table\//, ''), sqs: resource }[service];
+    return { name, arn: service === 'secretsmanager' ? text : null, context: { partition, region: region || context.region, account: account || context.account } };
+  }
+  const s3 = /^s3:\/\/([^/]+)\/?$/.exec(text);
+  if (service === 's3' && s3) return { name: s3[1], context };
+  const queue = /^https:\/\/sqs\.([a-z0-9-]+)\.[a-z0-9.]+\/(\d{12})\/([^/]+)$/.exec(text);
+  if (service === 'sqs' && queue) return { name: queue[3], context: { ...context, region: queue[1], account: queue[2] } };
+  // Secret names may hold `/` (payments/db); bucket, table and queue names may not.
+  const forbidden = service === 'secretsmanager' ? /[\s"*?:]/ : /[\s"*?:/]/;
+  if (forbidden.test(text)) return { error: 'one name, or the resource\'s ARN, without spaces, quotes or wildcards' };
+  return { name: text, context };
+}
+
 export const PRESETS = [
   {
-    id: 's3-read', label: 'Read one S3 bucket', ask: 'Bucket name', example: 'e.g. payments-reports',
+    id: 's3-read', label: 'Read one S3 bucket', service: 's3', ask: 'Bucket name', example: 'e.g. payments-reports',
     statements: ({ partition }, bucket) => [
       allow('s3:ListBucket', `arn:${partition}:s3:::${bucket}`),
       allow('s3:GetObject', `arn:${partition}:s3:::${bucket}/*`),
     ],
   },
   {
-    id: 's3-write', label: 'Read and write one S3 bucket', ask: 'Bucket name', example: 'e.g. payments-uploads',
+    id: 's3-write', label: 'Read and write one S3 bucket', service: 's3', ask: 'Bucket name', example: 'e.g. payments-uploads',
     statements: ({ partition }, bucket) => [
       allow('s3:ListBucket', `arn:${partition}:s3:::${bucket}`),
       allow(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], `arn:${partition}:s3:::${bucket}/*`),
@@ -35,14 +61,14 @@ export const PRESETS = [
   },
   {
     // Secrets Manager appends six random characters to a secret's name in its ARN.
-    id: 'secret-read', label: 'Read one Secrets Manager secret', ask: 'Secret name or ARN', example: 'e.g. payments/db',
-    statements: ({ partition, region, account }, secret) => [
+    id: 'secret-read', label: 'Read one Secrets Manager secret', service: 'secretsmanager', ask: 'Secret name or ARN', example: 'e.g. payments/db',
+    statements: ({ partition, region, account }, secret, arn) => [
       allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        secret.startsWith('arn:') ? secret : `arn:${partition}:secretsmanager:${region}:${account}:secret:${secret}-??????`),
+        arn ?? `arn:${partition}:secretsmanager:${region}:${account}:secret:${secret}-??????`),
     ],
   },
   {
-    id: 'dynamodb', label: 'Read and write one DynamoDB table', ask: 'Table name', example: 'e.g. payments',
+    id: 'dynamodb', label: 'Read and write one DynamoDB table', service: 'dynamodb', ask: 'Table name', example: 'e.g. payments',
     statements: ({ partition, region, account }, table) => [
       allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
         'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
@@ -50,7 +76,7 @@ export const PRESETS = [
     ],
   },
   {
-    id: 'sqs', label: 'Send to and receive from one SQS queue', ask: 'Queue name', example: 'e.g. payments-events',
+    id: 'sqs', label: 'Send to and receive from one SQS queue', service: 'sqs', ask: 'Queue name, ARN or URL', example: 'e.g. payments-events',
     statements: ({ partition, region, account }, queue) => [
       allow(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
         `arn:${partition}:sqs:${region}:${account}:${queue}`),
@@ -59,13 +85,15 @@ export const PRESETS = [
 ];
 
 /**
- * `text` (a statements list as JSON) with a preset's statements for `name` added, or
- * `{ error }` when the name is empty or the text is not a list to add to.
+ * `text` (a statements list as JSON) with a preset's statements for what the user typed
+ * added: `{ text, note }`, where the note says which parts of an ARN are left as `*`
+ * (no account or region known); or `{ error }`.
  */
-export function withPreset(text, preset, name, context) {
-  const value = name.trim();
+export function withPreset(text, preset, typed, context) {
+  const value = typed.trim();
   if (!value) return { error: `${preset.ask} is required` };
-  if (/[\s"*?]/.test(value)) return { error: `${preset.ask}: one name, without spaces, quotes or wildcards` };
+  const resource = named(preset.service, value, context);
+  if (resource.error) return { error: `${preset.ask}: ${resource.error}` };
   let list = [];
   if (text.trim()) {
     try {
@@ -74,5 +102,9 @@ export function withPreset(text, preset, name, context) {
       return { error: 'fix the statements\' JSON first, then add' };
     }
   }
-  return { text: JSON.stringify([...list, ...preset.statements(context, value)], null, 2) };
+  const added = preset.statements(resource.context, resource.name, resource.arn);
+  const wild = preset.service === 's3' || resource.arn ? []
+    : [['account', resource.context.account], ['region', resource.context.region]].filter(([, v]) => v === '*').map(([k]) => k);
+  const note = wild.length ? `The ${wild.join(' and ')} ${wild.length > 1 ? 'are' : 'is'} * in the ARN: fill in the form's ${wild.join(' and ')} (or paste the resource's ARN) to narrow it.` : '';
+  return { text: JSON.stringify([...list, ...added], null, 2), note };
 }

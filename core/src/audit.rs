@@ -164,7 +164,8 @@ fn error(at: &str, message: impl Into<String>) -> ParseError {
     }
 }
 
-fn parse_statements(text: &str) -> Result<Vec<ParsedStatement>, ParseError> {
+/// The policy document (out of `get-role` output where it is one) and its statements.
+fn parse_statements(text: &str) -> Result<(Node, Vec<ParsedStatement>), ParseError> {
     let json = |text: &str, at: &str| {
         serde_json::from_str::<Node>(text).map_err(|e| error(at, format!("not JSON: {e}")))
     };
@@ -181,11 +182,19 @@ fn parse_statements(text: &str) -> Result<Vec<ParsedStatement>, ParseError> {
         Some(_) => return Err(error("Statement", "expected a statement or a list of them")),
         None => return Err(error("", "no `Statement`: this is not a policy document")),
     };
-    statements
+    let parsed = statements
         .iter()
         .enumerate()
         .map(|(i, s)| statement(s, &format!("Statement[{i}]")))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok((doc, parsed))
+}
+
+/// Whether a policy's JSON says the same as `doc`, keys in any order: a correction that
+/// only reorders is no correction.
+fn same_policy(json: &str, doc: &Node) -> bool {
+    let value = |node: &Node| serde_json::to_value(node).ok();
+    serde_json::from_str::<Node>(json).is_ok_and(|c| value(&c).is_some() && value(&c) == value(doc))
 }
 
 /// The value of `key` in a JSON object.
@@ -413,7 +422,7 @@ impl ParsedStatement {
 
 /// Analyses a trust policy; `quota` is the account's trust-policy size quota.
 pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
-    let statements = parse_statements(text)?;
+    let (doc, statements) = parse_statements(text)?;
     let mut findings = Vec::new();
     let mut access: Vec<Access> = Vec::new();
     for s in &statements {
@@ -466,7 +475,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
     let corrected = if findings.is_empty() {
         None
     } else {
-        correct(&statements, &access)
+        correct(&statements, &access).filter(|c| !same_policy(c, &doc))
     };
     Ok(Report {
         access,

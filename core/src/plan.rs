@@ -6,7 +6,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
 use crate::iam::Iam;
 use crate::issuer::Issuer;
 use crate::names;
-use crate::policy::PolicyDocument;
+use crate::policy::{OneOrMany, PolicyDocument};
 use crate::spec::{
     At, RoleRef, RoleSettings, Spec, Subject, Target, Workload, WorkloadKind, defaults,
 };
@@ -341,7 +341,8 @@ fn resolve_role(
     }
 }
 
-/// Managed policies and the boundary must be in the roles' partition.
+/// Managed policies and the boundary must be in the roles' partition; a statement's
+/// resource ARN in another partition can never match (IAM takes it, so a warning).
 fn check_settings(
     settings: &RoleSettings,
     at: &str,
@@ -364,6 +365,31 @@ fn check_settings(
             let message =
                 format!("`{policy}` is in partition `{p}` but the roles are in `{partition}`");
             diags.push(Diagnostic::error(Code::PartitionMismatch, path, message));
+        }
+    }
+    let statements = field(&field(at, "permissions"), "statements");
+    for (i, statement) in settings.statements.iter().enumerate() {
+        let resources = [
+            ("Resource", &statement.resource),
+            ("NotResource", &statement.not_resource),
+        ];
+        for (key, list) in resources {
+            for resource in list.iter().flat_map(OneOrMany::as_slice) {
+                let named = resource
+                    .split(':')
+                    .nth(1)
+                    .and_then(|p| Partition::parse(p).ok());
+                if let Some(p) = named.filter(|p| *p != partition) {
+                    let message = format!(
+                        "`{resource}` is in partition `{p}` but the role is in `{partition}`: it can never match"
+                    );
+                    let path = format!("{statements}[{i}].{key}");
+                    diags.push(
+                        Diagnostic::warning(Code::PartitionMismatch, path, message)
+                            .with_help(format!("write it as `arn:{partition}:…`")),
+                    );
+                }
+            }
         }
     }
 }

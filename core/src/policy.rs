@@ -64,6 +64,14 @@ impl<T> OneOrMany<T> {
         }
         OneOrMany::Many(items)
     }
+
+    /// The value or values, in order.
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(item) => std::slice::from_ref(item),
+            OneOrMany::Many(items) => items,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -710,7 +710,7 @@ fn read_statement(node: &Node, path: &str, diags: &mut Diagnostics) -> Option<St
         let d = Diagnostic::error(
             Code::Statement,
             at,
-            "a permissions statement has no `Principal`",
+            "a permissions statement takes no `Principal`",
         )
         .with_help("who may assume the role is the trust policy's job, which irsa writes");
         diags.push(d);

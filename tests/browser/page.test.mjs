@@ -376,6 +376,11 @@ test('dark theme and phone width render', async () => {
   assert.notEqual(bg, 'rgb(255, 255, 255)');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at phone width`);
+  // The auditor's long issuers and findings wrap too.
+  await page.locator('irsa-audit textarea').fill(readFileSync(join(REPO, 'tests', 'audit', 'missing-aud.json'), 'utf8'));
+  await page.locator('irsa-audit .verdict').waitFor();
+  const auditOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(auditOverflow <= 0, `with an analysis shown the page scrolls sideways by ${auditOverflow}px`);
   await page.screenshot({ path: join(OUT, 'page-phone-dark.png'), fullPage: true });
   await context.close();
 });
@@ -738,6 +743,19 @@ test('"What can the pod do?": presets write least-privilege statements for the p
   await row.locator('.builder button.add-preset').click();
   const rowStatements = JSON.parse(await row.locator('[data-key=statements]').inputValue());
   assert.equal(rowStatements[0].Resource, 'arn:aws:sqs:eu-west-2:444455556666:payments-events');
+  // What users paste: a queue URL names its region and account; an ARN of another
+  // service is refused at the name box.
+  await row.locator('.builder input').fill('https://sqs.us-east-1.amazonaws.com/555566667777/jobs');
+  await row.locator('.builder button.add-preset').click();
+  assert.equal(JSON.parse(await row.locator('[data-key=statements]').inputValue()).at(-1).Resource, 'arn:aws:sqs:us-east-1:555566667777:jobs');
+  await row.locator('.builder input').fill('arn:aws:s3:::payments-reports');
+  await row.locator('.builder button.add-preset').click();
+  assert.match(await row.locator('.builder .msg').textContent(), /that is an ARN of s3, not sqs/);
+  assert.equal(await row.locator('.builder input').getAttribute('aria-invalid'), 'true');
+  // Broken JSON in a row marks its box only.
+  await row.locator('[data-key=statements]').fill('[{');
+  assert.deepEqual(await row.locator('[aria-invalid=true]').evaluateAll((els) => els.map((e) => e.dataset.key)), ['statements']);
+  await row.locator('[data-key=statements]').fill(JSON.stringify(rowStatements));
   const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
   assert.deepEqual(spec.permissions.statements, statements);
   // An issuer in China and no account: the core's partition table says aws-cn, the
@@ -755,6 +773,9 @@ test('"What can the pod do?": presets write least-privilege statements for the p
   const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
   assert.deepEqual(bundle, cliBundle(spec));
   assert.ok(bundle.artifacts.some((a) => a.kind === 'permissions-policy' && a.content.includes('payments-reports/*')));
+  // A whole policy document pasted: its statements are taken.
+  await root.locator('[name=statements]').fill(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
+  assert.deepEqual(await page.evaluate(() => document.querySelector('irsa-generator').spec.permissions.statements), statements);
   // Broken JSON is said at the box, and the last valid output stays.
   await root.locator('[name=statements]').fill('[{"Effect": "Allow",');
   assert.match(await root.locator('.field-statements .msg').textContent(), /not JSON/);
@@ -762,7 +783,7 @@ test('"What can the pod do?": presets write least-privilege statements for the p
   assert.ok(await root.locator('.output.stale').count());
   // A statement the core refuses is said at the same box.
   await root.locator('[name=statements]').fill('[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"}]');
-  assert.match(await root.locator('.field-statements .msg').textContent(), /no `Principal`/);
+  assert.match(await root.locator('.field-statements .msg').textContent(), /statement 1: a permissions statement takes no `Principal`/);
   assert.deepEqual(errors, []);
   await page.screenshot({ path: join(OUT, 'statement-builder.png'), fullPage: true });
   await context.close();
@@ -805,14 +826,18 @@ test('an irsa.yaml with statements, tags and a profile\'s permissions imports wh
   await context.close();
 });
 
-test('the diagram names its arrows, fits the pane at 1440 px, and scrolls at 390 px instead of shrinking unreadably', async () => {
-  for (const [width, fits] of [[1440, true], [390, false]]) {
+test('the diagram names its arrows, and shrinks to its pane no further than stays readable, then scrolls', async () => {
+  for (const width of [1440, 390]) {
     const { page, context } = await open('/', { width, height: 900 });
     const figure = generator(page).locator('.diagram');
     assert.deepEqual(await figure.locator('.caption').allTextContents(), ['signs the token', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRole']);
-    const { scroll, client, svg } = await figure.evaluate((f) => ({ scroll: f.scrollWidth, client: f.clientWidth, svg: f.querySelector('svg').getBoundingClientRect().width }));
-    assert.equal(scroll <= client, fits, `${width} px: scroll ${scroll}, client ${client}`);
-    assert.ok(svg >= 640 || fits, `${width} px: the diagram is ${svg} px wide`);
+    const { scroll, client, shown, natural } = await figure.evaluate((f) => {
+      const svg = f.querySelector('svg');
+      return { scroll: f.scrollWidth, client: f.clientWidth, shown: svg.getBoundingClientRect().width, natural: Number(svg.getAttribute('width')) };
+    });
+    assert.ok(shown >= natural * 0.85 - 1, `${width} px: shown at ${shown} of ${natural} px`);
+    // Narrower than its floor, it scrolls (the figure is focusable, so keyboards can too).
+    assert.equal(scroll > client, client < natural * 0.85 - 1, `${width} px: scroll ${scroll}, client ${client}`);
     await context.close();
   }
 });
@@ -840,6 +865,10 @@ test('auditor and generator, linked: a verdict, the correction as a diff, and "O
   assert.ok(added.some((l) => l.includes(':aud') && l.startsWith('+ ')), added.join(''));
   verdict = await audit('eksctl-with-sub.json');
   assert.match(await verdict.textContent(), /^Scoped: only payments\/api can assume this role/);
+  // At 1440 px the analysis sits beside the pasted policy.
+  const input = await panel.locator('textarea').boundingBox();
+  const result = await panel.locator('.result').boundingBox();
+  assert.ok(result.x >= input.x + input.width, `the analysis (x ${result.x}) is beside the input (ends at ${input.x + input.width})`);
   // Into the generator: its issuer, account and service account, nothing else changed.
   await generator(page).locator('[name=serviceAccount]').fill('other/sa');
   await generator(page).locator('[name=account]').fill('999999999999');

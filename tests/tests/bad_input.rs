@@ -368,6 +368,16 @@ fn warnings_do_not_block_generation() {
             "serviceAccount",
             "trust-policy-near-quota",
         ),
+        (
+            "permissions: {statements: [{Action: s3:GetObject, Resource: [\"arn:aws:s3:::a/*\", \"arn:aws-cn:s3:::b/*\"]}]}",
+            "permissions.statements[0].Resource",
+            "partition-mismatch",
+        ),
+        (
+            "assume: {deploy: {role: deploy, permissions: {statements: [{Action: sqs:SendMessage, NotResource: \"arn:aws-us-gov:sqs:us-gov-west-1:111122223333:q\"}]}}}",
+            "assume.deploy.permissions.statements[0].NotResource",
+            "partition-mismatch",
+        ),
     ];
     for (overrides, field, code) in cases {
         let bundle = irsa_core::generate_node(&merged(overrides));
