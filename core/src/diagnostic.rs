@@ -57,6 +57,7 @@ crate::wire::wire_enum! {
         TrustPolicyNearQuota => "trust-policy-near-quota",
         CrossAccountWithoutExternalId => "cross-account-without-external-id",
         EksIssuerShape => "eks-issuer-shape",
+        BroadPermissions => "broad-permissions",
     }
 }
 

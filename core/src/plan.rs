@@ -341,6 +341,47 @@ fn resolve_role(
     }
 }
 
+/// Where an Allow statement grants far more than a pod needs: every action, or passing
+/// and assuming any role (a way to every permission in the account).
+fn broad(statement: &crate::policy::Statement) -> Option<(&'static str, String)> {
+    if statement.effect != crate::policy::Effect::Allow {
+        return None;
+    }
+    if statement.not_action.is_some() {
+        return Some((
+            "NotAction",
+            "Allow with `NotAction` grants every action it does not list".to_owned(),
+        ));
+    }
+    let actions = statement
+        .action
+        .as_ref()
+        .map_or(&[][..], OneOrMany::as_slice);
+    if actions.iter().any(|a| a == "*") {
+        return Some((
+            "Action",
+            "`*` grants every action of every service".to_owned(),
+        ));
+    }
+    let any_resource = statement
+        .resource
+        .as_ref()
+        .is_some_and(|r| r.as_slice().iter().any(|r| r == "*"));
+    let escalating = ["iam:passrole", "iam:*", "sts:assumerole", "sts:*"];
+    let risky = actions
+        .iter()
+        .find(|a| escalating.contains(&a.to_ascii_lowercase().as_str()));
+    match risky {
+        Some(action) if any_resource => Some((
+            "Resource",
+            format!(
+                "`{action}` on `*` lets the pod pass or assume any role, and so get any permission"
+            ),
+        )),
+        _ => None,
+    }
+}
+
 /// Managed policies and the boundary must be in the roles' partition; a statement's
 /// resource ARN in another partition can never match (IAM takes it, so a warning).
 fn check_settings(
@@ -369,6 +410,15 @@ fn check_settings(
     }
     let statements = field(&field(at, "permissions"), "statements");
     for (i, statement) in settings.statements.iter().enumerate() {
+        if let Some((key, message)) = broad(statement) {
+            let d = Diagnostic::warning(
+                Code::BroadPermissions,
+                format!("{statements}[{i}].{key}"),
+                message,
+            )
+            .with_help("name the actions and the resources the pod needs");
+            diags.push(d);
+        }
         let resources = [
             ("Resource", &statement.resource),
             ("NotResource", &statement.not_resource),

@@ -378,6 +378,21 @@ fn warnings_do_not_block_generation() {
             "assume.deploy.permissions.statements[0].NotResource",
             "partition-mismatch",
         ),
+        (
+            "permissions: {statements: [{Action: \"*\", Resource: \"*\"}]}",
+            "permissions.statements[0].Action",
+            "broad-permissions",
+        ),
+        (
+            "permissions: {statements: [{Action: s3:GetObject, Resource: \"*\"}, {Action: [ec2:RunInstances, iam:PassRole], Resource: \"*\"}]}",
+            "permissions.statements[1].Resource",
+            "broad-permissions",
+        ),
+        (
+            "assume: {deploy: {role: deploy, permissions: {statements: [{NotAction: iam:*, Resource: \"*\"}]}}}",
+            "assume.deploy.permissions.statements[0].NotAction",
+            "broad-permissions",
+        ),
     ];
     for (overrides, field, code) in cases {
         let bundle = irsa_core::generate_node(&merged(overrides));
