@@ -66,8 +66,11 @@ export const ADVANCED = [
 ];
 export const FIELDS = [...BASICS, ...PERMISSIONS, ...ADVANCED];
 
-/** The keys of a profile row; `statements` and `managedPolicies` are its role's permissions. */
-export const ROW_KEYS = ['profile', 'role', 'externalId', 'statements', 'managedPolicies'];
+/**
+ * The keys of a profile row: `durationSeconds` is its session's length, `statements` and
+ * `managedPolicies` its role's permissions.
+ */
+export const ROW_KEYS = ['profile', 'role', 'externalId', 'durationSeconds', 'statements', 'managedPolicies'];
 
 const lineList = (v) => (v ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -144,7 +147,7 @@ export function targetProblems(targets) {
     const profile = (t.profile ?? '').trim();
     const role = (t.role ?? '').trim();
     const { error } = parseStatements(t.statements);
-    if (!profile && !role && !(t.externalId ?? '').trim() && !(t.statements ?? '').trim() && !(t.managedPolicies ?? '').trim()) continue;
+    if (ROW_KEYS.every((k) => !(t[k] ?? '').trim())) continue;
     if (!profile) problems.push({ index: i, key: 'profile', message: 'Profile is required' });
     else if (!role) problems.push({ index: i, key: 'role', message: 'Role is required' });
     else if (seen.has(profile)) problems.push({ index: i, key: 'profile', message: `profile \`${profile}\` is already row ${seen.get(profile) + 1}: give this one another name` });
@@ -169,12 +172,13 @@ export function specOf(state) {
   for (const [i, t] of (state.targets ?? []).entries()) {
     if ((!text(t.profile) && !text(t.role)) || excluded.has(i)) continue;
     const permissions = permissionsOf(t.statements, t.managedPolicies);
-    if (!text(t.externalId) && !permissions) {
+    if (!text(t.externalId) && !text(t.durationSeconds) && !permissions) {
       assume[text(t.profile)] = text(t.role);
       continue;
     }
     const target = { role: text(t.role) };
     if (text(t.externalId)) target.externalId = text(t.externalId);
+    if (text(t.durationSeconds)) target.durationSeconds = number(t.durationSeconds);
     if (permissions) target.permissions = permissions;
     assume[text(t.profile)] = target;
   }
@@ -252,11 +256,15 @@ export function stateOf(spec) {
       state.workloadProfile = value.profile ?? '';
     } else if (key === 'assume' && value && typeof value === 'object' && !Array.isArray(value)) {
       for (const [profile, target] of Object.entries(value)) {
-        const row = { profile, role: '', externalId: '', statements: '', managedPolicies: '' };
-        if (typeof target === 'string') state.targets.push({ ...row, role: target });
-        else if (only(target, ['role', 'externalId', 'permissions']) && typeof target.role === 'string'
+        const row = Object.fromEntries(ROW_KEYS.map((k) => [k, '']));
+        if (typeof target === 'string') state.targets.push({ ...row, profile, role: target });
+        else if (only(target, ['role', 'externalId', 'durationSeconds', 'permissions']) && typeof target.role === 'string'
+          && ['undefined', 'number', 'string'].includes(typeof target.durationSeconds)
           && (target.permissions === undefined || permissionsState(target.permissions))) {
-          state.targets.push({ ...row, role: target.role, externalId: String(target.externalId ?? ''), ...permissionsState(target.permissions ?? {}) });
+          state.targets.push({
+            ...row, profile, role: target.role, externalId: String(target.externalId ?? ''),
+            durationSeconds: String(target.durationSeconds ?? ''), ...permissionsState(target.permissions ?? {}),
+          });
         } else unsupported.push(`assume.${profile}`);
       }
     } else unsupported.push(key);
@@ -291,7 +299,7 @@ export function rowBoxOf(field, targets) {
   if (!target) return null;
   const [key, sub] = field.slice(`assume.${target.profile.trim()}.`.length).split(/[.[]/);
   if (key === 'permissions') return sub === 'managedPolicies' ? 'managedPolicies' : 'statements';
-  return ['role', 'externalId'].includes(key) ? key : null;
+  return ['role', 'externalId', 'durationSeconds'].includes(key) ? key : null;
 }
 
 /**

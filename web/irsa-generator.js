@@ -313,11 +313,13 @@ export class IrsaGenerator extends HTMLElement {
         (this.root.querySelector(`[data-target="${i}"][data-key=profile]`) ?? this.root.querySelector('.add')).focus();
       });
       const statements = control('textarea', 'statements', 'Permission statements (IAM JSON)', { rows: '4', placeholder: '[{ "Effect": "Allow", … }]' });
-      const permissions = el('details', { class: 'row-permissions', open: Boolean((t.statements ?? '').trim() || (t.managedPolicies ?? '').trim()) },
+      const folded = ['statements', 'managedPolicies', 'durationSeconds'];
+      const permissions = el('details', { class: 'row-permissions', open: folded.some((k) => (t[k] ?? '').trim()) },
         el('summary', { text: 'What can this role do?' }),
         statements,
         this.builder(`profile ${i + 1}`, () => statements.querySelector('textarea'), () => this.state.targets[i]?.role),
-        control('textarea', 'managedPolicies', 'Managed policies (one ARN a line)', { rows: '2', placeholder: 'e.g. arn:aws:iam::aws:policy/ReadOnlyAccess' }));
+        control('textarea', 'managedPolicies', 'Managed policies (one ARN a line)', { rows: '2', placeholder: 'e.g. arn:aws:iam::aws:policy/ReadOnlyAccess' }),
+        control('input', 'durationSeconds', 'Session length (s)', { type: 'text', inputmode: 'numeric', placeholder: 'SDK default' }));
       return el('div', { class: 'row', 'data-index': String(i) },
         input('profile', 'Profile', 'e.g. deploy'), input('role', 'Role (name or ARN)', 'e.g. arn:aws:iam::444455556666:role/deploy'),
         input('externalId', 'External ID (optional)', ''), remove, permissions,
