@@ -218,6 +218,7 @@ export class IrsaGenerator extends HTMLElement {
       root.querySelector(`.rows .row:last-child input`)?.focus();
     });
     root.querySelector('.theme').addEventListener('click', () => this.toggleTheme());
+    this.showTheme();
     tabs.addEventListener('click', (e) => {
       const tab = e.target.closest('[role=tab]');
       if (tab) {
@@ -563,6 +564,8 @@ export class IrsaGenerator extends HTMLElement {
         // captions would stop being readable: past that it scrolls.
         const natural = Number(svg.getAttribute('width'));
         svg.style.minWidth = `${Math.min(natural, Math.max(640, Math.round(natural * 0.85)))}px`;
+        // A tab stop only where there is something to scroll to.
+        figure.tabIndex = figure.scrollWidth > figure.clientWidth ? 0 : -1;
       }
       this.shownSvg = diagram.content;
     } else {
@@ -663,14 +666,26 @@ export class IrsaGenerator extends HTMLElement {
     this.update();
   }
 
-  toggleTheme() {
-    const dark = this.getAttribute('data-theme') === 'dark'
+  /** Whether the element shows its dark theme (chosen, or the system's). */
+  dark() {
+    return this.getAttribute('data-theme') === 'dark'
       || (!this.hasAttribute('data-theme') && matchMedia('(prefers-color-scheme: dark)').matches);
-    const theme = dark ? 'light' : 'dark';
+  }
+
+  toggleTheme() {
+    const theme = this.dark() ? 'light' : 'dark';
     this.setAttribute('data-theme', theme);
     document.documentElement.setAttribute('data-theme', theme);
     for (const panel of document.querySelectorAll('irsa-audit')) panel.setAttribute('data-theme', theme);
     localStorage.setItem(THEME_KEY, theme);
+    this.showTheme();
+  }
+
+  /** The Theme button says which theme is on, for screen readers as a pressed state. */
+  showTheme() {
+    const button = this.root.querySelector('.theme');
+    button.setAttribute('aria-pressed', String(this.dark()));
+    button.textContent = this.dark() ? 'Theme: dark' : 'Theme: light';
   }
 }
 

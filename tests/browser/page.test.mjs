@@ -371,7 +371,10 @@ test('keyboard: arrow keys move between tools and between a tool\'s files', asyn
 
 test('dark theme and phone width render', async () => {
   const { page, context } = await open('/', { width: 390, height: 1600 });
+  assert.equal(await generator(page).locator('.theme').getAttribute('aria-pressed'), 'false');
   await generator(page).locator('.theme').click();
+  assert.equal(await generator(page).locator('.theme').getAttribute('aria-pressed'), 'true');
+  assert.equal(await generator(page).locator('.theme').textContent(), 'Theme: dark');
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.notEqual(bg, 'rgb(255, 255, 255)');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
