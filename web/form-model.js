@@ -52,11 +52,6 @@ export const ADVANCED = [
   { key: 'trustPolicyQuota', label: 'Trust policy quota', number: true, default: 'trustPolicyQuota' },
   { key: 'configMapName', label: 'ConfigMap name', default: 'configMapName' },
   { key: 'mountPath', label: 'Config mount path', default: 'mountPath' },
-  { key: 'workloadKind', label: 'Workload kind', options: 'workloadKinds' },
-  { key: 'workloadName', label: 'Workload name', placeholder: 'e.g. api' },
-  { key: 'workloadServiceAccount', label: 'Workload service account', placeholder: 'default: the only one listed', help: 'namespace/name, when several are listed.' },
-  { key: 'container', label: 'Container', placeholder: 'default: the workload name' },
-  { key: 'workloadProfile', label: 'Container acts as profile', placeholder: 'none (pod role)', help: 'Its role by default in every AWS SDK.' },
   { key: 'clusterName', label: 'EKS cluster name', placeholder: 'for eksctl and Pod Identity' },
   { key: 'region', label: 'EKS cluster region', placeholder: 'from the issuer' },
   { key: 'podIdentity', label: 'EKS Pod Identity instead of IRSA', checkbox: true },
@@ -65,6 +60,9 @@ export const ADVANCED = [
   { key: 'subjectPatterns', label: 'Allow * and ? in service accounts', checkbox: true },
 ];
 export const FIELDS = [...BASICS, ...PERMISSIONS, ...ADVANCED];
+
+/** The keys of a workload row: the spec's `workload` entry, one container of it each. */
+export const WORKLOAD_KEYS = ['kind', 'name', 'serviceAccount', 'container', 'profile'];
 
 /**
  * The keys of a profile row: `durationSeconds` is its session's length, `statements` and
@@ -199,12 +197,13 @@ export function specOf(state) {
     if (text(state.configMapName)) spec.configMap.name = text(state.configMapName);
     if (text(state.mountPath)) spec.configMap.mountPath = text(state.mountPath);
   }
-  if (text(state.workloadKind) || text(state.workloadName)) {
-    spec.workload = { kind: text(state.workloadKind), name: text(state.workloadName) };
-    if (text(state.workloadServiceAccount)) spec.workload.serviceAccount = text(state.workloadServiceAccount);
-    if (text(state.container)) spec.workload.container = text(state.container);
-    if (text(state.workloadProfile)) spec.workload.profile = text(state.workloadProfile);
-  }
+  const workloads = (state.workloads ?? []).filter((w) => WORKLOAD_KEYS.some((k) => text(w[k]))).map((w) => {
+    const entry = {};
+    for (const key of WORKLOAD_KEYS) if (text(w[key]) || key === 'kind' || key === 'name') entry[key] = text(w[key]);
+    return entry;
+  });
+  // One workload as an entry, several as a list: as a person writes irsa.yaml.
+  if (workloads.length) spec.workload = workloads.length === 1 ? workloads[0] : workloads;
   return spec;
 }
 
@@ -218,7 +217,7 @@ export function stateOf(spec) {
     const lower = String(k ?? '').toLowerCase();
     return SCHEMA.workloadKinds.find(({ kind, aliases }) => kind.toLowerCase() === lower || aliases.includes(lower))?.kind;
   };
-  const state = { targets: [] };
+  const state = { targets: [], workloads: [] };
   const unsupported = [];
   const scalar = (v) => ['string', 'number', 'bigint'].includes(typeof v);
   const lines = (v) => ([v].flat().every(scalar) ? [v].flat().map(String).join('\n') : null);
@@ -230,6 +229,13 @@ export function stateOf(spec) {
     const statements = value.statements === undefined ? [] : [value.statements].flat();
     if (!statements.every((st) => st && typeof st === 'object' && !Array.isArray(st))) return null;
     return { managedPolicies: lines(value.managedPolicies ?? []), statements: statements.length ? JSON.stringify(statements, null, 2) : '' };
+  };
+  // A workload entry as a row: `Kind/name`, or a mapping of the row's keys.
+  const workloadRow = (w) => {
+    const row = Object.fromEntries(WORKLOAD_KEYS.map((k) => [k, '']));
+    if (typeof w === 'string' && kindOf(w.split('/')[0])) return { ...row, kind: kindOf(w.split('/')[0]), name: w.slice(w.indexOf('/') + 1) };
+    if (!only(w, WORKLOAD_KEYS) || !kindOf(w.kind) || !WORKLOAD_KEYS.every((k) => ['string', 'undefined'].includes(typeof w[k]))) return null;
+    return { ...row, ...w, kind: kindOf(w.kind) };
   };
   const TEXT = ['account', 'role', 'path', 'permissionsBoundary', 'roleSessionName', 'podProfile', 'partition', 'clusterName', 'region',
     'maxSessionDuration', 'durationSeconds', 'tokenExpiration', 'trustPolicyQuota'];
@@ -244,16 +250,8 @@ export function stateOf(spec) {
     } else if (key === 'configMap' && only(value, ['name', 'mountPath'])) {
       state.configMapName = value.name ?? '';
       state.mountPath = value.mountPath ?? '';
-    } else if (key === 'workload' && typeof value === 'string' && kindOf(value.split('/')[0])) {
-      state.workloadKind = kindOf(value.split('/')[0]);
-      state.workloadName = value.slice(value.indexOf('/') + 1);
-    } else if (key === 'workload' && only(value, ['kind', 'name', 'serviceAccount', 'container', 'profile']) && kindOf(value.kind)
-      && ['string', 'undefined'].includes(typeof value.serviceAccount)) {
-      state.workloadKind = kindOf(value.kind);
-      state.workloadName = value.name ?? '';
-      state.workloadServiceAccount = value.serviceAccount ?? '';
-      state.container = value.container ?? '';
-      state.workloadProfile = value.profile ?? '';
+    } else if (key === 'workload' && [value].flat().every(workloadRow)) {
+      state.workloads = [value].flat().map(workloadRow);
     } else if (key === 'assume' && value && typeof value === 'object' && !Array.isArray(value)) {
       for (const [profile, target] of Object.entries(value)) {
         const row = Object.fromEntries(ROW_KEYS.map((k) => [k, '']));
@@ -281,9 +279,8 @@ export function controlOf(field, targets) {
   }
   if (field.startsWith('permissions.statements')) return 'statements';
   if (field.startsWith('permissions')) return 'managedPolicies';
-  if (field.startsWith('workload') && field.endsWith('.profile')) return 'workloadProfile';
-  if (field.startsWith('workload') && field.endsWith('.serviceAccount')) return 'workloadServiceAccount';
-  if (field.startsWith('workload')) return 'workloadName';
+  const workload = /^workload(?:\[(\d+)\])?/.exec(field);
+  if (workload) return `workload-${workload[1] ?? 0}`;
   if (field === 'configMap.mountPath') return 'mountPath';
   if (field.startsWith('configMap')) return 'configMapName';
   const top = field.split(/[.[]/)[0];
@@ -291,10 +288,13 @@ export function controlOf(field, targets) {
 }
 
 /**
- * Which box of a profile row a diagnostic is about: `role`, `externalId`, `statements` or
- * `managedPolicies`; null for the row as a whole.
+ * Which box of a row a diagnostic is about: a profile row's `role`, `externalId`,
+ * `durationSeconds`, `statements` or `managedPolicies`, a workload row's key; null for
+ * the row as a whole.
  */
 export function rowBoxOf(field, targets) {
+  const workload = /^workload(?:\[\d+\])?\.(\w+)/.exec(field);
+  if (workload) return WORKLOAD_KEYS.includes(workload[1]) ? workload[1] : null;
   const target = targets.find((t) => field.startsWith(`assume.${t.profile.trim()}.`));
   if (!target) return null;
   const [key, sub] = field.slice(`assume.${target.profile.trim()}.`.length).split(/[.[]/);

@@ -5,7 +5,7 @@
 //   account, cluster (issuers, comma or newline separated), service-account, pod-role,
 //   assume ("deploy=arn:aws:iam::444455556666:role/deploy, audit=audit-role")
 //   lock="account cluster service-account pod-role"   (preset values the user cannot change)
-//   hide="advanced diagram roles targets theme share header"   share (keep the state in the URL fragment)
+//   hide="advanced diagram roles targets workloads theme share header"   share (keep the state in the URL fragment)
 // Theming: the CSS custom properties of irsa-generator.css (--bg, --fg, --muted, --line,
 // --soft, --accent, --accent-fg, --error, --warning, --code) set on the element.
 
@@ -13,7 +13,7 @@ import init, { commands, generate, schema, toYaml, version } from './pkg/irsa_wa
 import { compiled } from './generator-wasm.js';
 import { copyText, el, onDemand } from './dom.js';
 import {
-  ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, optionsOf, placeholderOf, rowBoxOf, specOf,
+  ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, WORKLOAD_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, optionsOf, placeholderOf, rowBoxOf, specOf,
   stateOf, targetProblems, useSchema,
 } from './form-model.js';
 import { PRESETS, presetContext, withPreset } from './presets.js';
@@ -133,6 +133,7 @@ export class IrsaGenerator extends HTMLElement {
         const [profile, ...role] = pair.split('=');
         return { ...emptyRow(), profile, role: role.join('=') };
       }),
+      workloads: [],
     };
   }
 
@@ -162,11 +163,16 @@ export class IrsaGenerator extends HTMLElement {
       el('div', { class: 'rows' }),
       el('p', { class: 'msg', id: `${this.id_}-msg-targets`, role: 'status' }),
       el('button', { type: 'button', class: 'add', text: 'Add profile' }));
+    const workloads = el('fieldset', { class: 'workloads', hidden: this.hidden('workloads') },
+      el('legend', { text: 'Workloads to wire (optional)' }),
+      el('p', { class: 'help', text: 'Sets the pod\'s service account and, with profiles, mounts the AWS config: one row per container. A container acting as a profile gets that role in every AWS SDK.' }),
+      el('div', { class: 'rows' }),
+      el('button', { type: 'button', class: 'add', text: 'Add workload' }));
     const advanced = el('details', { class: 'advanced', hidden: this.hidden('advanced') }, el('summary', { text: 'Advanced settings' }));
     const grid = el('div', { class: 'grid' });
     for (const f of ADVANCED) grid.append(this.field(f));
     advanced.append(grid);
-    form.append(basics, permissions, targets, advanced);
+    form.append(basics, permissions, targets, workloads, advanced);
 
     const general = el('div', { class: 'general', role: 'status', 'aria-live': 'polite' });
     const diagram = el('figure', { class: 'diagram', hidden: this.hidden('diagram'), 'aria-label': 'The chain', tabindex: '0' });
@@ -204,18 +210,25 @@ export class IrsaGenerator extends HTMLElement {
     root.append(header, form, general, right, sdkRoles);
 
     this.renderTargets();
+    this.renderWorkloads();
     form.addEventListener('input', (e) => {
       if (e.target.closest('.builder')) return; // the preset builder changes nothing until Add
-      this.touched.add(e.target.name || e.target.dataset.target);
+      this.touched.add(e.target.name || e.target.dataset.target || e.target.dataset.workload);
       this.changed = true;
       this.update();
     });
-    root.querySelector('.add').addEventListener('click', () => {
+    targets.querySelector('.add').addEventListener('click', () => {
       this.readForm();
       this.state.targets.push(emptyRow());
       this.renderTargets();
       this.update();
-      root.querySelector(`.rows .row:last-child input`)?.focus();
+      targets.querySelector('.rows .row:last-child input')?.focus();
+    });
+    workloads.querySelector('.add').addEventListener('click', () => {
+      this.readForm();
+      this.state.workloads.push(Object.fromEntries(WORKLOAD_KEYS.map((k) => [k, ''])));
+      this.renderWorkloads();
+      workloads.querySelector('.rows .row:last-child select')?.focus();
     });
     root.querySelector('.theme').addEventListener('click', () => this.toggleTheme());
     this.showTheme();
@@ -291,28 +304,38 @@ export class IrsaGenerator extends HTMLElement {
       el('p', { class: 'msg', id: msg }));
   }
 
-  renderTargets() {
-    const rows = this.root.querySelector('.rows');
-    rows.replaceChildren(...this.state.targets.map((t, i) => {
-      const msg = `${this.id_}-msg-target-${i}`;
+  /**
+   * Row `i` of a list of rows (`target`: the profiles, `workload`: the workloads): a
+   * function making its labelled boxes, its Remove button and its message's id.
+   */
+  row(kind, i, what, render) {
+    const list = kind === 'target' ? this.state.targets : this.state.workloads;
+    const msg = `${this.id_}-msg-${kind}-${i}`;
+    const control = (tag, key, text, attrs = {}, ...children) => {
+      const id = `${this.id_}-${kind}-${i}-${key}`;
+      const box = el(tag, { id, [`data-${kind}`]: String(i), 'data-key': key, spellcheck: 'false', 'aria-describedby': msg, ...attrs }, ...children);
+      box.value = list[i]?.[key] ?? '';
       // Each label names its row, so a screen reader tells the rows' fields apart.
-      const label = (id, text) => el('label', { for: id }, text, el('span', { class: 'sr-only', text: ` of profile ${i + 1}` }));
-      const control = (tag, key, text, attrs) => {
-        const id = `${this.id_}-target-${i}-${key}`;
-        const box = el(tag, { id, 'data-target': String(i), 'data-key': key, spellcheck: 'false', 'aria-describedby': msg, ...attrs });
-        box.value = t[key] ?? '';
-        return el('div', { class: 'field' }, label(id, text), box);
-      };
+      return el('div', { class: 'field' }, el('label', { for: id }, text, el('span', { class: 'sr-only', text: ` of ${what} ${i + 1}` })), box);
+    };
+    const remove = el('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${what} ${i + 1}`, text: 'Remove' });
+    remove.addEventListener('click', () => {
+      this.readForm();
+      list.splice(i, 1);
+      render();
+      this.update();
+      // Keyboard users keep their place: the next row's first box, else its Add button.
+      const next = this.root.querySelector(`[data-${kind}="${i}"]`);
+      (next ?? this.root.querySelector(`.${kind}s .add`)).focus();
+    });
+    return { control, remove, msg };
+  }
+
+  renderTargets() {
+    const rows = this.root.querySelector('.targets .rows');
+    rows.replaceChildren(...this.state.targets.map((t, i) => {
+      const { control, remove, msg } = this.row('target', i, 'profile', () => this.renderTargets());
       const input = (key, text, placeholder) => control('input', key, text, { type: 'text', placeholder });
-      const remove = el('button', { type: 'button', class: 'remove', 'aria-label': `Remove profile ${i + 1}`, text: 'Remove' });
-      remove.addEventListener('click', () => {
-        this.readForm();
-        this.state.targets.splice(i, 1);
-        this.renderTargets();
-        this.update();
-        // Keyboard users keep their place: the next row's first box, else Add profile.
-        (this.root.querySelector(`[data-target="${i}"][data-key=profile]`) ?? this.root.querySelector('.add')).focus();
-      });
       const statements = control('textarea', 'statements', 'Permission statements (IAM JSON)', { rows: '4', placeholder: '[{ "Effect": "Allow", … }]' });
       const folded = ['statements', 'managedPolicies', 'durationSeconds'];
       const permissions = el('details', { class: 'row-permissions', open: folded.some((k) => (t[k] ?? '').trim()) },
@@ -324,6 +347,22 @@ export class IrsaGenerator extends HTMLElement {
       return el('div', { class: 'row', 'data-index': String(i) },
         input('profile', 'Profile', 'e.g. deploy'), input('role', 'Role (name or ARN)', 'e.g. arn:aws:iam::444455556666:role/deploy'),
         input('externalId', 'External ID (optional)', ''), remove, permissions,
+        el('p', { class: 'msg', id: msg }));
+    }));
+  }
+
+  /** One row per container to wire: its workload, service account and profile. */
+  renderWorkloads() {
+    const rows = this.root.querySelector('.workloads .rows');
+    rows.replaceChildren(...this.state.workloads.map((w, i) => {
+      const { control, remove, msg } = this.row('workload', i, 'workload', () => this.renderWorkloads());
+      const input = (key, text, placeholder) => control('input', key, text, { type: 'text', placeholder });
+      const kinds = optionsOf({ options: 'workloadKinds' }).map((o) => el('option', { value: o, text: o || '(kind)' }));
+      return el('div', { class: 'row workload', 'data-index': String(i) },
+        control('select', 'kind', 'Kind', {}, ...kinds), input('name', 'Name', 'e.g. api'),
+        input('container', 'Container', 'default: name'),
+        input('serviceAccount', 'Service account', 'the only one'),
+        input('profile', 'Acts as profile', 'pod role'), remove,
         el('p', { class: 'msg', id: msg }));
     }));
   }
@@ -415,13 +454,14 @@ export class IrsaGenerator extends HTMLElement {
 
   /** `state` in the form's controls and rows. */
   showState(state) {
-    this.state = state;
+    this.state = { workloads: [], ...state };
     for (const f of FIELDS) {
       const control = this.form.elements[f.key];
       if (f.checkbox) control.checked = Boolean(state[f.key]);
       else control.value = state[f.key] ?? '';
     }
     this.renderTargets();
+    this.renderWorkloads();
   }
 
   readForm() {
@@ -429,9 +469,11 @@ export class IrsaGenerator extends HTMLElement {
       const control = this.form.elements[f.key];
       this.state[f.key] = f.checkbox ? control.checked : control.value;
     }
-    for (const box of this.root.querySelectorAll('[data-target]')) {
-      const target = this.state.targets[Number(box.dataset.target)];
-      if (target) target[box.dataset.key] = box.value;
+    for (const [kind, list] of [['target', this.state.targets], ['workload', this.state.workloads]]) {
+      for (const box of this.root.querySelectorAll(`[data-${kind}]`)) {
+        const row = list[Number(box.dataset[kind])];
+        if (row) row[box.dataset.key] = box.value;
+      }
     }
   }
 
@@ -472,16 +514,17 @@ export class IrsaGenerator extends HTMLElement {
       const word = { error: 'Error', warning: 'Warning', hint: 'Required' }[level];
       const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-field': d.field },
         d.code === 'profile-row' ? d.message : `${word}: ${linePrefix(d.field)}${d.message}${d.help ? ` (${d.help})` : ''}`);
-      const target = key.startsWith('target-')
+      const row = /^(target|workload)-(\d+)$/.exec(key);
+      const target = row
         ? this.root.querySelector(`#${this.id_}-msg-${key}`)
         : key === 'targets' ? this.root.querySelector(`#${this.id_}-msg-targets`) : this.root.querySelector(`#${this.id_}-${key}-msg`);
       (target ?? general).append(line);
       if (d.code === 'issuer') this.offerIssuerFix(line, d.field);
       if (d.severity === 'error' && !pristine) {
-        // In a profile row, only the box the problem is in (all of them when it is the row's).
+        // In a row, only the box the problem is in (all of them when it is the row's).
         const box = d.box ?? rowBoxOf(d.field, this.state.targets);
-        const controls = key.startsWith('target-')
-          ? this.root.querySelectorAll(`[data-target="${key.slice('target-'.length)}"]${box ? `[data-key=${box}]` : ''}`)
+        const controls = row
+          ? this.root.querySelectorAll(`[data-${row[1]}="${row[2]}"]${box ? `[data-key=${box}]` : ''}`)
           : [this.form.elements[key]].filter(Boolean);
         for (const c of controls) c.setAttribute('aria-invalid', 'true');
       }

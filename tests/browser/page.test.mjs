@@ -108,6 +108,19 @@ async function fill(page, name, value) {
   await generator(page).locator(`[name=${name}]`).fill(value);
 }
 
+/** Adds a workload row and fills it: `{ kind, name, container, serviceAccount, profile }`. */
+async function wireWorkload(page, values) {
+  const root = generator(page);
+  await root.locator('.workloads .add').click();
+  const row = (await root.locator('.workloads .row').count()) - 1;
+  for (const [key, value] of Object.entries(values)) {
+    const box = root.locator(`[data-workload="${row}"][data-key=${key}]`);
+    if (key === 'kind') await box.selectOption(value);
+    else await box.fill(value);
+  }
+  return root.locator('.workloads .row').nth(row);
+}
+
 test('the example page renders and every artifact equals the CLI output', async () => {
   const { page, context, errors, requests } = await open('/');
   const expected = await assertMatchesCli(page);
@@ -124,12 +137,12 @@ test('the example page renders and every artifact equals the CLI output', async 
 
 test('a form filled from scratch, advanced settings included, matches the CLI', async () => {
   const { page, context, errors } = await open('/');
-  await page.locator('irsa-generator .rows .remove').click();
+  await page.locator('irsa-generator .targets .rows .remove').click();
   await fill(page, 'account', '111122223333');
   await fill(page, 'cluster', `${ISSUER}\nhttps://oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210`);
   await fill(page, 'serviceAccount', 'on/yes\npayments/api');
   await fill(page, 'role', 'payments-api');
-  await generator(page).locator('.add').click();
+  await generator(page).locator('.targets .add').click();
   await generator(page).locator('[data-key=profile]').fill('deploy');
   await generator(page).locator('[data-key=role]').fill('arn:aws:iam::444455556666:role/payments-deploy');
   await generator(page).locator('[data-key=externalId]').fill('payments-7f3a');
@@ -138,14 +151,11 @@ test('a form filled from scratch, advanced settings included, matches the CLI', 
   await fill(page, 'managedPolicies', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
   await fill(page, 'maxSessionDuration', '7200');
   await fill(page, 'roleSessionName', 'payments');
-  await generator(page).locator('[name=workloadKind]').selectOption('CronJob');
-  await fill(page, 'workloadName', 'nightly');
-  await fill(page, 'container', 'job');
+  const workload = await wireWorkload(page, { kind: 'CronJob', name: 'nightly', container: 'job' });
   await generator(page).locator('[name=regionalSts]').check();
   await fill(page, 'clusterName', 'prod-eu');
   // One service account per workload is required: the page shows why at the field.
-  const workloadMsg = generator(page).locator('.field-workloadName .msg');
-  assert.match(await workloadMsg.textContent(), /several service accounts/);
+  assert.match(await workload.locator('> .msg').textContent(), /several service accounts/);
   await fill(page, 'serviceAccount', 'on/yes');
   // eksctl configures one named cluster.
   assert.match(await generator(page).locator('.field-clusterName .msg').textContent(), /exactly one cluster/);
@@ -172,13 +182,10 @@ test('a container with its own profile: the patch matches the CLI and the table 
   const section = generator(page).locator('.sdk-roles');
   assert.equal(await section.isHidden(), true, 'no table before a workload is wired');
   assert.ok(requests.every((url) => !url.includes('pkg-roles')), 'the table module loads only once a workload is wired');
-  await generator(page).locator('.advanced > summary').click();
-  await generator(page).locator('[name=workloadKind]').selectOption('Deployment');
-  await fill(page, 'workloadName', 'api');
-  await fill(page, 'container', 'app');
-  await fill(page, 'workloadProfile', 'nope');
-  assert.match(await generator(page).locator('.field-workloadProfile .msg').textContent(), /`nope` is not a profile of this spec; it has `default`, `deploy`/);
-  await fill(page, 'workloadProfile', 'deploy');
+  const workload = await wireWorkload(page, { kind: 'Deployment', name: 'api', container: 'app', profile: 'nope' });
+  assert.match(await workload.locator('> .msg').textContent(), /`nope` is not a profile of this spec; it has `default`, `deploy`/);
+  assert.equal(await workload.locator('[aria-invalid=true]').getAttribute('data-key'), 'profile');
+  await workload.locator('[data-key=profile]').fill('deploy');
   const expected = await assertMatchesCli(page);
   const patch = expected.artifacts.find((a) => a.kind === 'workload-patch');
   assert.match(patch.content, /eks\.amazonaws\.com\/skip-containers: app/);
@@ -204,11 +211,9 @@ test('a container with its own profile: the patch matches the CLI and the table 
 test('a workload of one of several service accounts says which, and matches the CLI', async () => {
   const { page, context, errors } = await open('/');
   await fill(page, 'serviceAccount', 'payments/api\npayments/worker');
-  await generator(page).locator('.advanced > summary').click();
-  await generator(page).locator('[name=workloadKind]').selectOption('Deployment');
-  await fill(page, 'workloadName', 'worker');
-  assert.match(await generator(page).locator('.field-workloadName .msg').textContent(), /say which one this workload uses/);
-  await fill(page, 'workloadServiceAccount', 'payments/worker');
+  const workload = await wireWorkload(page, { kind: 'Deployment', name: 'worker' });
+  assert.match(await workload.locator('> .msg').textContent(), /say which one this workload uses/);
+  await workload.locator('[data-key=serviceAccount]').fill('payments/worker');
   const expected = await assertMatchesCli(page);
   const patch = expected.artifacts.find((a) => a.kind === 'workload-patch');
   assert.match(patch.content, /serviceAccountName: worker/);
@@ -326,7 +331,7 @@ test('no request leaves the origin, and none is made after load', async () => {
   const atLoad = requests.length;
   assert.ok(requests.every((url) => url.startsWith(origin)), `requests left the origin: ${requests}`);
   await fill(page, 'role', 'other-role');
-  await generator(page).locator('.add').click();
+  await generator(page).locator('.targets .add').click();
   await generator(page).locator('.tool-tabs [role=tab]').nth(2).click();
   await generator(page).locator('.tool-tabs [role=tab]').nth(0).click();
   await generator(page).locator('.tabs [role=tab]').nth(1).click();
@@ -554,9 +559,9 @@ test('importing an irsa.yaml fills the form, and the page then generates what th
     imported.push(name);
     await root.locator('.import-msg').evaluate((m) => m.replaceChildren());
   }
-  // Every example the form can hold: all but those with several workloads.
+  // The form holds every example.
   const refused = examples.filter((n) => !imported.includes(n));
-  assert.deepEqual(refused, ['per-container-profiles.yaml', 'several-service-accounts.yaml', 'yaml-quoting.json'], `imported ${imported.join(', ')}`);
+  assert.deepEqual(refused, [], `imported ${imported.join(', ')}`);
   // A typo in a key gets the key that was meant.
   await root.locator('[name=import]').fill('acount: "111122223333"\nserviceAccount: payments/api\n');
   await root.locator('button.import-apply').click();
@@ -600,8 +605,8 @@ test('axe-core: no serious or critical violation, light and dark, with errors, a
 test('profile rows: a name used twice and a missing role are said on their own row, and no target vanishes', async () => {
   const { page, context } = await open('/');
   const root = generator(page);
-  await root.locator('button.add').click();
-  const rows = root.locator('.row');
+  await root.locator('.targets button.add').click();
+  const rows = root.locator('.targets .row');
   const last = (await rows.count()) - 1;
   const first = await root.locator('[data-target="0"][data-key=profile]').inputValue();
   await root.locator(`[data-target="${last}"][data-key=profile]`).fill(first);
@@ -741,7 +746,7 @@ test('"What can the pod do?": presets write least-privilege statements for the p
     'arn:aws:secretsmanager:eu-west-2:111122223333:secret:payments/db-??????',
   ]);
   // The profile's role is in another account: its statements point there.
-  const row = root.locator('.row').first();
+  const row = root.locator('.targets .row').first();
   await row.locator('summary').click();
   await row.locator('.builder select').selectOption('sqs');
   await row.locator('.builder input').fill('payments-events');
@@ -886,5 +891,16 @@ test('auditor and generator, linked: a verdict, the correction as a diff, and "O
   const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
   assert.deepEqual(await page.evaluate(() => document.querySelector('irsa-generator').bundle), cliBundle(spec));
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('share links from before workloads were rows still restore their workload', async () => {
+  const { page, context } = await open('/');
+  const cleaned = await page.evaluate(async () => {
+    const { cleanState } = await import('/share.js');
+    return cleanState({ account: '111122223333', workloadKind: 'Deployment', workloadName: 'api', container: 'app', targets: [] });
+  });
+  assert.deepEqual(cleaned.dropped, []);
+  assert.deepEqual(cleaned.state.workloads, [{ kind: 'Deployment', name: 'api', serviceAccount: '', container: 'app', profile: '' }]);
   await context.close();
 });
