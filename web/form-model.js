@@ -37,11 +37,11 @@ export const PERMISSIONS = [
   { key: 'statements', label: 'Permission statements of the pod role (IAM JSON)', json: true,
     rows: 5, placeholder: '[{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*" }]',
     help: 'A list of IAM statements, or pick a preset below and add it.' },
+  { key: 'managedPolicies', label: 'Managed policies of the pod role', lines: true, placeholder: 'e.g. arn:aws:iam::aws:policy/ReadOnlyAccess', help: 'One ARN a line.' },
 ];
 export const ADVANCED = [
   { key: 'path', label: 'Role path', default: 'path' },
   { key: 'permissionsBoundary', label: 'Permissions boundary (policy ARN)', placeholder: 'e.g. arn:aws:iam::111122223333:policy/boundary' },
-  { key: 'managedPolicies', label: 'Managed policies of the pod role', lines: true, placeholder: 'e.g. arn:aws:iam::aws:policy/ReadOnlyAccess' },
   { key: 'tags', label: 'Tags of the pod role', lines: true, placeholder: 'e.g. team=payments', help: 'key=value, one per line.' },
   { key: 'maxSessionDuration', label: 'Max session duration (s)', number: true, default: 'maxSessionDuration' },
   { key: 'durationSeconds', label: 'Pod role session (s)', number: true, placeholder: 'SDK default' },

@@ -155,8 +155,10 @@ export class IrsaGenerator extends HTMLElement {
     const basics = el('fieldset', { class: 'basics' }, el('legend', { text: 'Cluster, service accounts and pod role' }));
     for (const f of BASICS) basics.append(this.field(f));
     const permissions = el('fieldset', { class: 'permissions' }, el('legend', { text: 'What can the pod do?' }));
-    for (const f of PERMISSIONS) permissions.append(this.field(f));
-    permissions.append(this.builder('the pod role', () => this.form.elements.statements, () => this.state.role));
+    // The statements, the preset picker that writes them, then the managed policies.
+    const [statements, ...others] = PERMISSIONS;
+    permissions.append(this.field(statements), this.builder('the pod role', () => this.form.elements.statements, () => this.state.role),
+      ...others.map((f) => this.field(f)));
     const targets = el('fieldset', { class: 'targets', hidden: this.hidden('targets') },
       el('legend', { text: 'Roles to chain into (AWS profiles)' }),
       el('p', { class: 'help', text: 'Each profile assumes its role with the pod role\'s credentials: aws --profile NAME …' }),
@@ -316,7 +318,7 @@ export class IrsaGenerator extends HTMLElement {
       const box = el(tag, { id, [`data-${kind}`]: String(i), 'data-key': key, spellcheck: 'false', 'aria-describedby': msg, ...attrs }, ...children);
       box.value = list[i]?.[key] ?? '';
       // Each label names its row, so a screen reader tells the rows' fields apart.
-      return el('div', { class: 'field' }, el('label', { for: id }, text, el('span', { class: 'sr-only', text: ` of ${what} ${i + 1}` })), box);
+      return el('div', { class: 'field' }, el('label', { for: id }, text, el('span', { class: 'sr-only', text: `, ${what} row ${i + 1}` })), box);
     };
     const remove = el('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${what} ${i + 1}`, text: 'Remove' });
     remove.addEventListener('click', () => {
@@ -404,7 +406,8 @@ export class IrsaGenerator extends HTMLElement {
       if (e.key === 'Enter') add.click();
     });
     return el('div', { class: 'builder' },
-      el('label', { for: id, text: `Add what ${whose === 'the pod role' ? 'the pod' : 'it'} needs:` }), select, name, add, msg);
+      el('label', { for: id, text: `Add what ${whose === 'the pod role' ? 'the pod' : 'it'} needs:` },
+        el('span', { class: 'sr-only', text: whose === 'the pod role' ? '' : ` (${whose})` })), select, name, add, msg);
   }
 
   /** Fills the form from an irsa.yaml (or JSON) text; refuses what the form cannot hold. */
