@@ -97,7 +97,8 @@ export function parseStatements(text) {
 
 /** `key=value` lines as a tag mapping; a line without `=` or a key given twice is an error. */
 export function parseTags(text) {
-  const tags = {};
+  // No prototype: `__proto__` is a tag key IAM takes like any other.
+  const tags = Object.create(null);
   const errors = [];
   const seen = new Map();
   for (const [i, line] of (text ?? '').split('\n').entries()) {
@@ -162,8 +163,10 @@ export function specOf(state) {
   const one = (list) => (list.length === 1 ? list[0] : list);
   const number = (v) => (/^-?\d+$/.test(text(v)) ? Number(text(v)) : text(v));
   if (text(state.account)) spec.account = text(state.account);
-  spec.cluster = one(lines(state.cluster));
-  spec.serviceAccount = one(lines(state.serviceAccount));
+  // Left out when empty: `cluster` is optional under Pod Identity, and an empty list
+  // would be read as a list without issuers.
+  if (lines(state.cluster).length) spec.cluster = one(lines(state.cluster));
+  if (lines(state.serviceAccount).length) spec.serviceAccount = one(lines(state.serviceAccount));
   if (text(state.role)) spec.role = text(state.role);
   const assume = {};
   const excluded = new Set(targetProblems(state.targets).map((p) => p.index));
@@ -233,7 +236,7 @@ export function stateOf(spec) {
   // A workload entry as a row: `Kind/name`, or a mapping of the row's keys.
   const workloadRow = (w) => {
     const row = Object.fromEntries(WORKLOAD_KEYS.map((k) => [k, '']));
-    if (typeof w === 'string' && kindOf(w.split('/')[0])) return { ...row, kind: kindOf(w.split('/')[0]), name: w.slice(w.indexOf('/') + 1) };
+    if (typeof w === 'string' && w.includes('/') && kindOf(w.split('/')[0])) return { ...row, kind: kindOf(w.split('/')[0]), name: w.slice(w.indexOf('/') + 1) };
     if (!only(w, WORKLOAD_KEYS) || !kindOf(w.kind) || !WORKLOAD_KEYS.every((k) => ['string', 'undefined'].includes(typeof w[k]))) return null;
     return { ...row, ...w, kind: kindOf(w.kind) };
   };
@@ -245,7 +248,10 @@ export function stateOf(spec) {
     else if (FLAGS.includes(key) && typeof value === 'boolean') state[key] = value;
     else if ((key === 'cluster' || key === 'serviceAccount') && lines(value) !== null) state[key] = lines(value);
     else if (key === 'permissions' && permissionsState(value)) Object.assign(state, permissionsState(value));
-    else if (key === 'tags' && plain(value) && Object.entries(value).every(([k, v]) => !k.includes('=') && scalar(v))) {
+    // Tags as key=value lines: only where the lines read back the same (no `=` in a key,
+    // no line break or outer spaces in a value).
+    else if (key === 'tags' && plain(value) && Object.entries(value).every(([k, v]) => !k.includes('=') && k.trim() === k
+      && scalar(v) && !String(v).includes('\n') && String(v).trim() === String(v))) {
       state.tags = Object.entries(value).map(([k, v]) => `${k}=${v}`).join('\n');
     } else if (key === 'configMap' && only(value, ['name', 'mountPath'])) {
       state.configMapName = value.name ?? '';
@@ -258,6 +264,7 @@ export function stateOf(spec) {
         if (typeof target === 'string') state.targets.push({ ...row, profile, role: target });
         else if (only(target, ['role', 'externalId', 'durationSeconds', 'permissions']) && typeof target.role === 'string'
           && ['undefined', 'number', 'string'].includes(typeof target.durationSeconds)
+          && ['undefined', 'number', 'string'].includes(typeof target.externalId)
           && (target.permissions === undefined || permissionsState(target.permissions))) {
           state.targets.push({
             ...row, profile, role: target.role, externalId: String(target.externalId ?? ''),
@@ -270,12 +277,21 @@ export function stateOf(spec) {
   return { state, unsupported };
 }
 
+/**
+ * The profile row a field path names: profile names may hold dots, so `assume.prod.eu.role`
+ * is `prod.eu`'s, not `prod`'s — the longest name that fits.
+ */
+function longestProfile(targets, fits) {
+  return targets.filter((t) => t.profile.trim() && fits(t.profile.trim()))
+    .sort((a, b) => b.profile.trim().length - a.profile.trim().length)[0];
+}
+
 /** Which form control a diagnostic's field path belongs to. */
 export function controlOf(field, targets) {
   if (field.startsWith('#target-')) return field.slice(1);
   if (field.startsWith('assume.')) {
-    const index = targets.findIndex((t) => field === `assume.${t.profile.trim()}` || field.startsWith(`assume.${t.profile.trim()}.`));
-    return index >= 0 ? `target-${index}` : 'targets';
+    const target = longestProfile(targets, (profile) => field === `assume.${profile}` || field.startsWith(`assume.${profile}.`));
+    return target ? `target-${targets.indexOf(target)}` : 'targets';
   }
   if (field.startsWith('permissions.statements')) return 'statements';
   if (field.startsWith('permissions')) return 'managedPolicies';
@@ -295,7 +311,7 @@ export function controlOf(field, targets) {
 export function rowBoxOf(field, targets) {
   const workload = /^workload(?:\[\d+\])?\.(\w+)/.exec(field);
   if (workload) return WORKLOAD_KEYS.includes(workload[1]) ? workload[1] : null;
-  const target = targets.find((t) => field.startsWith(`assume.${t.profile.trim()}.`));
+  const target = longestProfile(targets, (profile) => field.startsWith(`assume.${profile}.`));
   if (!target) return null;
   const [key, sub] = field.slice(`assume.${target.profile.trim()}.`.length).split(/[.[]/);
   if (key === 'permissions') return sub === 'managedPolicies' ? 'managedPolicies' : 'statements';

@@ -10,7 +10,7 @@ const STRING = String.raw`"(?:[^"\\]|\\.)*"|'[^']*'`;
 // Each language: one regex whose named groups are the token classes.
 const GRAMMARS = {
   json: new RegExp(String.raw`(?<key>"(?:[^"\\]|\\.)*")(?=\s*:)|(?<str>"(?:[^"\\]|\\.)*")|(?<lit>\b(?:true|false|null)\b)|(?<num>-?\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b)`, 'g'),
-  yaml: new RegExp(String.raw`(?<com>(?:^|(?<=\s))#.*$)|(?<key>(?:${STRING}|[^\s#'":\-][^:#]*?|-(?!\s)[^:#]*?)(?=:(?:\s|$)))|(?<str>${STRING})|(?<lit>(?<=:\s|-\s)(?:true|false|null|~)$)|(?<num>(?<=:\s|-\s)-?\d+(?:\.\d+)?$)|(?<punct>(?<=^\s*)-(?=\s)|[|>][-+]?$)`, 'g'),
+  yaml: new RegExp(String.raw`(?<com>(?:^|(?<=\s))#.*$)|(?<key>(?<=^\s*(?:-\s+)?)(?:${STRING}|[^\s#'":\-][^:#]*?|-(?!\s)[^:#]*?)(?=:(?:\s|$)))|(?<str>${STRING})|(?<lit>(?<=:\s|-\s)(?:true|false|null|~)$)|(?<num>(?<=:\s|-\s)-?\d+(?:\.\d+)?$)|(?<punct>(?<=^\s*)-(?=\s)|[|>][-+]?$)`, 'g'),
   hcl: new RegExp(String.raw`(?<com>(?:#|//).*$)|(?<str>"(?:[^"\\]|\\.)*")|(?<key>(?<=^\s*)[A-Za-z_][\w-]*(?=\s*=))|(?<kw>(?<=^\s*)[a-z_]+(?=\s+"|\s*\{))|(?<lit>\b(?:true|false|null)\b)|(?<num>\b\d+\b)`, 'g'),
   ini: new RegExp(String.raw`(?<com>(?<=^\s*)[#;].*$)|(?<kw>(?<=^\s*)\[[^\]]*\])|(?<key>(?<=^\s*)[\w.-]+(?=\s*=))`, 'g'),
   shell: new RegExp(String.raw`(?<com>(?:^|(?<=\s))#.*$)|(?<str>${STRING})|(?<var>\$\{[^}]*\}|\$\w+)|(?<flag>(?<=\s)--?[\w-]+)`, 'g'),
@@ -26,11 +26,14 @@ export function languageOf(path) {
   return null;
 }
 
+/** A line longer than this is shown plain: no file irsa writes has one, pasted text might. */
+const LONGEST = 4000;
+
 /** One line's tokens as text nodes and spans (class `t-<token>`). */
 function line(text, grammar) {
   const parts = [];
   let at = 0;
-  for (const m of grammar ? text.matchAll(grammar) : []) {
+  for (const m of grammar && text.length <= LONGEST ? text.matchAll(grammar) : []) {
     const [kind, token] = Object.entries(m.groups).find(([, v]) => v !== undefined) ?? [];
     if (!token) continue;
     if (m.index > at) parts.push(text.slice(at, m.index));

@@ -1,7 +1,7 @@
 // "What can the pod do?": IAM statements for common needs, each scoped to one resource,
 // for the statement builder of the pod role and of each profile's role.
 
-import { partitionOfRegion } from './form-model.js';
+import { parseStatements, partitionOfRegion } from './form-model.js';
 
 /**
  * Where a preset's ARNs point: the partition, region and account of the role the
@@ -27,21 +27,26 @@ const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
  * - SQS: `queue`, `arn:…:sqs:REGION:ACCOUNT:NAME` or `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME`
  */
 function named(service, text, context) {
+  // Secret names may hold `/` (payments/db); bucket, table and queue names may not. A name
+  // read out of an ARN is held to the same rule: a preset is for one resource.
+  const forbidden = service === 'secretsmanager' ? /[\s"*?:]/ : /[\s"*?:/]/;
+  const one = (resource) => (forbidden.test(resource.name)
+    ? { error: 'one name, or the resource\'s ARN, without spaces, quotes or wildcards' } : resource);
   const arn = /^arn:([a-z-]+):([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:(.+)$/.exec(text);
   if (arn) {
     const [, partition, arnService, region, account, resource] = arn;
     if (arnService !== service) return { error: `that is an ARN of ${arnService}, not ${service}` };
-    const name = { s3: resource, secretsmanager: resource, dynamodb: resource.replace(/^table\//, ''), sqs: resource }[service];
-    return { name, arn: service === 'secretsmanager' ? text : null, context: { partition, region: region || context.region, account: account || context.account } };
+    const name = { s3: resource, secretsmanager: resource.replace(/^secret:/, ''), dynamodb: resource.replace(/^table\//, ''), sqs: resource }[service];
+    return one({ name, arn: service === 'secretsmanager' ? text : null, context: { partition, region: region || context.region, account: account || context.account } });
   }
   const s3 = /^s3:\/\/([^/]+)\/?$/.exec(text);
-  if (service === 's3' && s3) return { name: s3[1], context };
+  if (service === 's3' && s3) return one({ name: s3[1], context });
   const queue = /^https:\/\/sqs\.([a-z0-9-]+)\.[a-z0-9.]+\/(\d{12})\/([^/]+)$/.exec(text);
-  if (service === 'sqs' && queue) return { name: queue[3], context: { ...context, region: queue[1], account: queue[2] } };
-  // Secret names may hold `/` (payments/db); bucket, table and queue names may not.
-  const forbidden = service === 'secretsmanager' ? /[\s"*?:]/ : /[\s"*?:/]/;
-  if (forbidden.test(text)) return { error: 'one name, or the resource\'s ARN, without spaces, quotes or wildcards' };
-  return { name: text, context };
+  if (service === 'sqs' && queue) {
+    const [, region, account, name] = queue;
+    return one({ name, context: { partition: partitionOfRegion(region), region, account } });
+  }
+  return one({ name: text, context });
 }
 
 export const PRESETS = [
@@ -94,14 +99,9 @@ export function withPreset(text, preset, typed, context) {
   if (!value) return { error: `${preset.ask} is required` };
   const resource = named(preset.service, value, context);
   if (resource.error) return { error: `${preset.ask}: ${resource.error}` };
-  let list = [];
-  if (text.trim()) {
-    try {
-      list = [JSON.parse(text)].flat();
-    } catch {
-      return { error: 'fix the statements\' JSON first, then add' };
-    }
-  }
+  // What is there already, read as the form reads it (a pasted document's statements too).
+  const { statements: list, error } = parseStatements(text);
+  if (error) return { error: 'fix the statements\' JSON first, then add' };
   const added = preset.statements(resource.context, resource.name, resource.arn);
   const wild = preset.service === 's3' || resource.arn ? []
     : [['account', resource.context.account], ['region', resource.context.region]].filter(([, v]) => v === '*').map(([k]) => k);

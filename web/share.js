@@ -4,7 +4,10 @@ import { FIELDS, ROW_KEYS, WORKLOAD_KEYS } from './form-model.js';
 
 export function encodeState(state) {
   const bytes = new TextEncoder().encode(JSON.stringify(state));
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  // A character a byte, in chunks: spreading a large state into one call overflows the stack.
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 export function decodeState(text) {
@@ -31,7 +34,7 @@ export function cleanState(raw) {
   for (const [key, value] of Object.entries(raw)) {
     const field = FIELDS.find((f) => f.key === key);
     if (key === 'targets' || key === 'workloads') continue;
-    if (LEGACY[key] && typeof value === 'string') legacy[LEGACY[key]] = value;
+    if (Object.hasOwn(LEGACY, key) && typeof value === 'string') legacy[LEGACY[key]] = value;
     else if (field && (field.checkbox ? typeof value === 'boolean' : typeof value === 'string')) state[key] = value;
     else dropped.push(key);
   }

@@ -39,8 +39,8 @@ impl Partition {
         }
     }
 
-    /// The region names that mark the partition (botocore's `regionRegex`), longest first
-    /// where one prefixes another; `aws` is every region none of them marks.
+    /// The region names that mark the partition (botocore's `regionRegex`); `aws` is every
+    /// region none of them marks. No prefix of one partition starts another's.
     pub fn region_prefixes(self) -> &'static [&'static str] {
         match self {
             Partition::Aws => &[],
@@ -82,7 +82,7 @@ impl Partition {
     /// The partition a region belongs to, given the DNS suffix it was found under.
     pub fn of_region(region: &str, dns_suffix: &str) -> Option<Self> {
         if dns_suffix == "amazonaws.com" {
-            return Some(if region.starts_with("us-gov-") {
+            return Some(if Self::of_region_name(region) == Partition::AwsUsGov {
                 Partition::AwsUsGov
             } else {
                 Partition::Aws

@@ -190,13 +190,6 @@ fn parse_statements(text: &str) -> Result<(Node, Vec<ParsedStatement>), ParseErr
     Ok((doc, parsed))
 }
 
-/// Whether a policy's JSON says the same as `doc`, keys in any order: a correction that
-/// only reorders is no correction.
-fn same_policy(json: &str, doc: &Node) -> bool {
-    let value = |node: &Node| serde_json::to_value(node).ok();
-    serde_json::from_str::<Node>(json).is_ok_and(|c| value(&c).is_some() && value(&c) == value(doc))
-}
-
 /// The value of `key` in a JSON object.
 fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match node {
@@ -308,7 +301,7 @@ fn statement(value: &Node, at: &str) -> Result<ParsedStatement, ParseError> {
 }
 
 /// IAM `*`/`?` matching.
-fn like(pattern: &str, text: &str) -> bool {
+pub(crate) fn like(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     let (mut pi, mut ti, mut star, mut mark) = (0usize, 0usize, None, 0usize);
     while ti < t.len() {
@@ -422,6 +415,40 @@ impl ParsedStatement {
 
 /// Analyses a trust policy; `quota` is the account's trust-policy size quota.
 pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
+    let Assessed {
+        statements,
+        mut access,
+        findings,
+    } = assess(text, quota)?;
+    for a in &mut access {
+        a.service_accounts.sort();
+        a.service_accounts.dedup();
+        a.patterns.sort();
+        a.patterns.dedup();
+    }
+    // A correction is offered only where it clears a finding: one that merely rewrites
+    // the policy in irsa's own shape would be shown as a fix that fixes nothing.
+    let corrected = if findings.is_empty() {
+        None
+    } else {
+        correct(&statements, &access)
+            .filter(|c| assess(c, quota).is_ok_and(|after| after.findings.len() < findings.len()))
+    };
+    Ok(Report {
+        access,
+        findings,
+        corrected,
+    })
+}
+
+/// What a policy's statements say, before any correction is considered.
+struct Assessed {
+    statements: Vec<ParsedStatement>,
+    access: Vec<Access>,
+    findings: Vec<Finding>,
+}
+
+fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
     let (doc, statements) = parse_statements(text)?;
     let mut findings = Vec::new();
     let mut access: Vec<Access> = Vec::new();
@@ -456,7 +483,9 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
             sub_access(s, &issuer, &subs, entry, &mut findings);
         }
     }
-    let size: usize = text.chars().filter(|c| !c.is_whitespace()).count();
+    // The document's own length: `get-role` output wraps it in much more.
+    let compact = serde_json::to_string(&doc).unwrap_or_default();
+    let size: usize = compact.chars().filter(|c| !c.is_whitespace()).count();
     if size > quota {
         findings.push(Finding {
             code: Rule::TooLarge,
@@ -466,21 +495,10 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
             fix: "split the service accounts or clusters over several roles, or raise the IAM quota".to_owned(),
         });
     }
-    for a in &mut access {
-        a.service_accounts.sort();
-        a.service_accounts.dedup();
-        a.patterns.sort();
-        a.patterns.dedup();
-    }
-    let corrected = if findings.is_empty() {
-        None
-    } else {
-        correct(&statements, &access).filter(|c| !same_policy(c, &doc))
-    };
-    Ok(Report {
+    Ok(Assessed {
+        statements,
         access,
         findings,
-        corrected,
     })
 }
 

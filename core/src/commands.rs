@@ -13,8 +13,10 @@ pub fn flags(spec: &Node) -> Option<Vec<String>> {
         return None;
     };
     let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    // A string, or a whole number where the spec reader takes one (an unquoted account).
     let text = |node: &Node| match node {
         Node::Str(s) => Some(s.clone()),
+        Node::Int(i) => Some(i.to_string()),
         _ => None,
     };
     // One string or a list of them.
@@ -22,7 +24,7 @@ pub fn flags(spec: &Node) -> Option<Vec<String>> {
         Node::Seq(items) => items.iter().map(text).collect::<Option<Vec<_>>>(),
         other => text(other).map(|s| vec![s]),
     };
-    let mut args = texts(get("serviceAccount")?)?;
+    let mut args = texts(get("serviceAccount")?).filter(|sas| !sas.is_empty())?;
     let flag = |args: &mut Vec<String>, name: &str, value: String| {
         args.extend([format!("--{name}"), value]);
     };
@@ -110,4 +112,26 @@ pub fn command_lines(spec: &Node) -> String {
         .map(str::to_owned),
     );
     out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(json: &str) -> Node {
+        crate::node::parse(json).unwrap_or(Node::Null)
+    }
+
+    #[test]
+    fn an_unquoted_account_is_a_flag_and_no_service_account_is_no_command() {
+        let args = flags(&spec(
+            r#"{"serviceAccount": "a/b", "role": "r", "account": 111122223333}"#,
+        ));
+        assert_eq!(
+            args.as_deref(),
+            Some(&["a/b", "--role", "r", "--account", "111122223333"].map(str::to_owned)[..])
+        );
+        assert_eq!(flags(&spec(r#"{"serviceAccount": [], "role": "r"}"#)), None);
+        assert_eq!(flags(&spec(r#"{"serviceAccount": "a/b"}"#)), None);
+    }
 }

@@ -341,8 +341,9 @@ fn resolve_role(
     }
 }
 
-/// Where an Allow statement grants far more than a pod needs: every action, or passing
-/// and assuming any role (a way to every permission in the account).
+/// Where an Allow statement grants far more than a pod needs: every action or every
+/// resource not listed, every action, or passing and assuming any role (a way to every
+/// permission in the account). Action patterns match as IAM matches them (`iam:Pass*`).
 fn broad(statement: &crate::policy::Statement) -> Option<(&'static str, String)> {
     if statement.effect != crate::policy::Effect::Allow {
         return None;
@@ -351,6 +352,12 @@ fn broad(statement: &crate::policy::Statement) -> Option<(&'static str, String)>
         return Some((
             "NotAction",
             "Allow with `NotAction` grants every action it does not list".to_owned(),
+        ));
+    }
+    if statement.not_resource.is_some() {
+        return Some((
+            "NotResource",
+            "Allow with `NotResource` grants every resource it does not list".to_owned(),
         ));
     }
     let actions = statement
@@ -367,10 +374,13 @@ fn broad(statement: &crate::policy::Statement) -> Option<(&'static str, String)>
         .resource
         .as_ref()
         .is_some_and(|r| r.as_slice().iter().any(|r| r == "*"));
-    let escalating = ["iam:passrole", "iam:*", "sts:assumerole", "sts:*"];
-    let risky = actions
-        .iter()
-        .find(|a| escalating.contains(&a.to_ascii_lowercase().as_str()));
+    let escalating = ["iam:passrole", "sts:assumerole"];
+    let risky = actions.iter().find(|a| {
+        let pattern = a.to_ascii_lowercase();
+        escalating
+            .iter()
+            .any(|action| crate::audit::like(&pattern, action))
+    });
     match risky {
         Some(action) if any_resource => Some((
             "Resource",

@@ -904,3 +904,28 @@ test('share links from before workloads were rows still restore their workload',
   assert.deepEqual(cleaned.state.workloads, [{ kind: 'Deployment', name: 'api', serviceAccount: '', container: 'app', profile: '' }]);
   await context.close();
 });
+
+test('form model edge cases: no empty lists, dotted profile names, tags and workloads that would not read back', async () => {
+  const { page, context } = await open('/');
+  const result = await page.evaluate(async () => {
+    const m = await import('/form-model.js');
+    const targets = [{ profile: 'prod', role: 'a' }, { profile: 'prod.eu', role: 'b' }];
+    return {
+      spec: m.specOf({ cluster: '', serviceAccount: 'a/b', targets: [], workloads: [] }),
+      row: m.controlOf('assume.prod.eu.role', targets),
+      box: m.rowBoxOf('assume.prod.eu.externalId', targets),
+      tags: m.stateOf({ tags: { team: ' padded ' } }).unsupported,
+      workload: m.stateOf({ workload: 'deploy' }).unsupported,
+      externalId: m.stateOf({ assume: { d: { role: 'r', externalId: { a: 1 } } } }).unsupported,
+      proto: Object.keys(m.parseTags('__proto__=x').tags),
+    };
+  });
+  assert.deepEqual(result.spec, { serviceAccount: 'a/b' });
+  assert.equal(result.row, 'target-1');
+  assert.equal(result.box, 'externalId');
+  assert.deepEqual(result.tags, ['tags']);
+  assert.deepEqual(result.workload, ['workload']);
+  assert.deepEqual(result.externalId, ['assume.d']);
+  assert.deepEqual(result.proto, ['__proto__']);
+  await context.close();
+});

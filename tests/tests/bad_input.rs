@@ -393,6 +393,11 @@ fn warnings_do_not_block_generation() {
             "assume.deploy.permissions.statements[0].NotAction",
             "broad-permissions",
         ),
+        (
+            "permissions: {statements: [{Action: iam:Pass*, Resource: \"*\"}]}",
+            "permissions.statements[0].Resource",
+            "broad-permissions",
+        ),
     ];
     for (overrides, field, code) in cases {
         let bundle = irsa_core::generate_node(&merged(overrides));

@@ -10,7 +10,7 @@ use std::fmt;
 mod ser;
 mod yaml;
 
-pub use ser::{Error as TreeError, to_node};
+pub use ser::to_node;
 
 /// Input larger than this is refused before parsing: no real spec comes near it.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;

@@ -172,7 +172,9 @@ fn is_yaml11_word(s: &str) -> bool {
 
 /// A double-quoted scalar. YAML's escapes are a superset of JSON's; besides the control
 /// characters, the characters YAML 1.1 treats as line breaks (NEL, LS, PS), the byte-order
-/// mark and the non-characters are escaped, so no reader folds or rejects them.
+/// mark and U+FFFE and U+FFFF (outside YAML's printable set) are escaped, so no reader
+/// folds or rejects them. Keys are written as simple keys: PyYAML and go-yaml read those
+/// up to 1024 characters, far past any key irsa writes.
 fn quoted(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
