@@ -73,8 +73,10 @@ impl Finding {
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Access {
-    /// The provider's issuer (host and path), or the principal as written.
-    pub issuer: String,
+    /// The provider's issuer (host and path), `*` for `Principal: "*"`, or a principal
+    /// that is no provider ARN, as written.
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+    pub issuer: Trusted,
     /// The provider's account, from its ARN: the account the role is in.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
@@ -101,6 +103,51 @@ pub struct Report {
     pub corrected: Option<String>,
 }
 
+/// Whose tokens a statement trusts: one OIDC provider's issuer, or with `Principal: "*"`
+/// anyone's. On the wire, the issuer or `*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trusted {
+    Any,
+    Issuer(String),
+}
+
+impl Trusted {
+    fn of(text: String) -> Self {
+        if text == "*" {
+            Trusted::Any
+        } else {
+            Trusted::Issuer(text)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Trusted::Any => "*",
+            Trusted::Issuer(issuer) => issuer,
+        }
+    }
+
+    /// Whether tokens of the cluster with `issuer` (host and path) are trusted here.
+    pub fn covers(&self, issuer: &str) -> bool {
+        match self {
+            Trusted::Any => true,
+            Trusted::Issuer(own) => own.eq_ignore_ascii_case(issuer),
+        }
+    }
+}
+
+impl std::fmt::Display for Trusted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Trusted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl Report {
     pub fn worst(&self) -> Option<Risk> {
         self.findings.iter().map(|f| f.severity).max()
@@ -113,7 +160,7 @@ impl Report {
         let pair = format!("{namespace}/{name}");
         self.access
             .iter()
-            .filter(|a| a.issuer == "*" || a.issuer.eq_ignore_ascii_case(issuer))
+            .filter(|a| a.issuer.covers(issuer))
             .any(|a| {
                 let allowed = a.any_service_account
                     || a.service_accounts.contains(&pair)
@@ -460,11 +507,11 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
             if !s.allows_action(WEB_IDENTITY) {
                 continue;
             }
-            let entry = match access.iter_mut().position(|a| a.issuer == issuer) {
+            let entry = match access.iter_mut().position(|a| a.issuer.as_str() == issuer) {
                 Some(i) => access.get_mut(i),
                 None => {
                     access.push(Access {
-                        issuer: issuer.clone(),
+                        issuer: Trusted::of(issuer.clone()),
                         account,
                         any_service_account: false,
                         service_accounts: Vec::new(),
@@ -758,7 +805,7 @@ fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> 
         || access.is_empty()
         || access.iter().any(|a| {
             a.any_service_account
-                || a.issuer == "*"
+                || a.issuer == Trusted::Any
                 || (a.service_accounts.is_empty() && a.patterns.is_empty())
         })
     {
@@ -769,9 +816,9 @@ fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> 
         let provider = statements
             .iter()
             .flat_map(|s| s.principals.iter().flatten())
-            .find(|(kind, id)| kind == "Federated" && id.ends_with(&a.issuer))
+            .find(|(kind, id)| kind == "Federated" && id.ends_with(a.issuer.as_str()))
             .map(|(_, id)| id.clone())?;
-        let (audiences, kept) = kept_conditions(statements, &a.issuer)?;
+        let (audiences, kept) = kept_conditions(statements, a.issuer.as_str())?;
         let exact: Vec<String> = a
             .service_accounts
             .iter()

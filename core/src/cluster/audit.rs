@@ -227,11 +227,7 @@ pub fn audit(service_accounts: &[Value], policies: Vec<Policy>, issuer: &str) ->
 /// What a policy admits from this cluster beyond the service accounts that use it.
 fn wider(report: &Report, issuer: &str, used_by: &[String]) -> Vec<String> {
     let mut extra = Vec::new();
-    for access in report
-        .access
-        .iter()
-        .filter(|a| a.issuer == "*" || a.issuer.eq_ignore_ascii_case(issuer))
-    {
+    for access in report.access.iter().filter(|a| a.issuer.covers(issuer)) {
         if access.any_service_account {
             extra.push("any service account".to_owned());
         }
