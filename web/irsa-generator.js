@@ -147,6 +147,7 @@ export class IrsaGenerator extends HTMLElement {
     const header = el('header', { hidden: this.hidden('header') },
       el('span', { class: 'version' }),
       el('span', { class: 'header-tools' },
+        el('span', { class: 'reset-note', role: 'status' }),
         el('button', { type: 'button', class: 'reset', text: 'Reset' }),
         el('button', { type: 'button', class: 'theme', hidden: this.hidden('theme'), text: 'Theme' })));
     const form = el('form', { novalidate: true, autocomplete: 'off' });
@@ -702,7 +703,10 @@ export class IrsaGenerator extends HTMLElement {
   }
 
   /** Back to what the page or the embedding preset: every typed value goes. */
+  /** Back to the preset form; what was typed can come back with Undo, for a while. */
   reset() {
+    this.readForm();
+    const before = structuredClone(this.state);
     this.showState(this.presetState());
     this.linkProblems = [];
     this.touched = new Set();
@@ -710,6 +714,18 @@ export class IrsaGenerator extends HTMLElement {
     this.userSelected = false;
     this.root.querySelector('.advanced').open = false;
     this.update();
+    const note = this.root.querySelector('.reset-note');
+    const undo = el('button', { type: 'button', class: 'undo', text: 'Undo' });
+    undo.addEventListener('click', () => {
+      note.replaceChildren();
+      this.showState(before);
+      this.touched = new Set(FIELDS.map((f) => f.key));
+      this.update();
+      this.root.querySelector('.reset').focus();
+    });
+    note.replaceChildren('Form reset. ', undo);
+    clearTimeout(this.undoTimer);
+    this.undoTimer = setTimeout(() => note.replaceChildren(), 15000);
   }
 
   /** Whether the element shows its dark theme (chosen, or the system's). */

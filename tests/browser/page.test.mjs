@@ -689,6 +689,10 @@ test('two panes at 1440 px: the artifacts beside the form, in view; one column a
     await fill(page, 'role', 'changed-role');
     await root.locator('.reset').click();
     assert.equal(await root.locator('[name=role]').inputValue(), 'payments-api');
+    // What was typed comes back with Undo.
+    await root.locator('.reset-note .undo').click();
+    assert.equal(await root.locator('[name=role]').inputValue(), 'changed-role');
+    assert.equal(await page.evaluate(() => document.querySelector('irsa-generator').spec.role), 'changed-role');
     await context.close();
   }
   const { page, context } = await open('/', { width: 390, height: 900 });
