@@ -2,7 +2,7 @@
 // back, and which field a diagnostic belongs to. No DOM and no wasm calls: the core's
 // vocabulary (defaults, partitions, workload kinds) comes in through `useSchema`.
 
-/** The core's schema (irsa_wasm's `schema()`): set once, before the form is built. */
+/** The core's schema (irsa_wasm's `schema()`): set once the wasm is loaded. */
 let SCHEMA = { partitions: [], workloadKinds: [], defaults: {} };
 export function useSchema(schema) {
   SCHEMA = schema;
@@ -10,7 +10,8 @@ export function useSchema(schema) {
 
 /** A field's placeholder: its example, or the core's default for it. */
 export function placeholderOf(f) {
-  return f.default ? `default: ${SCHEMA.defaults[f.default]}` : f.placeholder;
+  if (!f.default) return f.placeholder;
+  return SCHEMA.defaults[f.default] === undefined ? '' : `default: ${SCHEMA.defaults[f.default]}`;
 }
 
 /** A choice field's options, '' first for "the spec leaves it out". */

@@ -78,21 +78,37 @@ export class IrsaGenerator extends HTMLElement {
     if (this.built) return;
     this.built = true;
     this.state = this.initialState();
+    // The form is built while the wasm compiles; the core's defaults and choices fill it
+    // in once the core is here.
+    this.build();
     try {
       await wasmReady;
     } catch (e) {
-      this.shadowRoot.append(el('p', { role: 'alert', text: `The generator could not start: its wasm did not load (${e.message}).` }));
+      this.root.prepend(el('p', { class: 'diag error', role: 'alert', text: `The generator could not start: its wasm did not load (${e.message}).` }));
       return;
     }
     performance.mark('irsa-wasm-ready');
-    // The form shows the core's defaults and choices: it is built once the core is here.
     useSchema(schema());
-    this.build();
+    this.showSchema();
+    this.ready = true;
     this.root.querySelector('.version').textContent = `irsa ${version()}`;
     this.update();
     this.root.querySelector('.advanced').open = ADVANCED.some((f) => this.state[f.key]);
     performance.mark('irsa-first-output');
     this.dispatchEvent(new CustomEvent('irsa-ready', { bubbles: true, composed: true }));
+  }
+
+  /** The core's defaults as placeholders, its partitions and workload kinds as choices. */
+  showSchema() {
+    for (const f of FIELDS) {
+      const control = this.form.elements[f.key];
+      if (f.default) control.placeholder = placeholderOf(f);
+      if (f.options) {
+        control.replaceChildren(...optionsOf(f).map((o) => el('option', { value: o, text: o || '(default)' })));
+        control.value = this.state[f.key] ?? '';
+      }
+    }
+    this.renderWorkloads();
   }
 
   hidden(part) {
@@ -483,6 +499,7 @@ export class IrsaGenerator extends HTMLElement {
 
   /** Regenerates everything from the form: the hot path of every keystroke. */
   update() {
+    if (!this.ready) return; // typed before the core loaded: the first update reads it all
     const started = performance.now();
     this.readForm();
     this.spec = specOf(this.state);
@@ -611,8 +628,9 @@ export class IrsaGenerator extends HTMLElement {
         // captions would stop being readable: past that it scrolls.
         const natural = Number(svg.getAttribute('width'));
         svg.style.minWidth = `${Math.min(natural, Math.max(640, Math.round(natural * 0.85)))}px`;
-        // A tab stop only where there is something to scroll to.
-        figure.tabIndex = figure.scrollWidth > figure.clientWidth ? 0 : -1;
+        // A tab stop only where there is something to scroll to; read once laid out, so
+        // the first render forces no layout of its own.
+        requestAnimationFrame(() => { figure.tabIndex = figure.scrollWidth > figure.clientWidth ? 0 : -1; });
       }
       this.shownSvg = diagram.content;
     } else {
