@@ -49,6 +49,17 @@ impl Change {
             writes: Vec::new(),
         }
     }
+
+    /// Replaces role `name`'s trust policy `live` with `new`, shown as a diff.
+    fn update_trust(&mut self, name: &str, live: &LiveTrust, new: &LiveTrust) {
+        self.detail.push("~ trust policy:".to_owned());
+        self.detail
+            .extend(diff::lines(&pretty(live.value()), &pretty(new.value())));
+        self.writes.push(Write::UpdateTrust {
+            name: name.to_owned(),
+            trust: new.to_json(),
+        });
+    }
 }
 
 /// One IAM write.
@@ -432,15 +443,7 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
                 merged.others()
             )));
         }
-        change.detail.push("~ trust policy:".to_owned());
-        change.detail.extend(diff::lines(
-            &pretty(live.trust.value()),
-            &pretty(merged.value()),
-        ));
-        change.writes.push(Write::UpdateTrust {
-            name: name.clone(),
-            trust: merged.to_json(),
-        });
+        change.update_trust(&name, &live.trust, &merged);
     }
     let max = seconds(role.max_session_duration);
     if role.max_session_duration_set && live.max_session_duration != max {
@@ -598,15 +601,7 @@ pub async fn release(
         );
         return Ok((change, false));
     }
-    change.detail.push("~ trust policy:".to_owned());
-    change.detail.extend(diff::lines(
-        &pretty(live.trust.value()),
-        &pretty(rest.value()),
-    ));
-    change.writes.push(Write::UpdateTrust {
-        name: name.to_owned(),
-        trust: rest.to_json(),
-    });
+    change.update_trust(name, &live.trust, &rest);
     change.word = "configured";
     Ok((change, rest.ours() == 0))
 }

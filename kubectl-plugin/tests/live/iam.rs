@@ -10,6 +10,16 @@ use serde_json::Value;
 
 const ACCOUNT: &str = "111122223333";
 const DEPLOY: &str = "deploy=arn:aws:iam::111122223333:role/payments-deploy";
+/// `bind --iam` of a target role in another account than the pod role's.
+const CROSS_ACCOUNT_BIND: [&str; 7] = [
+    "bind",
+    "payments/api",
+    "--role",
+    "payments-api",
+    "--assume",
+    "deploy=arn:aws:iam::444455556666:role/payments-deploy",
+    "--iam",
+];
 
 struct World {
     cluster: Cluster,
@@ -296,15 +306,7 @@ fn unbind_iam_keeps_a_role_another_service_account_uses() {
 #[ignore = "needs moto: run scripts/test"]
 fn roles_in_another_account_need_its_credentials() {
     let world = World::start();
-    let run = world.run(&[
-        "bind",
-        "payments/api",
-        "--role",
-        "payments-api",
-        "--assume",
-        "deploy=arn:aws:iam::444455556666:role/payments-deploy",
-        "--iam",
-    ]);
+    let run = world.run(&CROSS_ACCOUNT_BIND);
     fails(
         &run,
         6,
@@ -336,16 +338,10 @@ fn account_profile_credentials_are_the_profiles_and_checked() {
                   credential_source = Environment\nregion = eu-west-2\n";
     std::fs::write(world.home.path().join("config"), config).expect("config");
     let args = [
-        "bind",
-        "payments/api",
-        "--role",
-        "payments-api",
-        "--assume",
-        "deploy=arn:aws:iam::444455556666:role/payments-deploy",
-        "--iam",
-        "--account-profile",
-        "444455556666=deploy-admin",
-    ];
+        &CROSS_ACCOUNT_BIND[..],
+        &["--account-profile", "444455556666=deploy-admin"],
+    ]
+    .concat();
     let run = world.run_with_config(&args, "config");
     fails(
         &run,
