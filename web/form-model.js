@@ -71,6 +71,7 @@ export const WORKLOAD_KEYS = ['kind', 'name', 'serviceAccount', 'container', 'pr
  */
 export const ROW_KEYS = ['profile', 'role', 'externalId', 'durationSeconds', 'statements', 'managedPolicies'];
 
+/** A box's non-empty lines, trimmed: issuers, service accounts, policy ARNs. */
 const lineList = (v) => (v ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
 
 /**
@@ -160,14 +161,13 @@ export function targetProblems(targets) {
 export function specOf(state) {
   const spec = {};
   const text = (v) => (v ?? '').trim();
-  const lines = (v) => text(v).split('\n').map((l) => l.trim()).filter(Boolean);
   const one = (list) => (list.length === 1 ? list[0] : list);
   const number = (v) => (/^-?\d+$/.test(text(v)) ? Number(text(v)) : text(v));
   if (text(state.account)) spec.account = text(state.account);
   // Left out when empty: `cluster` is optional under Pod Identity, and an empty list
   // would be read as a list without issuers.
-  if (lines(state.cluster).length) spec.cluster = one(lines(state.cluster));
-  if (lines(state.serviceAccount).length) spec.serviceAccount = one(lines(state.serviceAccount));
+  if (lineList(state.cluster).length) spec.cluster = one(lineList(state.cluster));
+  if (lineList(state.serviceAccount).length) spec.serviceAccount = one(lineList(state.serviceAccount));
   if (text(state.role)) spec.role = text(state.role);
   const assume = {};
   const excluded = new Set(targetProblems(state.targets).map((p) => p.index));

@@ -57,7 +57,7 @@ function verdict(report) {
  * What the generator needs to write this role right: the issuers, their account and the
  * service accounts (patterns as patterns) the policy names. `null` when it names no issuer.
  */
-export function generatorValues(report) {
+function generatorValues(report) {
   const access = report.access.filter((a) => a.issuer !== '*' && !a.issuer.includes(':'));
   if (!access.length) return null;
   const pair = (sub) => sub.replace(/^system:serviceaccount:/, '').replace(':', '/');

@@ -593,14 +593,9 @@ export class IrsaGenerator extends HTMLElement {
     return this.failed && this.lastGood ? this.lastGood : { bundle: this.bundle, spec: this.spec };
   }
 
+  /** The files the output shows, as the last update computed them. */
   items() {
-    const { bundle, spec } = this.shown();
-    const artifacts = bundle?.artifacts ?? [];
-    return [
-      ...artifacts.filter((a) => a.kind !== 'diagram'),
-      { path: 'irsa.yaml', kind: 'spec', content: toYaml(spec) ?? '' },
-      { path: 'commands.sh', kind: 'commands', content: commands(spec) },
-    ];
+    return this.shownItems ?? [];
   }
 
   current() {
@@ -637,7 +632,15 @@ export class IrsaGenerator extends HTMLElement {
       this.shownSvg = null;
       figure.replaceChildren(el('p', { class: 'placeholder', text: failed ? 'Fill in the fields marked above to see the chain.' : '' }));
     }
-    const items = this.items();
+    // Once per update: irsa.yaml and the command lines are wasm calls, and every tab
+    // and file lookup until the next update reads this list.
+    const { bundle, spec } = this.shown();
+    const items = [
+      ...(bundle?.artifacts ?? []).filter((a) => a.kind !== 'diagram'),
+      { path: 'irsa.yaml', kind: 'spec', content: toYaml(spec) ?? '' },
+      { path: 'commands.sh', kind: 'commands', content: commands(spec) },
+    ];
+    this.shownItems = items;
     if (!this.userSelected || !items.some((i) => i.path === this.selected)) this.selected = items[0].path;
     // Rebuild the tool tabs only when the set of tools changes, so focus and clicks survive.
     const toolTabs = this.root.querySelector('.tool-tabs');
@@ -683,10 +686,10 @@ export class IrsaGenerator extends HTMLElement {
     }
     if (tool) this.lastInTool[tool.id] = path;
     const content = item?.content ?? '';
-    const code = this.root.querySelector('.panel code');
-    if (code.dataset.shown !== `${path}\n${content}`) {
-      code.dataset.shown = `${path}\n${content}`;
-      code.replaceChildren(...highlighted(content, path));
+    // Highlighted again only when the file or its content changed.
+    if (this.shownFile?.path !== path || this.shownFile?.content !== content) {
+      this.shownFile = { path, content };
+      this.root.querySelector('.panel code').replaceChildren(...highlighted(content, path));
     }
     this.root.querySelector('.panel .what').textContent = item ? `${item.path} · ${item.kind}${item.role ? ` · ${item.role}` : ''}` : '';
   }

@@ -2,6 +2,7 @@
 //! file, and the patch that wires a workload to both.
 
 use crate::eks;
+use crate::node::to_yaml_of;
 use crate::plan::{Plan, WiredContainer, WiredWorkload};
 use crate::spec::{Subject, WorkloadKind};
 use serde::Serialize;
@@ -36,11 +37,6 @@ fn labels() -> Option<BTreeMap<&'static str, &'static str>> {
     Some(BTreeMap::from([MANAGED_BY]))
 }
 
-/// YAML that YAML 1.1 readers (kubectl, PyYAML) read back as the same strings.
-fn to_yaml<T: Serialize>(value: &T) -> String {
-    crate::node::to_yaml_of(value)
-}
-
 /// The objects `kubectl irsa bind` applies, as trees, in the order they must exist:
 /// ServiceAccounts, ConfigMaps, then the workloads that use them. The same objects as the
 /// bundle's manifests.
@@ -72,7 +68,7 @@ fn value<T: Serialize>(object: &T) -> serde_json::Value {
 
 /// Under EKS Pod Identity the association, not an annotation, binds the role.
 pub fn service_account(plan: &Plan, subject: &Subject) -> String {
-    to_yaml(&service_account_object(plan, subject))
+    to_yaml_of(&service_account_object(plan, subject))
 }
 
 fn service_account_object<'a>(plan: &Plan, subject: &'a Subject) -> Object<'a, ()> {
@@ -103,7 +99,7 @@ fn service_account_object<'a>(plan: &Plan, subject: &'a Subject) -> Object<'a, (
 }
 
 pub fn config_map(plan: &Plan, subject: &Subject, aws_config: &str) -> String {
-    to_yaml(&config_map_object(plan, subject, aws_config))
+    to_yaml_of(&config_map_object(plan, subject, aws_config))
 }
 
 fn config_map_object<'a>(plan: &Plan, subject: &'a Subject, aws_config: &str) -> Object<'a, ()> {
@@ -233,7 +229,7 @@ enum WorkloadSpec<'a> {
 /// the token volume (same name, path, audience and lifetime, so the webhook adds no
 /// second one) and the region and regional-STS variables.
 pub fn workload_patch(plan: &Plan, workload: &WiredWorkload) -> String {
-    to_yaml(&workload_object(plan, workload))
+    to_yaml_of(&workload_object(plan, workload))
 }
 
 fn workload_object<'a>(
