@@ -140,7 +140,7 @@ export class IrsaAudit extends HTMLElement {
 
   render({ report, error }, text) {
     if (error) {
-      const at = error.at ? ` at ${error.at}` : '';
+      const at = error.path ? ` at ${error.path}` : '';
       return [el('p', { class: 'diag error', text: `Not a trust policy${at}: ${error.message}` })];
     }
     const who = el('ul', { class: 'who' });
@@ -159,8 +159,8 @@ export class IrsaAudit extends HTMLElement {
     for (const f of report.findings) {
       const tone = f.severity === 'high' || f.severity === 'critical' ? 'error' : 'warning';
       findings.append(el('li', { class: `diag ${tone}`, 'data-code': f.code },
-        el('strong', { text: `${f.severity} [${f.code}]` }), f.at ? ` ${f.at}` : '', `: ${f.message}`,
-        el('br'), el('span', { class: 'help', text: `fix: ${f.fix}` })));
+        el('strong', { text: `${f.severity} [${f.code}]` }), f.path ? ` ${f.path}` : '', `: ${f.message}`,
+        el('br'), el('span', { class: 'help', text: `fix: ${f.help}` })));
     }
     const { tone, text: said } = verdict(report);
     const banner = el('p', { class: `verdict ${tone}`, role: 'status' }, said);

@@ -39,34 +39,13 @@ crate::wire::wire_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-pub struct Finding {
-    pub code: Rule,
-    pub severity: Risk,
-    /// Where: `Statement[1]`, `Statement[0].Condition`.
-    pub at: String,
-    pub message: String,
-    pub fix: String,
-}
+/// What is dangerous in a trust policy; its path is where (`Statement[1]`,
+/// `Statement[0].Condition`), its help the fix.
+pub type Finding = crate::finding::Finding<Rule, Risk>;
 
-impl Finding {
-    /// `high [no-sub] Statement[0]: message` and an indented `fix:` line, for text reports.
-    pub fn lines(&self, indent: &str) -> String {
-        let at = if self.at.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", self.at)
-        };
-        format!(
-            "{indent}{} [{}]{at}: {}\n{indent}  fix: {}\n",
-            self.severity.as_str(),
-            self.code.as_str(),
-            self.message,
-            self.fix
-        )
-    }
-}
+#[cfg(feature = "tsify")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const FINDING_TYPE: &str = "export type AuditFinding = Finding<Rule, Risk>;";
 
 /// Who can assume the role through one OIDC provider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -96,6 +75,7 @@ pub struct Access {
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub access: Vec<Access>,
+    #[cfg_attr(feature = "tsify", tsify(type = "AuditFinding[]"))]
     pub findings: Vec<Finding>,
     /// The policy rewritten with irsa's rules, when what it meant is clear.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -174,7 +154,8 @@ impl Report {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct ParseError {
-    pub at: String,
+    /// Where reading stopped, as a finding's path: `Statement[1].Principal`.
+    pub path: String,
     pub message: String,
 }
 
@@ -195,8 +176,8 @@ struct Condition {
 struct ParsedStatement {
     at: String,
     allow: bool,
-    /// `None` for `Principal: "*"`; entries (type, id) otherwise.
-    principals: Option<Vec<(String, String)>>,
+    /// `None` for `Principal: "*"`.
+    principals: Option<Vec<Principal>>,
     not_principal: bool,
     actions: Vec<String>,
     not_action: bool,
@@ -206,7 +187,7 @@ struct ParsedStatement {
 
 fn error(at: &str, message: impl Into<String>) -> ParseError {
     ParseError {
-        at: at.to_owned(),
+        path: at.to_owned(),
         message: message.into(),
     }
 }
@@ -284,8 +265,16 @@ fn statement(value: &Node, at: &str) -> Result<ParsedStatement, ParseError> {
         Node::Map(kinds) => {
             let mut out = Vec::new();
             for (kind, ids) in kinds {
-                for id in strings(ids, &format!("{at}.Principal.{kind}"))? {
-                    out.push((kind.clone(), id));
+                let at = format!("{at}.Principal.{kind}");
+                for id in strings(ids, &at)? {
+                    // Fail closed: a principal type the audit cannot judge is no report.
+                    let principal = Principal::of_key(kind, id).ok_or_else(|| {
+                        error(
+                            &at,
+                            format!("`{kind}` is not a principal type: IAM knows `AWS`, `Federated`, `Service` and `CanonicalUser`"),
+                        )
+                    })?;
+                    out.push(principal);
                 }
             }
             Some(out)
@@ -431,8 +420,11 @@ impl ParsedStatement {
             None => vec![("*".to_owned(), None)],
             Some(list) => list
                 .iter()
-                .filter(|(kind, _)| kind == "Federated")
-                .map(|(_, id)| match id.split_once(":oidc-provider/") {
+                .filter_map(|p| match p {
+                    Principal::Federated(id) => Some(id),
+                    _ => None,
+                })
+                .map(|id| match id.split_once(":oidc-provider/") {
                     Some((head, issuer)) => {
                         let account = head
                             .rsplit(':')
@@ -537,9 +529,9 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
         findings.push(Finding {
             code: Rule::TooLarge,
             severity: Risk::Medium,
-            at: String::new(),
+            path: String::new(),
             message: format!("the policy is {size} characters without whitespace; the role trust policy quota is {quota}"),
-            fix: "split the service accounts or clusters over several roles, or raise the IAM quota".to_owned(),
+            help: Some("split the service accounts or clusters over several roles, or raise the IAM quota".to_owned()),
         });
     }
     Ok(Assessed {
@@ -584,9 +576,9 @@ fn sub_access(
         findings.push(Finding {
             code: Rule::NoSub,
             severity: Risk::High,
-            at: at.clone(),
+            path: at.clone(),
             message: format!("no `{issuer}:sub` condition: every service account of the cluster can assume the role"),
-            fix: "add StringEquals on `sub` with the service accounts that use the role (`system:serviceaccount:NAMESPACE:NAME`)".to_owned(),
+            help: Some("add StringEquals on `sub` with the service accounts that use the role (`system:serviceaccount:NAMESPACE:NAME`)".to_owned()),
         });
     }
     for c in subs {
@@ -596,9 +588,9 @@ fn sub_access(
             findings.push(Finding {
                 code: Rule::ForAllValuesSub,
                 severity: Risk::Medium,
-                at: format!("{at}.Condition"),
+                path: format!("{at}.Condition"),
                 message: "`ForAllValues:` on the single-valued `sub` key is also true when the key is absent".to_owned(),
-                fix: "use the plain operator (StringEquals) on `sub`".to_owned(),
+                help: Some("use the plain operator (StringEquals) on `sub`".to_owned()),
             });
         }
         // Fail closed: a negation, `IfExists`, `Null` ("the key exists"), numeric, date,
@@ -619,9 +611,11 @@ fn sub_access(
             findings.push(Finding {
                 code,
                 severity: Risk::High,
-                at: format!("{at}.Condition"),
+                path: format!("{at}.Condition"),
                 message: format!("`{}` on `sub` {what}", c.written()),
-                fix: "list the allowed service accounts with StringEquals instead".to_owned(),
+                help: Some(
+                    "list the allowed service accounts with StringEquals instead".to_owned(),
+                ),
             });
             continue;
         }
@@ -637,11 +631,11 @@ fn sub_access(
                 findings.push(Finding {
                     code: Rule::WildcardSub,
                     severity: if everything { Risk::High } else { Risk::Medium },
-                    at: format!("{at}.Condition"),
+                    path: format!("{at}.Condition"),
                     message: format!(
                         "`sub` pattern `{value}` admits every service account it matches"
                     ),
-                    fix: "list the service accounts with StringEquals".to_owned(),
+                    help: Some("list the service accounts with StringEquals".to_owned()),
                 });
             } else if wildcard {
                 // IAM compares `*` and `?` literally here, and no Kubernetes name has
@@ -649,12 +643,12 @@ fn sub_access(
                 findings.push(Finding {
                     code: Rule::WildcardWithoutLike,
                     severity: Risk::Medium,
-                    at: format!("{at}.Condition"),
+                    path: format!("{at}.Condition"),
                     message: format!(
                         "`{value}` has `*` or `?` under `{}`, which compares them literally: it admits no service account",
                         c.written()
                     ),
-                    fix: "list exact service accounts (or, on purpose, use StringLike)".to_owned(),
+                    help: Some("list exact service accounts (or, on purpose, use StringLike)".to_owned()),
                 });
             } else if let Some(sa) = value
                 .strip_prefix(SUB_PREFIX)
@@ -671,23 +665,23 @@ fn sub_access(
         findings.push(Finding {
             code: Rule::OpaqueAud,
             severity: Risk::High,
-            at: format!("{at}.Condition"),
+            path: format!("{at}.Condition"),
             message: format!(
                 "`{}` on `aud` is not a string match of audiences: tokens for other audiences of this issuer may be accepted",
                 c.written()
             ),
-            fix: "use StringEquals `aud` = `sts.amazonaws.com`".to_owned(),
+            help: Some("use StringEquals `aud` = `sts.amazonaws.com`".to_owned()),
         });
     }
     if s.conditions_on(issuer, "aud").next().is_none() {
         findings.push(Finding {
             code: Rule::MissingAud,
             severity: Risk::Medium,
-            at,
+            path: at,
             message: format!(
                 "no `{issuer}:aud` condition: tokens for any audience of this issuer are accepted"
             ),
-            fix: "add StringEquals `aud` = `sts.amazonaws.com`".to_owned(),
+            help: Some("add StringEquals `aud` = `sts.amazonaws.com`".to_owned()),
         });
     }
 }
@@ -697,9 +691,9 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         findings.push(Finding {
             code,
             severity,
-            at: s.at.clone(),
+            path: s.at.clone(),
             message,
-            fix: fix.to_owned(),
+            help: Some(fix.to_owned()),
         });
     };
     if s.has_resource {
@@ -723,7 +717,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
     }
     let star = match &s.principals {
         None => true,
-        Some(list) => list.iter().any(|(_, id)| id == "*"),
+        Some(list) => list.iter().any(|p| p.id() == "*"),
     };
     if star && !s.not_principal {
         push(
@@ -733,10 +727,12 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
             "name the trusted principals",
         );
     }
-    for (kind, id) in s.principals.iter().flatten() {
+    for principal in s.principals.iter().flatten() {
+        let id = principal.id();
         // EKS Pod Identity: without conditions on the session tags, every association in
         // the account (any cluster, namespace or service account) may use the role.
-        let pod_identity = kind == "Service" && id == crate::iam::POD_IDENTITY_SERVICE;
+        let pod_identity =
+            matches!(principal, Principal::Service(id) if id == crate::iam::POD_IDENTITY_SERVICE);
         let names_who = ["kubernetes-service-account", "kubernetes-namespace"]
             .iter()
             .all(|tag| {
@@ -755,7 +751,9 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
                 "add StringEquals on aws:SourceAccount, aws:RequestTag/eks-cluster-name, aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account",
             );
         }
-        if kind == "Federated" && id.contains(":oidc-provider/") && !s.allows_action(WEB_IDENTITY) {
+        if matches!(principal, Principal::Federated(id) if id.contains(":oidc-provider/"))
+            && !s.allows_action(WEB_IDENTITY)
+        {
             push(
                 Rule::OidcWrongAction,
                 Risk::High,
@@ -766,7 +764,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
                 "use Action sts:AssumeRoleWithWebIdentity",
             );
         }
-        let root = kind == "AWS"
+        let root = matches!(principal, Principal::Aws(_))
             && (id.ends_with(":root")
                 || (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())));
         let guarded = s.conditions.iter().any(|c| {
@@ -798,7 +796,7 @@ fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> 
             && s.principals
                 .iter()
                 .flatten()
-                .all(|(kind, _)| kind == "Federated")
+                .all(|p| matches!(p, Principal::Federated(_)))
             && s.principals.is_some()
     });
     if !oidc_only
@@ -816,8 +814,10 @@ fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> 
         let provider = statements
             .iter()
             .flat_map(|s| s.principals.iter().flatten())
-            .find(|(kind, id)| kind == "Federated" && id.ends_with(a.issuer.as_str()))
-            .map(|(_, id)| id.clone())?;
+            .find_map(|p| match p {
+                Principal::Federated(id) if id.ends_with(a.issuer.as_str()) => Some(id.clone()),
+                _ => None,
+            })?;
         let (audiences, kept) = kept_conditions(statements, a.issuer.as_str())?;
         let exact: Vec<String> = a
             .service_accounts

@@ -1,7 +1,7 @@
 //! Diagnostics: every problem with a spec, as data that crosses to the terminal, JSON and JS.
 
-use serde::Serialize;
-use std::fmt;
+use crate::finding::Finding;
+pub use crate::finding::Visible;
 
 crate::wire::wire_enum! {
     /// How bad a diagnostic is. Errors stop generation; warnings flag risky but legal input.
@@ -61,83 +61,25 @@ crate::wire::wire_enum! {
     }
 }
 
-/// One finding about the spec, pointing at the field it concerns (`serviceAccount[1]`,
+/// One finding about the spec, its path the field it concerns (`serviceAccount[1]`,
 /// `assume.deploy.role`; empty for the document as a whole).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-pub struct Diagnostic {
-    pub severity: Severity,
-    pub code: Code,
-    pub field: String,
-    /// Lower case, no final period, user values in backticks.
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "tsify", tsify(optional))]
-    pub help: Option<String>,
-}
+pub type Diagnostic = Finding<Code, Severity>;
+
+#[cfg(feature = "tsify")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const DIAGNOSTIC_TYPE: &str = "export type Diagnostic = Finding<Code, Severity>;";
 
 impl Diagnostic {
     pub fn error(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Error,
-            code,
-            field: field.into(),
-            message: message.into(),
-            help: None,
-        }
+        Self::new(Severity::Error, code, field, message)
     }
 
     pub fn warning(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            code,
-            field: field.into(),
-            message: message.into(),
-            help: None,
-        }
-    }
-
-    #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
+        Self::new(Severity::Warning, code, field, message)
     }
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
-    }
-}
-
-/// The report a terminal shows. Spec values inside it have their control characters
-/// escaped (`\u{1b}`), so a value cannot move the cursor or recolour the terminal.
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]", self.severity.as_str(), self.code.as_str())?;
-        if !self.field.is_empty() {
-            write!(f, " {}", Visible(&self.field))?;
-        }
-        write!(f, ": {}", Visible(&self.message))?;
-        if let Some(help) = &self.help {
-            write!(f, "\n  help: {}", Visible(help))?;
-        }
-        Ok(())
-    }
-}
-
-/// Text with its control characters escaped.
-#[derive(Debug)]
-pub struct Visible<'a>(pub &'a str);
-
-impl fmt::Display for Visible<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_unicode())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
     }
 }
 

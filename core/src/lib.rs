@@ -26,6 +26,7 @@ pub mod commands;
 pub mod credentials;
 pub mod diagnostic;
 pub mod eks;
+pub mod finding;
 pub mod iam;
 pub mod issuer;
 pub mod k8s;

@@ -80,6 +80,7 @@ pub enum Effect {
     Deny,
 }
 
+/// One principal of a `Principal` block: its type (the key) and one of its values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Principal {
     #[serde(rename = "Federated")]
@@ -88,6 +89,29 @@ pub enum Principal {
     Aws(String),
     #[serde(rename = "Service")]
     Service(String),
+    #[serde(rename = "CanonicalUser")]
+    CanonicalUser(String),
+}
+
+impl Principal {
+    /// The principal a `Principal` key and one of its values name, or `None` for a key
+    /// IAM does not know (IAM's keys are case-sensitive).
+    pub fn of_key(key: &str, id: String) -> Option<Self> {
+        match key {
+            "Federated" => Some(Self::Federated(id)),
+            "AWS" => Some(Self::Aws(id)),
+            "Service" => Some(Self::Service(id)),
+            "CanonicalUser" => Some(Self::CanonicalUser(id)),
+            _ => None,
+        }
+    }
+
+    /// The value: an ARN, account, service or canonical user ID, or `*`.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Federated(id) | Self::Aws(id) | Self::Service(id) | Self::CanonicalUser(id) => id,
+        }
+    }
 }
 
 /// Operator -> condition key -> values. Ordered maps keep the output deterministic.

@@ -111,10 +111,10 @@ fn text(results: &[Audited]) -> String {
     for r in results {
         let _ = writeln!(out, "{}", r.file);
         if let Some(e) = &r.error {
-            let at = if e.at.is_empty() {
+            let at = if e.path.is_empty() {
                 String::new()
             } else {
-                format!(" at {}", e.at)
+                format!(" at {}", e.path)
             };
             let _ = writeln!(out, "  error{at}: {}", e.message);
             continue;

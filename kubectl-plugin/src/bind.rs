@@ -127,7 +127,7 @@ async fn checked_plan(
     let (bundle, plan) = args.input.bundle_and_plan(&defaults)?;
     printer::diagnostics(&bundle.diagnostics, &mut std::io::stderr());
     if bundle.has_errors() {
-        if bundle.diagnostics.iter().any(|d| d.field == "account") {
+        if bundle.diagnostics.iter().any(|d| d.path == "account") {
             eprintln!("hint: pass --account, or use an EKS context named by its cluster ARN");
         }
         return Ok(None);
@@ -305,9 +305,9 @@ fn sdk_warnings(objects: &[Value], applied: &[(Value, Change)]) {
             sa: sa_name,
         };
         for check in doctor::sdk_checks(kind, workload, &wiring, &configs) {
-            if check.result != doctor::Level::Pass {
-                eprintln!("warning: {}", check.message);
-                if let Some(fix) = check.fix {
+            if check.finding.severity != doctor::Level::Pass {
+                eprintln!("warning: {}", check.finding.message);
+                if let Some(fix) = check.finding.help {
                     eprintln!("  fix: {fix}");
                 }
             }

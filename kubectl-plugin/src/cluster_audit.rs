@@ -39,7 +39,7 @@ pub async fn run(input: Input<'_>) -> Result<Outcome, Error> {
                 report,
             }),
             Err(e) => {
-                eprintln!("error: {}: {} (at {})", file.display(), e.message, e.at);
+                eprintln!("error: {}: {} (at {})", file.display(), e.message, e.path);
                 invalid = true;
             }
         }
@@ -115,7 +115,7 @@ pub async fn from_iam(
                         file: format!("iam:{role}"),
                         report,
                     }),
-                    Err(e) => eprintln!("error: {role}: {} (at {})", e.message, e.at),
+                    Err(e) => eprintln!("error: {role}: {} (at {})", e.message, e.path),
                 },
                 Ok(None) => eprintln!("{role}: no such role in IAM"),
                 Err(e) => eprintln!("skipped {role}: {e}"),

@@ -56,7 +56,8 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
         name,
         workload,
     };
-    let checks = doctor::diagnose(&inventory, target, &webhook, trust).map_err(Error::Cluster)?;
+    let checks = doctor::diagnose(&inventory, target, &webhook, trust)
+        .map_err(|missing| Error::Cluster(missing.to_string()))?;
     match args.output {
         Some(format) => print!(
             "{}",
@@ -64,11 +65,13 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
         ),
         None => print!("{}", printer::checks(&checks)),
     }
-    Ok(if checks.iter().any(|c| c.result == Level::Fail) {
-        Outcome::Findings
-    } else {
-        Outcome::Done
-    })
+    Ok(
+        if checks.iter().any(|c| c.finding.severity == Level::Fail) {
+            Outcome::Findings
+        } else {
+            Outcome::Done
+        },
+    )
 }
 
 /// Whether the pod identity webhook is configured, as far as the cluster says.
@@ -159,7 +162,7 @@ async fn trust(api: &Api, text: &str, file: String, issuer: Option<&str>) -> Tru
         Err(e) => {
             return Trust::Unreadable {
                 file,
-                message: format!("{} (at {})", e.message, e.at),
+                message: format!("{} (at {})", e.message, e.path),
             };
         }
     };

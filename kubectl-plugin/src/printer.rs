@@ -102,10 +102,10 @@ pub fn objects(objects: &[Value], format: Format) -> String {
 /// doctor's `PASS  message` lines, each failure followed by its fix.
 pub fn checks(checks: &[Check]) -> String {
     let mut out = String::new();
-    for check in checks {
-        let word = check.result.as_str().to_ascii_uppercase();
-        out.push_str(&format!("{word}  {}\n", check.message));
-        if let Some(fix) = &check.fix {
+    for Check { finding, .. } in checks {
+        let word = finding.severity.as_str().to_ascii_uppercase();
+        out.push_str(&format!("{word}  {}\n", finding.message));
+        if let Some(fix) = &finding.help {
             out.push_str(&format!("      fix: {fix}\n"));
         }
     }

@@ -200,7 +200,7 @@ fn invalid_input_exits_1_with_errors_on_stderr_and_json_diagnostics() {
     let bundle: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(bundle["artifacts"], serde_json::json!([]));
     assert_eq!(bundle["diagnostics"][0]["code"], "account-id");
-    assert_eq!(bundle["diagnostics"][0]["field"], "account");
+    assert_eq!(bundle["diagnostics"][0]["path"], "account");
 }
 
 #[test]
@@ -339,7 +339,7 @@ fn audit_reports_who_can_assume_and_gates_on_high_findings() {
     assert_eq!(aud_only.status.code(), Some(4));
     let text = stdout(&aud_only);
     assert!(text.contains("ANY service account"), "{text}");
-    assert!(text.contains("high [no-sub] Statement[0]:"), "{text}");
+    assert!(text.contains("high[no-sub] Statement[0]:"), "{text}");
 
     let json = run(
         &[

@@ -16,7 +16,7 @@ export async function example(): Promise<string[]> {
   const trust = bundle.artifacts.filter((a) => a.kind === 'trust-policy').map((a) => `${a.role ?? ''}: ${a.content}`);
   const kinds: Kind[] = bundle.artifacts.map((a) => a.kind);
   const errors: Diagnostic[] = validate('{"account": "1"}').filter((d) => d.severity === 'error');
-  const fields = errors.map((d) => `${d.field} ${d.code} ${d.help ?? ''}`);
+  const fields = errors.map((d) => `${d.path} ${d.code} ${d.help ?? ''}`);
   const yaml: string | undefined = toYaml(spec);
   // @ts-expect-error: codes are a closed union, a typo does not type-check
   const typo: Diagnostic['code'] = 'acount-id';
@@ -31,7 +31,7 @@ import initAudit, { audit, type Audit, type Risk } from '../../web/pkg-audit/irs
 export async function auditExample(policy: string): Promise<string[]> {
   await initAudit();
   const result: Audit = audit(policy, 2048);
-  if (result.error) return [`${result.error.at}: ${result.error.message}`];
+  if (result.error) return [`${result.error.path}: ${result.error.message}`];
   const who = (result.report?.access ?? []).map((a) => `${a.issuer}: ${a.anyServiceAccount ? 'any' : a.serviceAccounts.join(',')}`);
   const high: Risk[] = (result.report?.findings ?? []).map((f) => f.severity).filter((s) => s === 'high' || s === 'critical');
   // @ts-expect-error: severities are a closed union

@@ -266,7 +266,7 @@ fn assert_rejected(label: &str, bundle: &Bundle, field: &str, code: &str) {
     assert!(
         errors
             .iter()
-            .any(|d| d.field == field && d.code.as_str() == code),
+            .any(|d| d.path == field && d.code.as_str() == code),
         "{label}: expected error {code} at `{field}`, got {errors:#?}"
     );
     for d in &errors {
@@ -309,11 +309,7 @@ fn every_bad_input_is_rejected_at_its_field() {
 fn all_errors_are_reported_together() {
     let text = "account: \"1\"\ncluster: http://x\nserviceAccount: [ok/sa, BAD/sa]\nrole: \"bad role\"\nrolle: x\ntags: {\"aws:x\": y}\n";
     let bundle = irsa_core::generate(text);
-    let fields: Vec<&str> = bundle
-        .diagnostics
-        .iter()
-        .map(|d| d.field.as_str())
-        .collect();
+    let fields: Vec<&str> = bundle.diagnostics.iter().map(|d| d.path.as_str()).collect();
     for expected in [
         "account",
         "cluster",
@@ -335,7 +331,7 @@ fn unknown_fields_suggest_the_closest_known_one() {
     let d = bundle
         .diagnostics
         .iter()
-        .find(|d| d.field == "serviceAcount")
+        .find(|d| d.path == "serviceAcount")
         .expect("diagnostic");
     assert_eq!(d.help.as_deref(), Some("did you mean `serviceAccount`?"));
 }
@@ -412,7 +408,7 @@ fn warnings_do_not_block_generation() {
                 .diagnostics
                 .iter()
                 .any(|d| d.severity == Severity::Warning
-                    && d.field == field
+                    && d.path == field
                     && d.code.as_str() == code),
             "{overrides}: expected warning {code} at {field}, got {:#?}",
             bundle.diagnostics

@@ -12,6 +12,7 @@ use crate::eks::ROLE_ARN_ANNOTATION;
 use crate::eks::{
     CONTAINER_URI_ENV, ROLE_ARN_ENV, SKIP_CONTAINERS_ANNOTATION, SKIP_POD_LABEL, TOKEN_FILE_ENV,
 };
+use crate::finding::Finding;
 use crate::k8s::CONFIG_KEY;
 use crate::profiles;
 use crate::spec::WorkloadKind;
@@ -34,12 +35,30 @@ crate::wire::wire_enum! {
     }
 }
 
+crate::wire::wire_enum! {
+    /// What a check examines (`code` in JSON). Renaming one is a breaking change.
+    pub enum CheckCode {
+        ServiceAccount => "service-account",
+        RoleAnnotation => "role-annotation",
+        Webhook => "webhook",
+        SkipLabel => "skip-label",
+        PresetEnv => "preset-env",
+        AwsConfig => "aws-config",
+        Profile => "profile",
+        Sdk => "sdk",
+        FsGroup => "fs-group",
+        Pods => "pods",
+        TrustPolicy => "trust-policy",
+    }
+}
+
+/// One check: a finding whose severity is its result and whose path is the object it
+/// examined (`serviceaccount/api`, `deployment/api container app`; empty for all the
+/// target's pods or the trust policy as a whole).
 #[derive(Debug, Serialize)]
 pub struct Check {
-    pub result: Level,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+    #[serde(flatten)]
+    pub finding: Finding<CheckCode, Level>,
     /// For a container: the identity each AWS SDK family gets in it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sdks: Vec<Answer>,
@@ -83,35 +102,60 @@ pub enum Trust {
 struct Checks(Vec<Check>);
 
 impl Checks {
-    fn add(&mut self, result: Level, message: String, fix: Option<String>) {
+    fn add(
+        &mut self,
+        result: Level,
+        code: CheckCode,
+        path: &str,
+        message: String,
+        fix: Option<String>,
+    ) {
+        let mut finding = Finding::new(result, code, path, message);
+        finding.help = fix;
         self.0.push(Check {
-            result,
-            message,
-            fix,
+            finding,
             sdks: Vec::new(),
         });
     }
 
-    fn pass(&mut self, message: String) {
-        self.add(Level::Pass, message, None);
+    fn pass(&mut self, code: CheckCode, path: &str, message: String) {
+        self.add(Level::Pass, code, path, message, None);
     }
 }
 
-/// Every check of a target, or why the target itself is missing.
+/// The workload doctor was asked about is not in the cluster: no check can run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotFound {
+    pub kind: WorkloadKind,
+    pub name: String,
+    pub namespace: String,
+}
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let object = slash(self.kind.as_str(), &self.name);
+        write!(f, "{object} not found in namespace \"{}\"", self.namespace)
+    }
+}
+
+/// Every check of a target, or that the workload named is missing.
 pub fn diagnose(
     inventory: &Inventory,
     target: Target<'_>,
     webhook: &Webhook,
     trust: Option<Trust>,
-) -> Result<Vec<Check>, String> {
+) -> Result<Vec<Check>, NotFound> {
     let ns = target.namespace;
     let workload = match target.workload {
-        Some(kind) => Some(inventory.workload(ns, kind, target.name).ok_or_else(|| {
-            format!(
-                "{} not found in namespace \"{ns}\"",
-                slash(kind.as_str(), target.name)
-            )
-        })?),
+        Some(kind) => Some(
+            inventory
+                .workload(ns, kind, target.name)
+                .ok_or_else(|| NotFound {
+                    kind,
+                    name: target.name.to_owned(),
+                    namespace: ns.to_owned(),
+                })?,
+        ),
         None => None,
     };
     let sa = match workload.and_then(|(_, w)| pod_spec(w)) {
@@ -141,12 +185,17 @@ pub fn diagnose(
         workload_checks(&mut checks, inventory, *kind, w, &wiring);
     }
     pod_checks(&mut checks, inventory, workload, ns, sa, role);
+    let webhook_path = format!("mutatingwebhookconfiguration/{WEBHOOK}");
     match webhook {
-        Webhook::Configured => {
-            checks.pass(format!("the {WEBHOOK} admission webhook is configured"))
-        }
+        Webhook::Configured => checks.pass(
+            CheckCode::Webhook,
+            &webhook_path,
+            format!("the {WEBHOOK} admission webhook is configured"),
+        ),
         Webhook::Missing => checks.add(
             Level::Warn,
+            CheckCode::Webhook,
+            &webhook_path,
             format!(
                 "no MutatingWebhookConfiguration {WEBHOOK}: without it pods get no credentials"
             ),
@@ -157,6 +206,8 @@ pub fn diagnose(
         ),
         Webhook::Unknown(reason) => checks.add(
             Level::Skip,
+            CheckCode::Webhook,
+            &webhook_path,
             format!("cannot see the {WEBHOOK} configuration: {reason}"),
             None,
         ),
@@ -176,9 +227,12 @@ fn service_account<'a>(
     pod_identity: bool,
 ) -> Option<&'a str> {
     let bind = format!("kubectl irsa bind {ns}/{sa} --role ROLE");
+    let object_path = format!("serviceaccount/{sa}");
     let Some(object) = inventory.service_account(ns, sa) else {
         checks.add(
             Level::Fail,
+            CheckCode::ServiceAccount,
+            &object_path,
             format!("serviceaccount/{sa} does not exist in namespace {ns}"),
             Some(bind),
         );
@@ -186,7 +240,7 @@ fn service_account<'a>(
     };
     let role = role_annotation(object);
     if role.is_empty() && pod_identity {
-        checks.pass(format!(
+        checks.pass(CheckCode::ServiceAccount, &object_path, format!(
             "serviceaccount/{sa} has no role annotation; its pods get credentials from EKS Pod Identity"
         ));
         return None;
@@ -194,6 +248,8 @@ fn service_account<'a>(
     if role.is_empty() {
         checks.add(
             Level::Fail,
+            CheckCode::RoleAnnotation,
+            &object_path,
             format!(
                 "serviceaccount/{sa} has no {ROLE_ARN_ANNOTATION} annotation: its pods get no role"
             ),
@@ -202,9 +258,15 @@ fn service_account<'a>(
         return None;
     }
     match crate::arn::RoleArn::parse(role) {
-        Ok(_) => checks.pass(format!("serviceaccount/{sa} is annotated with {role}")),
+        Ok(_) => checks.pass(
+            CheckCode::RoleAnnotation,
+            &object_path,
+            format!("serviceaccount/{sa} is annotated with {role}"),
+        ),
         Err(reason) => checks.add(
             Level::Fail,
+            CheckCode::RoleAnnotation,
+            &object_path,
             format!("serviceaccount/{sa}: the {ROLE_ARN_ANNOTATION} annotation is wrong: {reason}"),
             Some(format!("{bind} --overwrite")),
         ),
@@ -281,6 +343,8 @@ fn workload_checks(
     if opted_out {
         checks.add(
             Level::Fail,
+            CheckCode::SkipLabel,
+            &slashed,
             format!("{slashed} labels its pods {SKIP_POD_LABEL}=true, so the webhook injects nothing into them"),
             Some(format!("remove the {SKIP_POD_LABEL} label from the pod template")),
         );
@@ -291,6 +355,8 @@ fn workload_checks(
             if env_value(container, var).is_some() {
                 checks.add(
                     Level::Fail,
+                    CheckCode::PresetEnv,
+                    &format!("{slashed} container {cname}"),
                     format!("{slashed} container {cname} sets {var} itself, so the webhook injects nothing into it"),
                     Some(format!("remove {} from its env; the webhook sets them", PRESET.join(" and "))),
                 );
@@ -305,14 +371,18 @@ fn workload_checks(
     for (cname, file) in &readers {
         match config_source(spec, cname, file, inventory, ns) {
             Ok((config_map, config)) => {
-                checks.pass(format!(
-                    "{slashed} container {cname} reads {file} from configmap/{config_map}"
-                ));
+                checks.pass(
+                    CheckCode::AwsConfig,
+                    &format!("{slashed} container {cname}"),
+                    format!("{slashed} container {cname} reads {file} from configmap/{config_map}"),
+                );
                 profile_checks(checks, config, role, config_map);
                 configs.push((cname, config));
             }
             Err(problem) => checks.add(
                 Level::Fail,
+                CheckCode::AwsConfig,
+                &format!("{slashed} container {cname}"),
                 format!("{slashed} container {cname}: {problem}"),
                 Some(rebind.clone()),
             ),
@@ -322,6 +392,8 @@ fn workload_checks(
         if let Some(config_map) = inventory.config_map_of(ns, sa) {
             checks.add(
                 Level::Warn,
+                CheckCode::AwsConfig,
+                &slashed,
                 format!(
                     "configmap/{} holds profiles, but {slashed} does not set AWS_CONFIG_FILE",
                     name(config_map)
@@ -345,6 +417,8 @@ fn workload_checks(
     if (non_root(spec) || containers(spec).any(non_root)) && setting(spec, "fsGroup").is_none() {
         checks.add(
             Level::Warn,
+            CheckCode::FsGroup,
+            &slashed,
             format!("{slashed} runs as non-root without fsGroup: older clusters mount the token file with mode 0600, unreadable to it"),
             Some("set spec.securityContext.fsGroup in the pod template (e.g. 65534)".to_owned()),
         );
@@ -409,9 +483,10 @@ fn sdk_check(
             None => Some(Identity::PodIdentityRole),
         },
     };
-    let what = match profile {
-        Some(p) => format!("{slashed} container {cname} (AWS_PROFILE={p})"),
-        None => format!("{slashed} container {cname}"),
+    let what = format!("{slashed} container {cname}");
+    let who = match profile {
+        Some(p) => format!("{what} (AWS_PROFILE={p})"),
+        None => what.clone(),
     };
     // An SDK that cannot chain this way (it fails, or falls through to the node's role on
     // its own) is said as a caveat: no wiring mends it. Another identity is the trap.
@@ -446,7 +521,7 @@ fn sdk_check(
             };
             (
                 Level::Pass,
-                format!("{what} acts as {asked} in every AWS SDK{caveat}"),
+                format!("{who} acts as {asked} in every AWS SDK{caveat}"),
                 None,
             )
         }
@@ -461,28 +536,28 @@ fn sdk_check(
             });
             (
                 Level::Warn,
-                format!("{what} asks for {asked}, but {}", describe(&all)),
+                format!("{who} asks for {asked}, but {}", describe(&all)),
                 fix,
             )
         }
         Some(asked) => (
             Level::Fail,
-            format!("{what} asks for {asked}, but {}", describe(&failing)),
+            format!("{who} asks for {asked}, but {}", describe(&failing)),
             None,
         ),
         None => (
             Level::Fail,
             format!(
-                "{what}: profile `{}` is not in its AWS config file",
+                "{who}: profile `{}` is not in its AWS config file",
                 profile.unwrap_or_default()
             ),
             None,
         ),
     };
+    let mut finding = Finding::new(result, CheckCode::Sdk, what, message);
+    finding.help = fix;
     checks.0.push(Check {
-        result,
-        message,
-        fix,
+        finding,
         sdks: answers,
     });
 }
@@ -541,14 +616,17 @@ fn config_source<'a>(
 /// chained profile's source must exist.
 fn profile_checks(checks: &mut Checks, config: &str, role: Option<&str>, config_map: &str) {
     let profiles = crate::profiles::read(config);
+    let object_path = format!("configmap/{config_map}");
     for profile in profiles.iter().filter(|p| p.is_web_identity()) {
         match (profile.role_arn(), role) {
             (Some(file_role), Some(role)) if file_role != role => checks.add(
                 Level::Fail,
+                CheckCode::Profile,
+                &object_path,
                 format!("configmap/{config_map}: pod profile [{}] names {file_role}, the annotation {role}: the SDKs use the annotation's role by default and the file's with --profile", profile.name),
                 Some("bind again with one role, so the annotation and the file agree".to_owned()),
             ),
-            (Some(_), Some(_)) => checks.pass(format!(
+            (Some(_), Some(_)) => checks.pass(CheckCode::Profile, &object_path, format!(
                 "configmap/{config_map}: pod profile [{}] names the annotation's role",
                 profile.name
             )),
@@ -560,6 +638,8 @@ fn profile_checks(checks: &mut Checks, config: &str, role: Option<&str>, config_
             if !profiles.iter().any(|p| p.name == source) {
                 checks.add(
                     Level::Fail,
+                    CheckCode::Profile,
+                    &object_path,
                     format!("configmap/{config_map}: profile [{}] chains from [{source}], which the file lacks", profile.name),
                     Some("bind again to rewrite the AWS config".to_owned()),
                 );
@@ -588,19 +668,23 @@ fn pod_checks(
         stale,
     } = pods::judge(all.iter().copied(), role);
     if all.is_empty() {
-        checks.pass(format!(
-            "no pod runs as {ns}/{sa} yet; new pods get credentials"
-        ));
+        checks.pass(
+            CheckCode::Pods,
+            "",
+            format!("no pod runs as {ns}/{sa} yet; new pods get credentials"),
+        );
     } else if missing.is_empty() && stale.is_empty() {
-        checks.pass(format!(
-            "{}/{} pods have injected credentials",
-            all.len(),
-            all.len()
-        ));
+        checks.pass(
+            CheckCode::Pods,
+            "",
+            format!("{}/{} pods have injected credentials", all.len(), all.len()),
+        );
     }
     if !missing.is_empty() {
         checks.add(
             Level::Warn,
+            CheckCode::Pods,
+            "",
             format!(
                 "{} of {} pods started without credentials (the webhook only mutates new pods): {}",
                 missing.len(),
@@ -613,6 +697,8 @@ fn pod_checks(
     if !stale.is_empty() {
         checks.add(
             Level::Warn,
+            CheckCode::Pods,
+            "",
             format!(
                 "{} of {} pods run with another role than the annotation's (they started before it changed): {}",
                 stale.len(),
@@ -645,6 +731,8 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
         Trust::Unreadable { file, message } => {
             checks.add(
                 Level::Fail,
+                CheckCode::TrustPolicy,
+                &file,
                 format!("{file} is not a trust policy: {message}"),
                 None,
             );
@@ -653,6 +741,8 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
         Trust::NoIssuer(reason) => {
             checks.add(
                 Level::Skip,
+                CheckCode::TrustPolicy,
+                "",
                 format!("cannot check the trust policy: {reason}"),
                 Some("pass --issuer URL".to_owned()),
             );
@@ -661,6 +751,8 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
         Trust::NoRole(role) => {
             checks.add(
                 Level::Fail,
+                CheckCode::TrustPolicy,
+                &role,
                 format!("{role} is not a role in IAM: AssumeRoleWithWebIdentity will fail"),
                 Some("create it (kubectl irsa bind -f irsa.yaml --iam), or annotate the role that exists".to_owned()),
             );
@@ -669,12 +761,16 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
     };
     let host_path = issuer.trim_start_matches("https://").trim_end_matches('/');
     if report.admits(host_path, ns, sa) {
-        checks.pass(format!(
-            "the trust policy lets {ns}/{sa} of {host_path} assume the role"
-        ));
+        checks.pass(
+            CheckCode::TrustPolicy,
+            "",
+            format!("the trust policy lets {ns}/{sa} of {host_path} assume the role"),
+        );
     } else {
         checks.add(
             Level::Fail,
+            CheckCode::TrustPolicy,
+            "",
             format!("the trust policy does not let {ns}/{sa} of {host_path} assume the role: AssumeRoleWithWebIdentity will be denied"),
             Some(format!("kubectl irsa generate {ns}/{sa} --role ROLE --issuer {issuer} writes one that does")),
         );
@@ -687,8 +783,10 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
         };
         checks.add(
             level,
+            CheckCode::TrustPolicy,
+            &finding.path,
             format!("trust policy: {} [{}]", finding.message, finding.code),
-            Some(finding.fix),
+            finding.help,
         );
     }
 }
@@ -720,12 +818,21 @@ mod tests {
             workload: Some(WorkloadKind::Deployment),
         };
         let checks = diagnose(&inventory(), target, &Webhook::Configured, None).unwrap_or_default();
-        let failed: Vec<&Check> = checks.iter().filter(|c| c.result == Level::Fail).collect();
+        let failed: Vec<&Check> = checks
+            .iter()
+            .filter(|c| c.finding.severity == Level::Fail)
+            .collect();
         assert_eq!(failed.len(), 1, "{checks:?}");
-        assert!(failed[0].message.contains("sets AWS_ROLE_ARN itself"));
         assert!(
             failed[0]
-                .fix
+                .finding
+                .message
+                .contains("sets AWS_ROLE_ARN itself")
+        );
+        assert!(
+            failed[0]
+                .finding
+                .help
                 .as_deref()
                 .is_some_and(|f| f.contains("remove AWS_ROLE_ARN"))
         );
@@ -747,15 +854,19 @@ mod tests {
             workload: None,
         };
         let checks = diagnose(&inventory, target, &Webhook::Configured, None).unwrap_or_default();
-        let warned: Vec<&Check> = checks.iter().filter(|c| c.result == Level::Warn).collect();
+        let warned: Vec<&Check> = checks
+            .iter()
+            .filter(|c| c.finding.severity == Level::Warn)
+            .collect();
         assert_eq!(warned.len(), 1, "{checks:?}");
         assert!(
             warned[0]
+                .finding
                 .message
                 .contains("run with another role than the annotation's")
         );
         assert_eq!(
-            warned[0].fix.as_deref(),
+            warned[0].finding.help.as_deref(),
             Some("kubectl rollout restart deployment/api -n payments")
         );
     }
@@ -774,9 +885,17 @@ mod tests {
             workload: None,
         };
         let checks = diagnose(&inventory, target, &Webhook::Configured, None).unwrap_or_default();
-        let failed: Vec<&Check> = checks.iter().filter(|c| c.result == Level::Fail).collect();
+        let failed: Vec<&Check> = checks
+            .iter()
+            .filter(|c| c.finding.severity == Level::Fail)
+            .collect();
         assert_eq!(failed.len(), 1, "{checks:?}");
-        assert!(failed[0].message.contains("skip-pod-identity-webhook=true"));
+        assert!(
+            failed[0]
+                .finding
+                .message
+                .contains("skip-pod-identity-webhook=true")
+        );
     }
 
     #[test]
@@ -788,7 +907,7 @@ mod tests {
         };
         let error = diagnose(&inventory(), target, &Webhook::Missing, None).err();
         assert_eq!(
-            error.as_deref(),
+            error.map(|e| e.to_string()).as_deref(),
             Some("statefulset/web not found in namespace \"payments\"")
         );
     }
