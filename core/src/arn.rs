@@ -95,11 +95,107 @@ impl Partition {
     }
 }
 
+/// An AWS account ID: exactly 12 digits. Reads as the `str` it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountId(String);
+
+impl AccountId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(format!(
+                "`{s}` is not an AWS account ID: it must be exactly 12 digits"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for AccountId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for AccountId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// A managed policy ARN, `arn:<partition>:iam::(aws|<account>):policy/<path><name>`, as
+/// written. Reads as the `str` it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyArn {
+    partition: Partition,
+    text: String,
+}
+
+impl PolicyArn {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let (partition, _, resource) = split_iam_arn(s, "policy")?;
+        let (path, name) = split_path(resource);
+        names::role_path(path)?;
+        let valid_name = !name.is_empty()
+            && name.len() <= 128
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+        if !valid_name {
+            return Err(format!("`{name}` is not a valid policy name in `{s}`"));
+        }
+        Ok(Self {
+            partition,
+            text: s.to_owned(),
+        })
+    }
+
+    pub fn partition(&self) -> Partition {
+        self.partition
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl AsRef<str> for PolicyArn {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::ops::Deref for PolicyArn {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for PolicyArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// A fully resolved IAM role ARN: `arn:<partition>:iam::<account>:role<path><name>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleArn {
     pub partition: Partition,
-    pub account: String,
+    pub account: AccountId,
     /// `/` or `/a/b/`.
     pub path: String,
     pub name: String,
@@ -119,7 +215,7 @@ impl RoleArn {
         names::role_path(path)?;
         Ok(Self {
             partition,
-            account: account.to_owned(),
+            account: AccountId::parse(account)?,
             path: path.to_owned(),
             name: name.to_owned(),
         })
@@ -133,23 +229,6 @@ impl fmt::Display for RoleArn {
             "arn:{}:iam::{}:role{}{}",
             self.partition, self.account, self.path, self.name
         )
-    }
-}
-
-/// Checks a managed policy ARN: `arn:<partition>:iam::(aws|<account>):policy/<path><name>`.
-pub fn parse_policy_arn(s: &str) -> Result<Partition, String> {
-    let (partition, _, resource) = split_iam_arn(s, "policy")?;
-    let (path, name) = split_path(resource);
-    names::role_path(path)?;
-    let valid_name = !name.is_empty()
-        && name.len() <= 128
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    if valid_name {
-        Ok(partition)
-    } else {
-        Err(format!("`{name}` is not a valid policy name in `{s}`"))
     }
 }
 
@@ -172,7 +251,7 @@ fn split_iam_arn<'a>(s: &'a str, kind: &str) -> Result<(Partition, &'a str, &'a 
         return Err(shape());
     };
     let partition = Partition::parse(partition)?;
-    let account_ok = names::account_id(account).is_ok() || (kind == "policy" && account == "aws");
+    let account_ok = AccountId::parse(account).is_ok() || (kind == "policy" && account == "aws");
     if !account_ok {
         return Err(format!(
             "`{account}` in `{s}` is not an AWS account ID: it must be exactly 12 digits"
@@ -244,12 +323,12 @@ mod tests {
 
     #[test]
     fn policy_arns() {
-        assert!(parse_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess").is_ok());
+        assert!(PolicyArn::parse("arn:aws:iam::aws:policy/ReadOnlyAccess").is_ok());
         assert!(
-            parse_policy_arn("arn:aws:iam::aws:policy/service-role/AmazonEKSClusterPolicy").is_ok()
+            PolicyArn::parse("arn:aws:iam::aws:policy/service-role/AmazonEKSClusterPolicy").is_ok()
         );
-        assert!(parse_policy_arn("arn:aws:iam::111122223333:policy/x").is_ok());
-        assert!(parse_policy_arn("arn:aws:iam::aws:role/x").is_err());
-        assert!(parse_policy_arn("ReadOnlyAccess").is_err());
+        assert!(PolicyArn::parse("arn:aws:iam::111122223333:policy/x").is_ok());
+        assert!(PolicyArn::parse("arn:aws:iam::aws:role/x").is_err());
+        assert!(PolicyArn::parse("ReadOnlyAccess").is_err());
     }
 }

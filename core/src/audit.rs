@@ -4,6 +4,7 @@
 //! Null, case-insensitive condition keys). Findings carry stable codes, a severity, an
 //! explanation and a fix; where the intent is clear, a corrected policy is proposed.
 
+use crate::arn::AccountId;
 use crate::node::Node;
 use crate::policy::{PolicyDocument, Principal, Statement};
 use serde::Serialize;
@@ -58,8 +59,8 @@ pub struct Access {
     pub issuer: Trusted,
     /// The provider's account, from its ARN: the account the role is in.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "tsify", tsify(optional))]
-    pub account: Option<String>,
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "string"))]
+    pub account: Option<AccountId>,
     /// Every service account of the cluster (no `sub` condition, or one that admits all).
     pub any_service_account: bool,
     /// Exact `namespace/name` pairs.
@@ -415,7 +416,7 @@ impl ParsedStatement {
 
     /// Each trusted OIDC provider: its issuer (host and path) and, when its ARN says, its
     /// account.
-    fn oidc_providers(&self) -> Vec<(String, Option<String>)> {
+    fn oidc_providers(&self) -> Vec<(String, Option<AccountId>)> {
         match &self.principals {
             None => vec![("*".to_owned(), None)],
             Some(list) => list
@@ -429,8 +430,7 @@ impl ParsedStatement {
                         let account = head
                             .rsplit(':')
                             .next()
-                            .filter(|a| crate::names::account_id(a).is_ok())
-                            .map(str::to_owned);
+                            .and_then(|a| AccountId::parse(a).ok());
                         (issuer.to_owned(), account)
                     }
                     None => (id.clone(), None),

@@ -1,17 +1,6 @@
 //! Input rules for names and strings, as IAM, STS, the AWS config file and Kubernetes define them.
 //! Each check returns the rule broken as a message, lower case, ready for a diagnostic.
 
-/// Account ID: exactly 12 digits, kept as text so leading zeros survive.
-pub fn account_id(s: &str) -> Result<(), String> {
-    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{s}` is not an AWS account ID: it must be exactly 12 digits"
-        ))
-    }
-}
-
 /// Role name: 1-64 characters of `[A-Za-z0-9+=,.@_-]`.
 pub fn role_name(s: &str) -> Result<(), String> {
     if s.is_empty() || s.len() > 64 {
@@ -345,8 +334,8 @@ mod tests {
 
     #[test]
     fn names_follow_the_documented_rules() {
-        assert!(account_id("012345678901").is_ok());
-        assert!(account_id("12345678901").is_err());
+        assert!(crate::arn::AccountId::parse("012345678901").is_ok());
+        assert!(crate::arn::AccountId::parse("12345678901").is_err());
         assert!(role_name(&"a".repeat(64)).is_ok());
         assert!(role_name(&"a".repeat(65)).is_err());
         assert!(role_name("a b").is_err());

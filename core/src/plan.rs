@@ -1,7 +1,7 @@
 //! Cross-field rules: resolve every role to an ARN in one partition, and check what only
 //! the whole spec can tell (duplicates, durations, which service account a workload uses).
 
-use crate::arn::{self, Partition, RoleArn};
+use crate::arn::{Partition, RoleArn};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
 use crate::iam::Iam;
 use crate::issuer::Issuer;
@@ -409,9 +409,7 @@ fn check_settings(
         .iter()
         .map(|a| (a, field(at, "permissionsBoundary")));
     for (policy, path) in managed.chain(boundary) {
-        let Ok(p) = arn::parse_policy_arn(policy) else {
-            continue;
-        };
+        let p = policy.partition();
         if p != partition {
             let message =
                 format!("`{policy}` is in partition `{p}` but the roles are in `{partition}`");

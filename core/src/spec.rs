@@ -3,7 +3,7 @@
 //! Every value is checked here, where its field path is known; rules that relate several
 //! fields (partitions, role resolution, sizes) live in [`crate::plan`].
 
-use crate::arn::{self, Partition, RoleArn};
+use crate::arn::{AccountId, Partition, PolicyArn, RoleArn};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
 use crate::issuer::Issuer;
 use crate::names;
@@ -35,7 +35,7 @@ pub mod defaults {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
-    pub account: Option<At<String>>,
+    pub account: Option<At<AccountId>>,
     pub clusters: Vec<At<Issuer>>,
     pub service_accounts: Vec<At<Subject>>,
     pub role: At<RoleRef>,
@@ -98,9 +98,9 @@ fn is_pattern(s: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleSettings {
     pub path: Option<String>,
-    pub managed_policies: Vec<String>,
+    pub managed_policies: Vec<PolicyArn>,
     pub statements: Vec<Statement>,
-    pub permissions_boundary: Option<String>,
+    pub permissions_boundary: Option<PolicyArn>,
     pub max_session_duration: Option<u64>,
     pub tags: Vec<(String, String)>,
 }
@@ -218,8 +218,8 @@ pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
     let mut f = Fields::of(node, "", diags)?;
     let account = f.take("account").and_then(|(at, n)| {
         let value = reader::string(n, &at, diags)?;
-        check(names::account_id(&value), Code::AccountId, &at, diags)
-            .map(|()| At { field: at, value })
+        check(AccountId::parse(&value), Code::AccountId, &at, diags)
+            .map(|value| At { field: at, value })
     });
     let subject_patterns = f
         .take("subjectPatterns")
@@ -635,21 +635,16 @@ fn read_role_settings(f: &mut Fields<'_>, diags: &mut Diagnostics) -> RoleSettin
     }
 }
 
-fn read_policy_arn(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<String> {
+fn read_policy_arn(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<PolicyArn> {
     let value = reader::string(node, at, diags)?;
-    let checked = arn::parse_policy_arn(&value).map_err(|rule| {
-        let d = Diagnostic::error(Code::PolicyArn, at, rule);
-        d.with_help(
-            "managed policies are named by ARN, like `arn:aws:iam::aws:policy/ReadOnlyAccess`",
-        )
-    });
-    match checked {
-        Ok(_) => Some(value),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    }
+    PolicyArn::parse(&value)
+        .map_err(|rule| {
+            let d = Diagnostic::error(Code::PolicyArn, at, rule);
+            diags.push(d.with_help(
+                "managed policies are named by ARN, like `arn:aws:iam::aws:policy/ReadOnlyAccess`",
+            ));
+        })
+        .ok()
 }
 
 /// `permissions: { managedPolicies: [ARN…], statements: [IAM statement…] }`.
@@ -657,11 +652,11 @@ fn read_permissions(
     node: &Node,
     path: &str,
     diags: &mut Diagnostics,
-) -> (Vec<String>, Vec<Statement>) {
+) -> (Vec<PolicyArn>, Vec<Statement>) {
     let Some(mut f) = Fields::of(node, path, diags) else {
         return Default::default();
     };
-    let managed: Vec<String> = f
+    let managed: Vec<PolicyArn> = f
         .take("managedPolicies")
         .map(|(at, n)| {
             reader::items(n, &at)

@@ -243,7 +243,7 @@ async fn apply_all(
 /// the objects themselves.
 async fn iam_side(plan: &irsa_core::Plan, args: &Args) -> Result<(), Error> {
     let model = &plan.iam;
-    let accounts: Vec<&str> = model.accounts().iter().map(|a| a.id).collect();
+    let accounts: Vec<&str> = model.accounts().iter().map(|a| a.id.as_str()).collect();
     let aws = args
         .aws
         .connect(&accounts, plan.partition, plan.region())

@@ -104,7 +104,7 @@ pub async fn from_iam(
                 continue;
             }
         };
-        for role in roles.iter().filter(|r| r.account == account) {
+        for role in roles.iter().filter(|r| *r.account == *account) {
             match crate::iam::get_role(&iam, &role.name).await {
                 Ok(Some(live)) => match audit::analyze(&live.trust.to_json(), quota) {
                     Ok(report) => policies.push(Policy {

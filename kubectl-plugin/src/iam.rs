@@ -201,7 +201,9 @@ impl Write {
                     .path(&role.arn.path)
                     .assume_role_policy_document(trust)
                     .max_session_duration(seconds(role.max_session_duration))
-                    .set_permissions_boundary(role.permissions_boundary.clone());
+                    .set_permissions_boundary(
+                        role.permissions_boundary.as_ref().map(|b| b.to_string()),
+                    );
                 let owner = (OWNER_TAG.0.to_owned(), OWNER_TAG.1.to_owned());
                 for (key, value) in role.tags.iter().chain([&owner]) {
                     call = call.tags(tag(key, value)?);
@@ -421,7 +423,7 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
             change.detail.push(format!("+ managed policy {arn}"));
             change.writes.push(Write::Attach {
                 name: name.clone(),
-                arn: arn.clone(),
+                arn: arn.to_string(),
             });
         }
         return Ok(change);
@@ -457,7 +459,7 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
         });
     }
     if let (Some(theirs), Some(ours)) = (&live.boundary, &role.permissions_boundary) {
-        if theirs != ours {
+        if theirs.as_str() != ours.as_str() {
             return Err(Error::Refused(format!(
                 "role/{name} has the permissions boundary {theirs}, the spec names {ours}: irsa does not replace a boundary someone set (change one of them)"
             )));
@@ -473,7 +475,7 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
             .push(format!("~ permissions boundary {boundary}"));
         change.writes.push(Write::PutBoundary {
             name: name.clone(),
-            arn: boundary.clone(),
+            arn: boundary.to_string(),
         });
     }
     let tags: Vec<(String, String)> = role
@@ -502,11 +504,11 @@ async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Er
     if !role.managed_policies.is_empty() {
         let attached = attached_policies(iam, &name).await?;
         for arn in &role.managed_policies {
-            if !attached.contains(arn) {
+            if !attached.iter().any(|a| a == arn.as_str()) {
                 change.detail.push(format!("+ managed policy {arn}"));
                 change.writes.push(Write::Attach {
                     name: name.clone(),
-                    arn: arn.clone(),
+                    arn: arn.to_string(),
                 });
             }
         }

@@ -3,6 +3,7 @@
 //! trust more than the service accounts using them are wider than needed.
 
 use super::objects::{name, namespace, role_annotation};
+use crate::arn::AccountId;
 use crate::audit::{Finding, Report, Risk};
 use serde::Serialize;
 use serde_json::Value;
@@ -20,7 +21,7 @@ pub struct Policy {
 /// (`aws iam get-role` output, or a file named `ACCOUNT-ROLE.trust.json`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyRole {
-    pub account: Option<String>,
+    pub account: Option<AccountId>,
     pub name: String,
 }
 
@@ -100,9 +101,9 @@ pub fn role_of(file_name: &str, text: &str) -> PolicyRole {
     let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
     let stem = stem.strip_suffix(".trust").unwrap_or(stem);
     match stem.split_once('-') {
-        Some((account, name)) if crate::names::account_id(account).is_ok() && !name.is_empty() => {
+        Some((account, name)) if AccountId::parse(account).is_ok() && !name.is_empty() => {
             PolicyRole {
-                account: Some(account.to_owned()),
+                account: AccountId::parse(account).ok(),
                 name: name.to_owned(),
             }
         }
@@ -127,7 +128,7 @@ fn policy_for(
         .filter(|&i| {
             policies
                 .get(i)
-                .is_some_and(|p| named(p) && p.role.account.as_deref() == Some(&arn.account))
+                .is_some_and(|p| named(p) && p.role.account.as_ref() == Some(&arn.account))
         })
         .collect();
     let loose: Vec<usize> = (0..policies.len())

@@ -3,7 +3,7 @@
 //! pod role's account needs; the EKS Pod Identity associations. Every renderer maps this
 //! model, and so does `kubectl irsa bind --iam`.
 
-use crate::arn::{Partition, RoleArn};
+use crate::arn::{AccountId, Partition, PolicyArn, RoleArn};
 use crate::eks;
 use crate::policy::{OneOrMany, PolicyDocument, Principal, Statement};
 use crate::spec::{RoleSettings, Spec, Target, defaults};
@@ -52,8 +52,8 @@ pub struct Role {
     pub max_session_duration: u64,
     /// Whether the spec sets it: only then does `bind --iam` change an existing role's.
     pub max_session_duration_set: bool,
-    pub permissions_boundary: Option<String>,
-    pub managed_policies: Vec<String>,
+    pub permissions_boundary: Option<PolicyArn>,
+    pub managed_policies: Vec<PolicyArn>,
     pub tags: Vec<(String, String)>,
 }
 
@@ -75,7 +75,7 @@ pub struct Association {
 /// The roles of one account, the pod role's account first.
 #[derive(Debug)]
 pub struct Account<'a> {
-    pub id: &'a str,
+    pub id: &'a AccountId,
     pub roles: Vec<&'a Role>,
 }
 
@@ -151,7 +151,7 @@ impl Iam {
     pub fn accounts(&self) -> Vec<Account<'_>> {
         let mut out: Vec<Account<'_>> = Vec::new();
         for role in self.roles() {
-            match out.iter_mut().find(|a| a.id == role.arn.account) {
+            match out.iter_mut().find(|a| *a.id == role.arn.account) {
                 Some(account) => account.roles.push(role),
                 None => out.push(Account {
                     id: &role.arn.account,
@@ -253,7 +253,7 @@ fn pod_identity_trust(spec: &Spec, pod_role: &RoleArn) -> PolicyDocument {
                 .with_condition(
                     "StringEquals",
                     "aws:SourceAccount",
-                    vec![pod_role.account.clone()],
+                    vec![pod_role.account.to_string()],
                 )
                 .with_condition(
                     "StringEquals",

@@ -12,7 +12,7 @@ pub fn templates(plan: &Plan) -> Vec<(String, String)> {
         .accounts()
         .into_iter()
         .map(|account| {
-            let pod_account = account.id == plan.pod_role.account;
+            let pod_account = *account.id == plan.pod_role.account;
             let path = if pod_account {
                 "cloudformation/irsa.yaml".to_owned()
             } else {
@@ -133,7 +133,7 @@ fn template(plan: &Plan, account: &Account<'_>, pod_account: bool) -> String {
             ),
         ];
         if let Some(boundary) = &role.permissions_boundary {
-            props.push(("PermissionsBoundary", Node::Str(boundary.clone())));
+            props.push(("PermissionsBoundary", Node::Str(boundary.to_string())));
         }
         props.push(("AssumeRolePolicyDocument", role.trust.to_node()));
         if let Some(permissions) = &role.permissions {

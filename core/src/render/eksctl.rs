@@ -69,7 +69,7 @@ pub fn cluster_config(plan: &Plan) -> Option<String> {
                     let arns = pod
                         .managed_policies
                         .iter()
-                        .map(|a| Node::Str(a.clone()))
+                        .map(|a| Node::Str(a.to_string()))
                         .collect();
                     entry.push(("attachPolicyARNs".to_owned(), Node::Seq(arns)));
                 }
@@ -79,7 +79,7 @@ pub fn cluster_config(plan: &Plan) -> Option<String> {
                 if let Some(boundary) = &pod.permissions_boundary {
                     entry.push((
                         "permissionsBoundary".to_owned(),
-                        Node::Str(boundary.clone()),
+                        Node::Str(boundary.to_string()),
                     ));
                 }
                 if !pod.tags.is_empty() {

@@ -46,8 +46,8 @@ pub fn string(s: &str) -> String {
 }
 
 /// `["a", "b"]`.
-pub fn list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| string(s)).collect();
+pub fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| string(s.as_ref())).collect();
     format!("[{}]", quoted.join(", "))
 }
 
