@@ -1,7 +1,7 @@
 //! ARNs and issuer URLs: parsing never panics, and what parses prints back the same.
 #![no_main]
 
-use irsa_core::arn::RoleArn;
+use irsa_core::arn::{AccountId, PolicyArn, RoleArn};
 use irsa_core::issuer::Issuer;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
@@ -12,6 +12,12 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         if let Ok((issuer, _)) = Issuer::parse(text) {
             assert_eq!(issuer.url(), text);
         }
-        let _ = irsa_core::arn::parse_policy_arn(text);
+        if let Ok(arn) = PolicyArn::parse(text) {
+            assert_eq!(arn.as_str(), text);
+            assert!(text.starts_with(&format!("arn:{}:", arn.partition())));
+        }
+        if let Ok(account) = AccountId::parse(text) {
+            assert_eq!(account.as_str(), text);
+        }
     }
 });
