@@ -31,6 +31,8 @@ const loadYamlReader = onDemand(new URL('./pkg-yaml/irsa_yaml.js', import.meta.u
 const loadRoles = onDemand(new URL('./pkg-roles/irsa_roles.js', import.meta.url).href);
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const THEME_KEY = 'irsa-theme';
+/** How long typing must pause before the share link in the URL is rewritten. */
+const URL_DELAY_MS = 300;
 
 function saveFile(name, blob) {
   const url = URL.createObjectURL(blob);
@@ -78,6 +80,8 @@ export class IrsaGenerator extends HTMLElement {
     if (this.built) return;
     this.built = true;
     this.state = this.initialState();
+    // A reload or a bookmark right after typing still gets the latest link.
+    if (this.hasAttribute('share')) addEventListener('pagehide', () => this.writeUrl());
     // The form is built while the wasm compiles; the core's defaults and choices fill it
     // in once the core is here.
     this.build();
@@ -287,7 +291,10 @@ export class IrsaGenerator extends HTMLElement {
       if (file) importer.querySelector('textarea').value = await file.text();
     });
     root.querySelector('.import-apply').addEventListener('click', () => this.importSpec(importer.querySelector('textarea').value));
-    root.querySelector('.copy-link').addEventListener('click', (e) => this.copy(location.href, 'Copied', e.currentTarget));
+    root.querySelector('.copy-link').addEventListener('click', (e) => {
+      this.writeUrl();
+      this.copy(location.href, 'Copied', e.currentTarget);
+    });
     root.querySelector('.download-all').addEventListener('click', () => {
       const files = (this.bundle?.artifacts ?? []).map((a) => ({ path: `irsa/${a.path}`, content: a.content, mode: a.kind === 'aws-cli' ? 0o755 : 0o644 }));
       files.push({ path: 'irsa/irsa.yaml', content: toYaml(this.spec) ?? '', mode: 0o644 });
@@ -513,9 +520,26 @@ export class IrsaGenerator extends HTMLElement {
     this.showDiagnostics([...rows, ...this.bundle.diagnostics]);
     this.showOutput();
     this.showRoles();
-    this.timings.push(performance.now() - started);
     // The URL follows the form once the user changed it: a first load leaves it as it came.
-    if (this.hasAttribute('share') && this.changed) history.replaceState(null, '', `#spec=${encodeState(this.state)}`);
+    if (this.hasAttribute('share') && this.changed) this.scheduleUrl();
+    this.timings.push(performance.now() - started);
+  }
+
+  /**
+   * Writes the state into the URL fragment once typing pauses: one replaceState costs
+   * Chromium more than a whole regeneration (about 7 ms here), and a link is only taken
+   * after typing. Copying the link, or leaving the page, writes a pending one first.
+   */
+  scheduleUrl() {
+    clearTimeout(this.urlTimer);
+    this.urlTimer = setTimeout(() => this.writeUrl(), URL_DELAY_MS);
+  }
+
+  writeUrl() {
+    if (this.urlTimer === undefined) return;
+    clearTimeout(this.urlTimer);
+    this.urlTimer = undefined;
+    history.replaceState(null, '', `#spec=${encodeState(this.state)}`);
   }
 
   showDiagnostics(diagnostics) {
@@ -577,6 +601,10 @@ export class IrsaGenerator extends HTMLElement {
     const spec = this.spec;
     const containers = failed || !spec.workload || this.hidden('roles') ? [] : (await loadRoles()).roles(spec);
     if (spec !== this.spec) return; // typed over meanwhile: the newer call draws
+    // Most keystrokes change no container's answers: the tables stay as they are.
+    const drawn = JSON.stringify(containers);
+    if (drawn === this.drawnRoles) return;
+    this.drawnRoles = drawn;
     section.hidden = containers.length === 0;
     section.querySelector('.sdk-tables').replaceChildren(...containers.map((c) => el('table', {},
       el('caption', { text: `${c.namespace} · ${c.workload} · container ${c.container}${c.profile ? ` (profile ${c.profile})` : ''}` }),

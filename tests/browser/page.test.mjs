@@ -259,8 +259,9 @@ test('the share link restores the form and the output', async () => {
   const first = await open('/');
   await fill(first.page, 'serviceAccount', 'payments/api\npayments/worker');
   await fill(first.page, 'role', 'arn:aws:iam::111122223333:role/team/payments');
+  // The link is written once typing pauses.
+  await first.page.waitForFunction(() => location.hash.startsWith('#spec='));
   const url = await first.page.evaluate(() => location.href);
-  assert.match(url, /#spec=/);
   const before = await first.page.evaluate(() => document.querySelector('irsa-generator').bundle);
   await first.context.close();
   const second = await open(new URL(url).pathname + new URL(url).hash);
