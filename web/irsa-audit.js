@@ -159,8 +159,8 @@ export class IrsaAudit extends HTMLElement {
     for (const f of report.findings) {
       const tone = f.severity === 'high' || f.severity === 'critical' ? 'error' : 'warning';
       findings.append(el('li', { class: `diag ${tone}`, 'data-code': f.code },
-        el('strong', { text: `${f.severity} [${f.code}]` }), f.path ? ` ${f.path}` : '', `: ${f.message}`,
-        el('br'), el('span', { class: 'help', text: `fix: ${f.help}` })));
+        el('strong', { text: `${f.severity}[${f.code}]` }), f.path ? ` ${f.path}` : '', `: ${f.message}`,
+        ...(f.help ? [el('br'), el('span', { class: 'help', text: `help: ${f.help}` })] : [])));
     }
     const { tone, text: said } = verdict(report);
     const banner = el('p', { class: `verdict ${tone}`, role: 'status' }, said);

@@ -557,7 +557,7 @@ export class IrsaGenerator extends HTMLElement {
       const pristine = d.code === 'missing-field' && !this.touched.has(key);
       const level = pristine ? 'hint' : d.severity;
       const word = { error: 'Error', warning: 'Warning', hint: 'Required' }[level];
-      const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-path': d.path },
+      const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-finding-path': d.path },
         d.code === 'profile-row' ? d.message : `${word}: ${linePrefix(d.path)}${d.message}${d.help ? ` (${d.help})` : ''}`);
       const row = /^(target|workload)-(\d+)$/.exec(key);
       const target = row

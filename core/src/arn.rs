@@ -95,7 +95,7 @@ impl Partition {
     }
 }
 
-/// An AWS account ID: exactly 12 digits. Reads as the `str` it is.
+/// An AWS account ID: exactly 12 digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AccountId(String);
 
@@ -115,11 +115,15 @@ impl AccountId {
     }
 }
 
-impl std::ops::Deref for AccountId {
-    type Target = str;
-
-    fn deref(&self) -> &str {
+impl AsRef<str> for AccountId {
+    fn as_ref(&self) -> &str {
         &self.0
+    }
+}
+
+impl PartialEq<str> for AccountId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
     }
 }
 
@@ -136,7 +140,7 @@ impl serde::Serialize for AccountId {
 }
 
 /// A managed policy ARN, `arn:<partition>:iam::(aws|<account>):policy/<path><name>`, as
-/// written. Reads as the `str` it is.
+/// written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyArn {
     partition: Partition,
@@ -173,14 +177,6 @@ impl PolicyArn {
 
 impl AsRef<str> for PolicyArn {
     fn as_ref(&self) -> &str {
-        &self.text
-    }
-}
-
-impl std::ops::Deref for PolicyArn {
-    type Target = str;
-
-    fn deref(&self) -> &str {
         &self.text
     }
 }

@@ -1,10 +1,12 @@
 //! Auditing any trust policy: who can assume the role through each OIDC provider, and what
 //! is dangerous about it, with IAM's semantics (string-or-list values, NotAction,
 //! NotPrincipal, Deny, every string operator with ForAnyValue/ForAllValues and IfExists,
-//! Null, case-insensitive condition keys). Findings carry stable codes, a severity, an
-//! explanation and a fix; where the intent is clear, a corrected policy is proposed.
+//! Null, case-insensitive condition keys). Each finding names its rule, its risk, where it
+//! is, what is wrong and how to fix it; where the intent is clear, a corrected policy is
+//! proposed.
 
 use crate::arn::AccountId;
+use crate::finding::Visible;
 use crate::node::Node;
 use crate::policy::{PolicyDocument, Principal, Statement};
 use serde::Serialize;
@@ -158,6 +160,17 @@ pub struct ParseError {
     /// Where reading stopped, as a finding's path: `Statement[1].Principal`.
     pub path: String,
     pub message: String,
+}
+
+/// `message (at path)`, escaped for a terminal: the policy's text is anyone's.
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", Visible(&self.message))?;
+        if !self.path.is_empty() {
+            write!(f, " (at {})", Visible(&self.path))?;
+        }
+        Ok(())
+    }
 }
 
 const WEB_IDENTITY: &str = "sts:assumerolewithwebidentity";
@@ -765,8 +778,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
             );
         }
         let root = matches!(principal, Principal::Aws(_))
-            && (id.ends_with(":root")
-                || (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())));
+            && (id.ends_with(":root") || AccountId::parse(id).is_ok());
         let guarded = s.conditions.iter().any(|c| {
             let key = c.key.to_ascii_lowercase();
             key == "sts:externalid" || key == "aws:multifactorauthpresent"

@@ -1,7 +1,6 @@
 //! Diagnostics: every problem with a spec, as data that crosses to the terminal, JSON and JS.
 
 use crate::finding::Finding;
-pub use crate::finding::Visible;
 
 crate::wire::wire_enum! {
     /// How bad a diagnostic is. Errors stop generation; warnings flag risky but legal input.
@@ -70,12 +69,12 @@ pub type Diagnostic = Finding<Code, Severity>;
 const DIAGNOSTIC_TYPE: &str = "export type Diagnostic = Finding<Code, Severity>;";
 
 impl Diagnostic {
-    pub fn error(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, code, field, message)
+    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, path, message)
     }
 
-    pub fn warning(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, code, field, message)
+    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, path, message)
     }
 
     pub fn is_error(&self) -> bool {

@@ -13,11 +13,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             assert_eq!(issuer.url(), text);
         }
         if let Ok(arn) = PolicyArn::parse(text) {
-            assert_eq!(arn.as_str(), text);
-            assert!(text.starts_with(&format!("arn:{}:", arn.partition())));
+            assert!(text.starts_with(&format!("arn:{}:iam::", arn.partition())));
         }
-        if let Ok(account) = AccountId::parse(text) {
-            assert_eq!(account.as_str(), text);
+        if AccountId::parse(text).is_ok() {
+            assert!(text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()));
         }
     }
 });

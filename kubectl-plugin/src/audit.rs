@@ -111,12 +111,7 @@ fn text(results: &[Audited]) -> String {
     for r in results {
         let _ = writeln!(out, "{}", r.file);
         if let Some(e) = &r.error {
-            let at = if e.path.is_empty() {
-                String::new()
-            } else {
-                format!(" at {}", e.path)
-            };
-            let _ = writeln!(out, "  error{at}: {}", e.message);
+            let _ = writeln!(out, "  error: {e}");
             continue;
         }
         let Some(report) = &r.report else { continue };

@@ -22,7 +22,7 @@ fn account_profile(text: &str) -> Result<(String, String), String> {
     let (account, profile) = text.split_once('=').ok_or_else(|| {
         format!("`{text}` must be ACCOUNT=PROFILE, like 444455556666=deploy-admin")
     })?;
-    irsa_core::arn::AccountId::parse(account).map_err(|rule| format!("`{account}`: {rule}"))?;
+    irsa_core::arn::AccountId::parse(account)?;
     if profile.is_empty() {
         return Err(format!("`{text}` names no profile"));
     }

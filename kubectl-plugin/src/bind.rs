@@ -11,6 +11,7 @@ use irsa_core::Kind;
 use irsa_core::cluster::{doctor, objects, pods as judged};
 use irsa_core::eks::ROLE_ARN_ANNOTATION;
 use irsa_core::eks::SKIP_CONTAINERS_ANNOTATION;
+use irsa_core::finding::Visible;
 use irsa_core::k8s::CONFIG_KEY;
 use irsa_core::spec::WorkloadKind;
 use irsa_core::webhook::skipped;
@@ -306,9 +307,9 @@ fn sdk_warnings(objects: &[Value], applied: &[(Value, Change)]) {
         };
         for check in doctor::sdk_checks(kind, workload, &wiring, &configs) {
             if check.finding.severity != doctor::Level::Pass {
-                eprintln!("warning: {}", check.finding.message);
-                if let Some(fix) = check.finding.help {
-                    eprintln!("  fix: {fix}");
+                eprintln!("warning: {}", Visible(&check.finding.message));
+                if let Some(help) = &check.finding.help {
+                    eprintln!("  help: {}", Visible(help));
                 }
             }
         }

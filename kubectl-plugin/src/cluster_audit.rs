@@ -39,7 +39,7 @@ pub async fn run(input: Input<'_>) -> Result<Outcome, Error> {
                 report,
             }),
             Err(e) => {
-                eprintln!("error: {}: {} (at {})", file.display(), e.message, e.path);
+                eprintln!("error: {}: {e}", file.display());
                 invalid = true;
             }
         }
@@ -104,7 +104,7 @@ pub async fn from_iam(
                 continue;
             }
         };
-        for role in roles.iter().filter(|r| *r.account == *account) {
+        for role in roles.iter().filter(|r| r.account == *account) {
             match crate::iam::get_role(&iam, &role.name).await {
                 Ok(Some(live)) => match audit::analyze(&live.trust.to_json(), quota) {
                     Ok(report) => policies.push(Policy {
@@ -115,7 +115,7 @@ pub async fn from_iam(
                         file: format!("iam:{role}"),
                         report,
                     }),
-                    Err(e) => eprintln!("error: {role}: {} (at {})", e.message, e.path),
+                    Err(e) => eprintln!("error: {role}: {e}"),
                 },
                 Ok(None) => eprintln!("{role}: no such role in IAM"),
                 Err(e) => eprintln!("skipped {role}: {e}"),

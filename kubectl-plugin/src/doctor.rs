@@ -124,7 +124,10 @@ async fn trust_source(
     else {
         return Ok(None);
     };
-    let iam = args.aws.client(&role.account, role.partition, None).await?;
+    let iam = args
+        .aws
+        .client(role.account.as_str(), role.partition, None)
+        .await?;
     Ok(Some(match crate::iam::get_role(&iam, &role.name).await? {
         Some(live) => Source::Text {
             text: live.trust.to_json(),
@@ -159,12 +162,7 @@ async fn trust(api: &Api, text: &str, file: String, issuer: Option<&str>) -> Tru
     let quota = irsa_core::spec::defaults::TRUST_POLICY_QUOTA as usize;
     let report = match irsa_core::audit::analyze(text, quota) {
         Ok(report) => report,
-        Err(e) => {
-            return Trust::Unreadable {
-                file,
-                message: format!("{} (at {})", e.message, e.path),
-            };
-        }
+        Err(error) => return Trust::Unreadable { file, error },
     };
     let issuer = match issuer {
         Some(issuer) => issuer.to_owned(),
@@ -173,5 +171,9 @@ async fn trust(api: &Api, text: &str, file: String, issuer: Option<&str>) -> Tru
             Err(e) => return Trust::NoIssuer(e.to_string()),
         },
     };
-    Trust::Analysed { report, issuer }
+    Trust::Analysed {
+        report,
+        issuer,
+        file,
+    }
 }

@@ -339,12 +339,12 @@ pub fn decoded(text: &str) -> String {
 /// Reads every object of `model` and plans the writes that make IAM match it.
 pub async fn plan(model: &Iam, accounts: &Accounts, quota: u64) -> Result<Vec<Change>, Error> {
     let mut changes = Vec::new();
-    let pod_iam = accounts.iam(&model.pod.arn.account)?;
+    let pod_iam = accounts.iam(model.pod.arn.account.as_str())?;
     for provider in &model.oidc_providers {
-        changes.push(provider_change(pod_iam, &model.pod.arn.account, provider).await?);
+        changes.push(provider_change(pod_iam, model.pod.arn.account.as_str(), provider).await?);
     }
     for role in model.roles() {
-        let iam = accounts.iam(&role.arn.account)?;
+        let iam = accounts.iam(role.arn.account.as_str())?;
         changes.push(role_change(iam, role, quota).await?);
     }
     Ok(changes)
@@ -393,7 +393,7 @@ async fn provider_change(
 
 async fn role_change(iam: &Client, role: &Role, quota: u64) -> Result<Change, Error> {
     let name = role.arn.name.clone();
-    let mut change = Change::unchanged(&role.arn.account, format!("role/{name}"));
+    let mut change = Change::unchanged(role.arn.account.as_str(), format!("role/{name}"));
     let Some(live) = get_role(iam, &name).await? else {
         if role.tags.len() + 1 > MAX_TAGS {
             return Err(Error::Refused(format!(

@@ -3,8 +3,9 @@
 //! or stderr, tests read the strings.
 
 use crate::iam::Change;
-use irsa_core::cluster::doctor::Check;
+use irsa_core::cluster::doctor::{Check, Level};
 use irsa_core::cluster::objects as k8s;
+use irsa_core::finding::Visible;
 use irsa_core::{Artifact, Bundle, Diagnostic, Kind};
 use serde_json::Value;
 use std::io::Write;
@@ -57,7 +58,7 @@ pub fn text(artifacts: &[Artifact]) -> String {
     out
 }
 
-/// Diagnostics as `error[code] field: message` lines with their help.
+/// Diagnostics as `error[code] path: message` lines with their help.
 pub fn diagnostics(diagnostics: &[Diagnostic], out: &mut impl Write) {
     for d in diagnostics {
         // A closed stderr leaves nowhere to report to; the exit code still tells.
@@ -99,14 +100,20 @@ pub fn objects(objects: &[Value], format: Format) -> String {
     }
 }
 
-/// doctor's `PASS  message` lines, each failure followed by its fix.
+/// doctor's `PASS  message` lines, each with its help when it has one. Values read from
+/// the cluster are escaped: a pod's env or a ConfigMap cannot drive the terminal.
 pub fn checks(checks: &[Check]) -> String {
     let mut out = String::new();
     for Check { finding, .. } in checks {
-        let word = finding.severity.as_str().to_ascii_uppercase();
-        out.push_str(&format!("{word}  {}\n", finding.message));
-        if let Some(fix) = &finding.help {
-            out.push_str(&format!("      fix: {fix}\n"));
+        let word = match finding.severity {
+            Level::Pass => "PASS",
+            Level::Skip => "SKIP",
+            Level::Warn => "WARN",
+            Level::Fail => "FAIL",
+        };
+        out.push_str(&format!("{word}  {}\n", Visible(&finding.message)));
+        if let Some(help) = &finding.help {
+            out.push_str(&format!("      help: {}\n", Visible(help)));
         }
     }
     out

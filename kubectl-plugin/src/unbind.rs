@@ -154,8 +154,9 @@ async fn release_iam(api: &Api, args: &Args, released: &[Released]) -> Result<()
     let mut changes = Vec::new();
     for (pod, subs, targets) in roles.values() {
         let removal = crate::iam::Removal::Subjects { issuer, subs };
-        let iam = aws.iam(&pod.account)?;
-        let (change, released) = crate::iam::release(iam, &pod.account, &pod.name, removal).await?;
+        let iam = aws.iam(pod.account.as_str())?;
+        let (change, released) =
+            crate::iam::release(iam, pod.account.as_str(), &pod.name, removal).await?;
         changes.push(change);
         if !released {
             continue;
@@ -163,9 +164,9 @@ async fn release_iam(api: &Api, args: &Args, released: &[Released]) -> Result<()
         let pod_arn = pod.to_string();
         for target in targets {
             let removal = crate::iam::Removal::PodRole(&pod_arn);
-            let iam = aws.iam(&target.account)?;
+            let iam = aws.iam(target.account.as_str())?;
             let (change, _) =
-                crate::iam::release(iam, &target.account, &target.name, removal).await?;
+                crate::iam::release(iam, target.account.as_str(), &target.name, removal).await?;
             changes.push(change);
         }
     }

@@ -370,7 +370,7 @@ fn audit_reports_who_can_assume_and_gates_on_high_findings() {
     );
     assert_eq!(malformed.status.code(), Some(1));
     assert!(
-        stdout(&malformed).contains("error at Statement[0].Condition: expected an object"),
+        stdout(&malformed).contains("error: expected an object (at Statement[0].Condition)"),
         "{}",
         stdout(&malformed)
     );

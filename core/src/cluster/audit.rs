@@ -100,13 +100,14 @@ pub fn role_of(file_name: &str, text: &str) -> PolicyRole {
     }
     let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
     let stem = stem.strip_suffix(".trust").unwrap_or(stem);
-    match stem.split_once('-') {
-        Some((account, name)) if AccountId::parse(account).is_ok() && !name.is_empty() => {
-            PolicyRole {
-                account: AccountId::parse(account).ok(),
-                name: name.to_owned(),
-            }
-        }
+    let split = stem
+        .split_once('-')
+        .and_then(|(account, name)| Some((AccountId::parse(account).ok()?, name)));
+    match split {
+        Some((account, name)) if !name.is_empty() => PolicyRole {
+            account: Some(account),
+            name: name.to_owned(),
+        },
         _ => PolicyRole {
             account: None,
             name: stem.to_owned(),

@@ -6,7 +6,7 @@ use super::objects::{
     slash, text,
 };
 use super::{Inventory, pods};
-use crate::audit::{Report, Risk};
+use crate::audit::{ParseError, Report, Risk, Rule};
 use crate::credentials::{self, Answer, Identity, Sdk};
 use crate::eks::ROLE_ARN_ANNOTATION;
 use crate::eks::{
@@ -26,11 +26,11 @@ pub const WEBHOOK: &str = "pod-identity-webhook";
 const PRESET: [&str; 2] = [ROLE_ARN_ENV, TOKEN_FILE_ENV];
 
 crate::wire::wire_enum! {
-    /// A check's result (`result` in JSON).
+    /// A check's result (its `severity` in JSON).
     pub enum Level {
         Pass => "pass",
         Skip => "skip",
-        Warn => "warn",
+        Warn => "warning",
         Fail => "fail",
     }
 }
@@ -52,13 +52,15 @@ crate::wire::wire_enum! {
     }
 }
 
-/// One check: a finding whose severity is its result and whose path is the object it
-/// examined (`serviceaccount/api`, `deployment/api container app`; empty for all the
-/// target's pods or the trust policy as a whole).
+/// One check: a finding whose severity is its result and whose path is what it examined
+/// (`serviceaccount/api`, `deployment/api container app`, `trust.json Statement[0]`).
 #[derive(Debug, Serialize)]
 pub struct Check {
     #[serde(flatten)]
     pub finding: Finding<CheckCode, Level>,
+    /// For a finding of the trust policy's audit: the rule it breaks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
     /// For a container: the identity each AWS SDK family gets in it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sdks: Vec<Answer>,
@@ -84,13 +86,15 @@ pub enum Webhook {
 /// A trust policy to check against the service account, as the plugin could read it.
 #[derive(Debug)]
 pub enum Trust {
+    /// `file` names where the policy came from: a path, or `iam:ROLE_ARN`.
     Analysed {
         report: Report,
         issuer: String,
+        file: String,
     },
     Unreadable {
         file: String,
-        message: String,
+        error: ParseError,
     },
     /// The issuer could not be found; the reason.
     NoIssuer(String),
@@ -104,16 +108,18 @@ struct Checks(Vec<Check>);
 impl Checks {
     fn add(
         &mut self,
-        result: Level,
+        level: Level,
         code: CheckCode,
         path: &str,
         message: String,
-        fix: Option<String>,
+        help: Option<String>,
     ) {
-        let mut finding = Finding::new(result, code, path, message);
-        finding.help = fix;
         self.0.push(Check {
-            finding,
+            finding: Finding {
+                help,
+                ..Finding::new(level, code, path, message)
+            },
+            rule: None,
             sdks: Vec::new(),
         });
     }
@@ -240,7 +246,7 @@ fn service_account<'a>(
     };
     let role = role_annotation(object);
     if role.is_empty() && pod_identity {
-        checks.pass(CheckCode::ServiceAccount, &object_path, format!(
+        checks.pass(CheckCode::RoleAnnotation, &object_path, format!(
             "serviceaccount/{sa} has no role annotation; its pods get credentials from EKS Pod Identity"
         ));
         return None;
@@ -554,10 +560,12 @@ fn sdk_check(
             None,
         ),
     };
-    let mut finding = Finding::new(result, CheckCode::Sdk, what, message);
-    finding.help = fix;
     checks.0.push(Check {
-        finding,
+        finding: Finding {
+            help: fix,
+            ..Finding::new(result, CheckCode::Sdk, what, message)
+        },
+        rule: None,
         sdks: answers,
     });
 }
@@ -661,6 +669,11 @@ fn pod_checks(
         None => true,
     };
     let all: Vec<&Value> = inventory.pods_of(ns, sa).filter(of_workload).collect();
+    // The pods are the workload's, or all of the service account's.
+    let path = match workload {
+        Some((kind, w)) => slash(kind.as_str(), name(w)),
+        None => format!("serviceaccount/{sa}"),
+    };
     // The webhook wrote the role into each pod when it started; a re-pointed
     // ServiceAccount reaches running pods only when they restart.
     let pods::Judgement {
@@ -670,13 +683,13 @@ fn pod_checks(
     if all.is_empty() {
         checks.pass(
             CheckCode::Pods,
-            "",
+            &path,
             format!("no pod runs as {ns}/{sa} yet; new pods get credentials"),
         );
     } else if missing.is_empty() && stale.is_empty() {
         checks.pass(
             CheckCode::Pods,
-            "",
+            &path,
             format!("{}/{} pods have injected credentials", all.len(), all.len()),
         );
     }
@@ -684,7 +697,7 @@ fn pod_checks(
         checks.add(
             Level::Warn,
             CheckCode::Pods,
-            "",
+            &path,
             format!(
                 "{} of {} pods started without credentials (the webhook only mutates new pods): {}",
                 missing.len(),
@@ -698,7 +711,7 @@ fn pod_checks(
         checks.add(
             Level::Warn,
             CheckCode::Pods,
-            "",
+            &path,
             format!(
                 "{} of {} pods run with another role than the annotation's (they started before it changed): {}",
                 stale.len(),
@@ -726,14 +739,19 @@ fn restart_fix(pods: &[&Value], ns: &str) -> String {
 }
 
 fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
-    let (report, issuer) = match trust {
-        Trust::Analysed { report, issuer } => (report, issuer),
-        Trust::Unreadable { file, message } => {
+    let (report, issuer, file) = match trust {
+        Trust::Analysed {
+            report,
+            issuer,
+            file,
+        } => (report, issuer, file),
+        Trust::Unreadable { file, error } => {
+            let at = format!("{file} {}", error.path);
             checks.add(
                 Level::Fail,
                 CheckCode::TrustPolicy,
-                &file,
-                format!("{file} is not a trust policy: {message}"),
+                at.trim_end(),
+                format!("{file} is not a trust policy: {error}"),
                 None,
             );
             return;
@@ -763,14 +781,14 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
     if report.admits(host_path, ns, sa) {
         checks.pass(
             CheckCode::TrustPolicy,
-            "",
+            &file,
             format!("the trust policy lets {ns}/{sa} of {host_path} assume the role"),
         );
     } else {
         checks.add(
             Level::Fail,
             CheckCode::TrustPolicy,
-            "",
+            &file,
             format!("the trust policy does not let {ns}/{sa} of {host_path} assume the role: AssumeRoleWithWebIdentity will be denied"),
             Some(format!("kubectl irsa generate {ns}/{sa} --role ROLE --issuer {issuer} writes one that does")),
         );
@@ -781,13 +799,17 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
         } else {
             Level::Warn
         };
+        let at = format!("{file} {}", finding.path);
         checks.add(
             level,
             CheckCode::TrustPolicy,
-            &finding.path,
+            at.trim_end(),
             format!("trust policy: {} [{}]", finding.message, finding.code),
             finding.help,
         );
+        if let Some(check) = checks.0.last_mut() {
+            check.rule = Some(finding.code);
+        }
     }
 }
 
@@ -896,6 +918,34 @@ mod tests {
                 .message
                 .contains("skip-pod-identity-webhook=true")
         );
+    }
+
+    #[test]
+    fn trust_findings_name_the_file_statement_and_rule() {
+        let policy = r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/X"},
+            "Condition": {"StringEquals": {"oidc.eks.eu-west-2.amazonaws.com/id/X:sub": "system:serviceaccount:payments:api"}}}]}"#;
+        let trust = Trust::Analysed {
+            report: crate::audit::analyze(policy, 2048).unwrap_or_else(|e| panic!("{e}")),
+            issuer: "https://oidc.eks.eu-west-2.amazonaws.com/id/X".to_owned(),
+            file: "trust.json".to_owned(),
+        };
+        let target = Target {
+            namespace: "payments",
+            name: "api",
+            workload: None,
+        };
+        let checks =
+            diagnose(&inventory(), target, &Webhook::Configured, Some(trust)).unwrap_or_default();
+        let trusted: Vec<&Check> = checks
+            .iter()
+            .filter(|c| c.finding.code == CheckCode::TrustPolicy)
+            .collect();
+        assert_eq!(trusted.len(), 2, "{checks:?}");
+        assert_eq!(trusted[0].finding.severity, Level::Pass);
+        assert_eq!(trusted[0].finding.path, "trust.json");
+        assert_eq!(trusted[1].rule, Some(Rule::MissingAud));
+        assert_eq!(trusted[1].finding.path, "trust.json Statement[0]");
     }
 
     #[test]

@@ -114,7 +114,7 @@ impl Iam {
             spec.clusters
                 .iter()
                 .map(|c| OidcProvider {
-                    arn: c.value.provider_arn(partition, &pod_role.account),
+                    arn: c.value.provider_arn(partition, pod_role.account.as_str()),
                     url: c.value.url(),
                     client_id: eks::TOKEN_AUDIENCE,
                 })
@@ -213,7 +213,8 @@ fn pod_trust(spec: &Spec, partition: Partition, pod_role: &RoleArn) -> PolicyDoc
     let patterns: Vec<String> = patterns.iter().map(|s| s.sub()).collect();
     let mut statements = Vec::new();
     for (n, issuer) in spec.clusters.iter().map(|c| &c.value).enumerate() {
-        let principal = Principal::Federated(issuer.provider_arn(partition, &pod_role.account));
+        let principal =
+            Principal::Federated(issuer.provider_arn(partition, pod_role.account.as_str()));
         let statement = |sid: &str, operator: &str, subs: &[String]| {
             let mut s = Statement::allow("sts:AssumeRoleWithWebIdentity")
                 .with_condition(

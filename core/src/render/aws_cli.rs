@@ -8,9 +8,14 @@ use std::fmt::Write;
 
 pub fn render(plan: &Plan) -> String {
     let mut out = String::from(HEADER);
-    let accounts: Vec<String> = plan.iam.accounts().iter().map(|a| quote(a.id)).collect();
+    let accounts: Vec<String> = plan
+        .iam
+        .accounts()
+        .iter()
+        .map(|a| quote(a.id.as_str()))
+        .collect();
     let _ = writeln!(out, "check_account {}", accounts.join(" "));
-    let pod_account = quote(&plan.pod_role.account);
+    let pod_account = quote(plan.pod_role.account.as_str());
     for provider in &plan.iam.oidc_providers {
         let _ = writeln!(out, "\n# OIDC provider of {}", provider.url);
         let _ = writeln!(
@@ -72,7 +77,7 @@ ensure_role() {
 
 fn role_commands(out: &mut String, role: &Role) {
     let arn = &role.arn;
-    let account = quote(&arn.account);
+    let account = quote(arn.account.as_str());
     let name = quote(&arn.name);
     let max = role.max_session_duration;
     let _ = writeln!(out, "\n# Role {arn}");
@@ -86,7 +91,7 @@ fn role_commands(out: &mut String, role: &Role) {
         let _ = writeln!(
             out,
             "aws_in {account} iam put-role-permissions-boundary --role-name={name} --permissions-boundary={}",
-            quote(boundary)
+            quote(boundary.as_str())
         );
     }
     if !role.tags.is_empty() {
@@ -112,7 +117,7 @@ fn role_commands(out: &mut String, role: &Role) {
         let _ = writeln!(
             out,
             "aws_in {account} iam attach-role-policy --role-name={name} --policy-arn={}",
-            quote(managed)
+            quote(managed.as_str())
         );
     }
 }

@@ -18,7 +18,7 @@ pub fn templates(plan: &Plan) -> Vec<(String, String)> {
             } else {
                 format!("cloudformation/account-{}.yaml", account.id)
             };
-            let mut out = header(plan, account.id, pod_account);
+            let mut out = header(plan, account.id.as_str(), pod_account);
             out.push_str(&template(plan, &account, pod_account));
             (path, out)
         })
@@ -148,7 +148,12 @@ fn template(plan: &Plan, account: &Account<'_>, pod_account: bool) -> String {
         if !role.managed_policies.is_empty() {
             props.push((
                 "ManagedPolicyArns",
-                Node::Seq(role.managed_policies.iter().map(|p| s(p)).collect()),
+                Node::Seq(
+                    role.managed_policies
+                        .iter()
+                        .map(|p| s(p.as_str()))
+                        .collect(),
+                ),
             ));
         }
         if !role.tags.is_empty() {

@@ -183,7 +183,7 @@ pub fn standalone(plan: &Plan) -> String {
             role.max_session_duration.to_string(),
         ));
         if let Some(boundary) = &role.permissions_boundary {
-            body.push(attr("permissions_boundary", string(boundary)));
+            body.push(attr("permissions_boundary", string(boundary.as_str())));
         }
         body.push(Item::Heredoc(
             "assume_role_policy".into(),
@@ -217,7 +217,7 @@ pub fn standalone(plan: &Plan) -> String {
         for (m, policy) in role.managed_policies.iter().enumerate() {
             let mut body: Vec<Item> = provider().into_iter().collect();
             body.push(attr("role", format!("aws_iam_role.{label}.name")));
-            body.push(attr("policy_arn", string(policy)));
+            body.push(attr("policy_arn", string(policy.as_str())));
             blocks.push(Item::Block(
                 format!(
                     "resource \"aws_iam_role_policy_attachment\" \"{label}_{}\"",
@@ -303,7 +303,7 @@ fn settings_attrs(settings: &RoleSettings) -> Vec<Item> {
         out.push(attr("max_session_duration", seconds.to_string()));
     }
     if let Some(boundary) = &settings.permissions_boundary {
-        out.push(attr("permissions_boundary", string(boundary)));
+        out.push(attr("permissions_boundary", string(boundary.as_str())));
     }
     if !settings.managed_policies.is_empty() {
         out.push(attr(
