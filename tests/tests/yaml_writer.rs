@@ -150,6 +150,55 @@ fn yaml_1_1_reads_tricky_strings_back_as_themselves() {
         }
     }
     let yaml = to_yaml(&Node::Map(unique.clone()));
+    let read = pyyaml(&yaml);
+    let expected: serde_json::Map<String, serde_json::Value> = unique
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Node::Str(s) => serde_json::Value::from(s),
+                Node::Int(i) => serde_json::Value::from(i as i64),
+                _ => unreachable!(),
+            };
+            (k, v)
+        })
+        .collect();
+    assert_eq!(read, serde_json::Value::Object(expected), "{yaml}");
+}
+
+#[test]
+fn keys_past_the_simple_key_limit_are_explicit_and_read_back() {
+    let long = |c: char, n: usize| std::iter::repeat_n(c, n).collect::<String>();
+    let text = |t: &str| Node::Str(t.to_owned());
+    let entries = vec![
+        (long('a', 1022), text("fits a simple key")),
+        (long('b', 1100), text("scalar")),
+        (
+            long('c', 1100),
+            Node::Map(vec![("inner".to_owned(), Node::Int(1))]),
+        ),
+        (
+            long('d', 1100),
+            Node::Seq(vec![text("x"), Node::Seq(vec![text("y")])]),
+        ),
+        (long('e', 1100), text("two\nlines\n")),
+        (format!("yes{}", long('f', 1100)), Node::Null),
+    ];
+    let doc = Node::Seq(vec![Node::Map(entries.clone()), Node::Map(entries.clone())]);
+    let yaml = to_yaml(&doc);
+    assert!(
+        yaml.starts_with(&format!("- {}: fits", long('a', 1022))),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains(&format!("\n  ? {}\n  : scalar\n", long('b', 1100))),
+        "{yaml}"
+    );
+    assert_eq!(parse(&yaml), Ok(doc.clone()), "serde-saphyr: {yaml}");
+    assert_eq!(pyyaml(&yaml), json_of(&doc), "PyYAML: {yaml}");
+}
+
+/// What PyYAML (YAML 1.1) reads `yaml` as, through JSON.
+fn pyyaml(yaml: &str) -> serde_json::Value {
     let mut child = Command::new(venv_tool("python"))
         .args([
             "-c",
@@ -167,17 +216,21 @@ fn yaml_1_1_reads_tricky_strings_back_as_themselves() {
         .expect("write");
     let out = child.wait_with_output().expect("python");
     assert!(out.status.success(), "PyYAML refused:\n{yaml}");
-    let read: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let expected: serde_json::Map<String, serde_json::Value> = unique
-        .into_iter()
-        .map(|(k, v)| {
-            let v = match v {
-                Node::Str(s) => serde_json::Value::from(s),
-                Node::Int(i) => serde_json::Value::from(i as i64),
-                _ => unreachable!(),
-            };
-            (k, v)
-        })
-        .collect();
-    assert_eq!(read, serde_json::Value::Object(expected), "{yaml}");
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// The JSON a tree of strings, integers, nulls, lists and maps is.
+fn json_of(node: &Node) -> serde_json::Value {
+    match node {
+        Node::Null => serde_json::Value::Null,
+        Node::Str(s) => s.clone().into(),
+        Node::Int(i) => (*i as i64).into(),
+        Node::Seq(items) => items.iter().map(json_of).collect(),
+        Node::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| (k.clone(), json_of(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        other => panic!("not in this test: {other:?}"),
+    }
 }

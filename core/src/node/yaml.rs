@@ -27,16 +27,31 @@ pub fn write(node: &Node) -> String {
     out
 }
 
+/// The longest simple key, its `:` excluded (YAML 1.2 §7.4.2, and PyYAML's reader).
+const SIMPLE_KEY_LIMIT: usize = 1023;
+
 /// Entries at `indent`; `hanging`: the first key follows a `- ` already written.
 fn map(out: &mut String, entries: &[(String, Node)], indent: usize, hanging: bool) {
     for (i, (key, value)) in entries.iter().enumerate() {
         if i > 0 || !hanging {
             pad(out, indent);
         }
+        let mut written = String::new();
         if is_plain(key) && !key.contains(':') {
-            out.push_str(key);
+            written.push_str(key);
         } else {
-            quoted(out, key);
+            quoted(&mut written, key);
+        }
+        // YAML caps a simple key at 1024 characters, its `:` included; a longer one is
+        // written as an explicit `? key` line, its value on the `:` line below.
+        let explicit = written.chars().count() >= SIMPLE_KEY_LIMIT;
+        if explicit {
+            out.push_str("? ");
+            out.push_str(&written);
+            out.push('\n');
+            pad(out, indent);
+        } else {
+            out.push_str(&written);
         }
         out.push(':');
         match value {
@@ -44,10 +59,16 @@ fn map(out: &mut String, entries: &[(String, Node)], indent: usize, hanging: boo
                 out.push('\n');
                 map(out, inner, indent + 2, false);
             }
-            // Sequences under a key sit at the key's indentation, as kubectl writes them.
+            // Sequences under a key sit at the key's indentation, as kubectl writes them;
+            // under an explicit key's `:` they are indented.
             Node::Seq(items) if !items.is_empty() => {
                 out.push('\n');
-                seq(out, items, indent, false);
+                seq(
+                    out,
+                    items,
+                    if explicit { indent + 2 } else { indent },
+                    false,
+                );
             }
             Node::Str(s) if is_block(s) => {
                 out.push(' ');
@@ -173,8 +194,7 @@ fn is_yaml11_word(s: &str) -> bool {
 /// A double-quoted scalar. YAML's escapes are a superset of JSON's; besides the control
 /// characters, the characters YAML 1.1 treats as line breaks (NEL, LS, PS), the byte-order
 /// mark and U+FFFE and U+FFFF (outside YAML's printable set) are escaped, so no reader
-/// folds or rejects them. Keys are written as simple keys: PyYAML and go-yaml read those
-/// up to 1024 characters, far past any key irsa writes.
+/// folds or rejects them.
 fn quoted(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
