@@ -9,7 +9,7 @@
 // Theming: the CSS custom properties of irsa-generator.css (--bg, --fg, --muted, --line,
 // --soft, --accent, --accent-fg, --error, --warning, --code) set on the element.
 
-import init, { commands, generate, schema, toYaml, version } from './pkg/irsa_wasm.js';
+import init, { commands, diagramVertical, generate, schema, toYaml, version } from './pkg/irsa_wasm.js';
 import { compiled } from './generator-wasm.js';
 import { copyText, el, onDemand } from './dom.js';
 import {
@@ -57,6 +57,11 @@ const TOOLS = [
 ];
 const toolOf = (kind) => TOOLS.find((t) => t.kinds.includes(kind)) ?? TOOLS[TOOLS.length - 1];
 /** A file's name within its tool: its path without the tool's directory. */
+/** The narrowest the left-to-right diagram may be shrunk to: 85% of its size, where its
+ * 10 px captions stop being readable, or 640 px. The top-to-bottom one shrinks to 85%. */
+const minWidthOf = (natural) => Math.min(natural, Math.max(640, Math.round(natural * 0.85)));
+/** Whether an SVG drawn left to right fits `width` without scrolling. */
+const fits = (svg, width) => minWidthOf(Number(/width="(\d+)"/.exec(svg)?.[1] ?? 0)) <= width;
 const shortName = (path) => (path.includes('/') ? path.slice(path.indexOf('/') + 1) : path);
 
 const emptyRow = () => Object.fromEntries(ROW_KEYS.map((k) => [k, '']));
@@ -230,6 +235,14 @@ export class IrsaGenerator extends HTMLElement {
     const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, stale, toolTabs, files);
     // Wide: the form on the left, the chain and the artifacts on the right (CSS).
     const right = el('div', { class: 'right' }, diagram, output);
+    // The figure's width picks the diagram's direction; observed, so no update reads layout.
+    this.figureWidth = Infinity;
+    new ResizeObserver(([entry]) => {
+      const before = this.figureWidth;
+      this.figureWidth = entry.contentRect.width;
+      const content = this.shown?.().bundle?.artifacts.find((a) => a.kind === 'diagram')?.content;
+      if (this.ready && content && fits(content, before) !== fits(content, this.figureWidth)) this.showOutput();
+    }).observe(diagram);
     root.append(header, form, general, right, sdkRoles);
 
     this.renderTargets();
@@ -644,18 +657,19 @@ export class IrsaGenerator extends HTMLElement {
     const diagram = this.shown().bundle.artifacts.find((a) => a.kind === 'diagram');
     const figure = this.root.querySelector('.diagram');
     if (diagram) {
-      if (this.shownSvg !== diagram.content) {
-        figure.innerHTML = diagram.content;
-        const svg = figure.querySelector('svg');
-        // Shrunk to fit, but not under 85% of its size (or 640 px), where its 10 px
-        // captions would stop being readable: past that it scrolls.
-        const natural = Number(svg.getAttribute('width'));
-        svg.style.minWidth = `${Math.min(natural, Math.max(640, Math.round(natural * 0.85)))}px`;
+      // Where the chain drawn left to right would have to scroll, it is drawn top to bottom.
+      const svg = fits(diagram.content, this.figureWidth) ? diagram.content : diagramVertical(this.shown().spec) ?? diagram.content;
+      if (this.shownSvg !== svg) {
+        figure.innerHTML = svg;
+        // Shrunk to fit, but not under its least readable width: past that it scrolls.
+        const drawn = figure.querySelector('svg');
+        const natural = Number(drawn.getAttribute('width'));
+        drawn.style.minWidth = `${svg === diagram.content ? minWidthOf(natural) : Math.round(natural * 0.85)}px`;
         // A tab stop only where there is something to scroll to; read once laid out, so
         // the first render forces no layout of its own.
         requestAnimationFrame(() => { figure.tabIndex = figure.scrollWidth > figure.clientWidth ? 0 : -1; });
       }
-      this.shownSvg = diagram.content;
+      this.shownSvg = svg;
     } else {
       this.shownSvg = null;
       figure.replaceChildren(el('p', { class: 'placeholder', text: failed ? 'Fill in the fields marked above to see the chain.' : '' }));

@@ -1,7 +1,7 @@
 // A small consumer of the npm-style package (web/pkg), type-checked with `tsc --noEmit`:
 // the .d.ts is generated from the Rust types, and this proves it describes what a
 // JavaScript user writes.
-import init, { generate, validate, toYaml, version, type Bundle, type Diagnostic, type Kind, type SpecInput } from '../../web/pkg/irsa_wasm.js';
+import init, { diagramVertical, generate, validate, toYaml, version, type Bundle, type Diagnostic, type Kind, type SpecInput } from '../../web/pkg/irsa_wasm.js';
 
 export async function example(): Promise<string[]> {
   await init();
@@ -18,11 +18,12 @@ export async function example(): Promise<string[]> {
   const errors: Diagnostic[] = validate('{"account": "1"}').filter((d) => d.severity === 'error');
   const fields = errors.map((d) => `${d.path} ${d.code} ${d.help ?? ''}`);
   const yaml: string | undefined = toYaml(spec);
+  const narrow: string | undefined = diagramVertical(spec);
   // @ts-expect-error: codes are a closed union, a typo does not type-check
   const typo: Diagnostic['code'] = 'acount-id';
   // @ts-expect-error: kinds too
   const other: Kind = 'policy';
-  return [version(), ...trust, ...kinds, ...fields, yaml ?? '', typo, other];
+  return [version(), ...trust, ...kinds, ...fields, yaml ?? '', narrow ?? '', typo, other];
 }
 
 // The auditor, a second package (web/pkg-audit) loaded on demand.

@@ -448,12 +448,14 @@ test('wasm throughput against native for the same spec', { skip: !process.env.IR
   await context.close();
 });
 
-test('size budget: wasm and JS glue at most 128 KB gzipped', () => {
+// The budget holds what the generator does today (the chain drawn both ways included),
+// so that anything more is a decision.
+test('size budget: wasm and JS glue at most 130 KB gzipped', () => {
   const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg', 'irsa_wasm_bg.wasm')), { level: 9 }).length;
   const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg', 'irsa_wasm.js')), { level: 9 }).length;
   metrics.wasmGzipBytes = wasm;
   metrics.glueGzipBytes = glue;
-  assert.ok(wasm + glue <= 128_000, `${wasm} + ${glue} bytes gzipped is over the 128 KB budget`);
+  assert.ok(wasm + glue <= 130_000, `${wasm} + ${glue} bytes gzipped is over the 130 KB budget`);
 });
 
 test('size budget: the auditor, loaded on first use, at most 70 KB gzipped', () => {
@@ -841,18 +843,27 @@ test('an irsa.yaml with statements, tags and a profile\'s permissions imports wh
   await context.close();
 });
 
-test('the diagram names its arrows, and shrinks to its pane no further than stays readable, then scrolls', async () => {
+test('the diagram names its arrows; where left to right would have to scroll, it is drawn top to bottom', async () => {
+  const drawn = (figure) => figure.evaluate((f) => {
+    const svg = f.querySelector('svg');
+    const y = (kind) => Number(svg.querySelector(`.node.${kind} rect`).getAttribute('y'));
+    return { scroll: f.scrollWidth, client: f.clientWidth, vertical: y('pod-role') > y('cluster') };
+  });
   for (const width of [1440, 390]) {
     const { page, context } = await open('/', { width, height: 900 });
     const figure = generator(page).locator('.diagram');
     assert.deepEqual(await figure.locator('.caption').allTextContents(), ['signs the token', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRole']);
-    const { scroll, client, shown, natural } = await figure.evaluate((f) => {
-      const svg = f.querySelector('svg');
-      return { scroll: f.scrollWidth, client: f.clientWidth, shown: svg.getBoundingClientRect().width, natural: Number(svg.getAttribute('width')) };
-    });
-    assert.ok(shown >= natural * 0.85 - 1, `${width} px: shown at ${shown} of ${natural} px`);
-    // Narrower than its floor, it scrolls (the figure is focusable, so keyboards can too).
-    assert.equal(scroll > client, client < natural * 0.85 - 1, `${width} px: scroll ${scroll}, client ${client}`);
+    const across = await page.evaluate(() => document.querySelector('irsa-generator').bundle.artifacts.find((a) => a.kind === 'diagram').content);
+    const natural = Number(/width="(\d+)"/.exec(across)[1]);
+    const { scroll, client, vertical } = await drawn(figure);
+    assert.equal(vertical, client < Math.min(natural, Math.max(640, natural * 0.85)), `${width} px: ${client} px for a ${natural} px chain`);
+    assert.ok(scroll <= client, `${width} px: the chain scrolls (${scroll} > ${client})`);
+    if (width === 1440) {
+      // Without the cross-account profile the chain is short enough to lie across.
+      await generator(page).locator('.targets .remove').click();
+      await page.waitForFunction(() => !document.querySelector('irsa-generator').shadowRoot.querySelector('.diagram .target-role'));
+      assert.equal((await drawn(figure)).vertical, false);
+    }
     await context.close();
   }
 });

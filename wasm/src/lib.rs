@@ -82,6 +82,20 @@ pub fn commands(spec: SpecInput) -> String {
     irsa_core::commands::command_lines(&node)
 }
 
+/// The chain as an SVG drawn top to bottom, for narrow screens (the bundle's
+/// `diagram.svg` draws it left to right); `null` while the spec has errors.
+#[cfg(feature = "generator")]
+#[wasm_bindgen(js_name = diagramVertical)]
+pub fn diagram_vertical(spec: SpecInput) -> Option<String> {
+    let spec: JsValue = spec.into();
+    let plan = match spec.as_string() {
+        Some(text) => irsa_core::plan(&text),
+        None => irsa_core::plan_node(&js::node_of(&spec).ok()?),
+    };
+    plan.ok()
+        .map(|plan| irsa_core::render::diagram::render_vertical(&plan))
+}
+
 /// What a form shows of the spec: partitions and their region names, workload kinds and
 /// their other names, and the defaults of the keys a spec leaves out.
 #[cfg(feature = "generator")]

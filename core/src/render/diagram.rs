@@ -1,5 +1,6 @@
 //! The chain as an SVG picture: cluster issuers -> service accounts -> pod role -> target
 //! roles, each target titled with its profile; edges into another account are dashed.
+//! Left to right for the bundle and wide screens, top to bottom for narrow ones.
 //! Above each gap between columns, what its arrows are: how a token or a role is had.
 //! Colours are presentation attributes (no inline styles, so a strict CSP page can show
 //! it) that a page may override through the `class` names.
@@ -10,11 +11,15 @@ use std::fmt::Write;
 const ROW_HEIGHT: usize = 46;
 const ROW_GAP: usize = 14;
 const COLUMN_GAP: usize = 70;
+/// How far each step of the vertical chain is indented under the one before.
+const INDENT: usize = 22;
 const MARGIN: usize = 12;
 /// The row above the boxes that names each gap's arrows.
 const CAPTION_HEIGHT: usize = 18;
-/// Approximate advance of one character at the label's font size, in half pixels.
+/// Approximate advance of one character at the label's font size (12 px), and at the
+/// title's (10 px), in half pixels.
 const CHAR_HALF_PIXELS: usize = 15;
+const TITLE_CHAR_HALF_PIXELS: usize = 13;
 
 struct Node {
     kind: &'static str,
@@ -28,7 +33,15 @@ struct Layout {
     width: usize,
 }
 
-pub fn render(plan: &Plan) -> String {
+/// The chain's boxes in order (cluster issuers, service accounts, the pod role, target
+/// roles), what each gap's arrows are, and which target roles are in another account.
+struct Chain {
+    columns: [Vec<Node>; 4],
+    captions: [&'static str; 3],
+    cross_account: Vec<bool>,
+}
+
+fn chain(plan: &Plan) -> Chain {
     let mut clusters: Vec<Node> = plan
         .issuers()
         .map(|issuer| {
@@ -101,7 +114,25 @@ pub fn render(plan: &Plan) -> String {
             "sts:AssumeRole",
         ]
     };
-    let columns = [clusters, subjects, pod, targets];
+    let cross_account = plan
+        .targets
+        .iter()
+        .map(|(_, arn)| arn.account != plan.pod_role.account)
+        .collect();
+    Chain {
+        columns: [clusters, subjects, pod, targets],
+        captions,
+        cross_account,
+    }
+}
+
+/// The chain left to right, one column per step.
+pub fn render(plan: &Plan) -> String {
+    let Chain {
+        columns,
+        captions,
+        cross_account,
+    } = chain(plan);
     let layouts = layout(&columns);
     let width = layouts
         .iter()
@@ -118,27 +149,16 @@ pub fn render(plan: &Plan) -> String {
         .unwrap_or(0)
         + MARGIN;
 
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="irsa-diagram" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="IRSA chain: cluster issuers, service accounts, pod role and target roles" font-family="ui-sans-serif, system-ui, sans-serif" font-size="12">"##
-    );
-    out.push_str(r##"<defs><marker id="irsa-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#6b7280"/></marker></defs>"##);
-    out.push('\n');
+    let mut out = open(width, height);
     let edge = |out: &mut String, from: &Layout, to: &Layout, class: &str| {
         let (x1, y1) = (from.x + from.width, from.y + ROW_HEIGHT / 2);
         let (x2, y2) = (to.x, to.y + ROW_HEIGHT / 2);
-        let dash = if class.contains("cross-account") {
-            r#" stroke-dasharray="5 4""#
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            r##"<path class="edge {class}" d="M{x1} {y1}C{} {y1} {} {y2} {x2} {y2}" fill="none" stroke="#6b7280" stroke-width="1.5"{dash} marker-end="url(#irsa-arrow)"/>"##,
+        let path = format!(
+            "M{x1} {y1}C{} {y1} {} {y2} {x2} {y2}",
             x1 + COLUMN_GAP / 2,
             x2 - COLUMN_GAP / 2
         );
+        arrow(out, &path, class);
     };
     // A caption centred over each gap that has arrows (a column to its right exists).
     for (i, caption) in captions.iter().enumerate() {
@@ -166,16 +186,125 @@ pub fn render(plan: &Plan) -> String {
             edge(&mut out, s, p, "web-identity");
         }
     }
-    for ((_, arn), t) in plan.targets.iter().zip(target_at) {
+    for (cross, t) in cross_account.iter().zip(target_at) {
         let Some(p) = pod_at.first() else { continue };
-        let class = if arn.account == plan.pod_role.account {
-            "assume"
-        } else {
-            "assume cross-account"
-        };
-        edge(&mut out, p, t, class);
+        edge(&mut out, p, t, assume_class(*cross));
     }
-    for (nodes, places) in columns.iter().zip(&layouts) {
+    boxes(&mut out, &columns, &layouts);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The chain top to bottom, for narrow screens: each step's boxes stacked and indented
+/// under the one before, a trunk down from them with a branch into each box of the next
+/// step, and beside the trunk what its arrows are.
+pub fn render_vertical(plan: &Plan) -> String {
+    let Chain {
+        columns,
+        captions,
+        cross_account,
+    } = chain(plan);
+    let mut layouts: [Vec<Layout>; 4] = Default::default();
+    let mut y = MARGIN;
+    for (i, nodes) in columns.iter().enumerate() {
+        if nodes.is_empty() {
+            continue;
+        }
+        if i > 0 {
+            y += CAPTION_HEIGHT + ROW_GAP;
+        }
+        let width = column_width(nodes);
+        if let Some(placed) = layouts.get_mut(i) {
+            for _ in nodes {
+                placed.push(Layout {
+                    x: MARGIN + i * INDENT,
+                    y,
+                    width,
+                });
+                y += ROW_HEIGHT + ROW_GAP;
+            }
+        }
+        y -= ROW_GAP;
+    }
+    let width = layouts
+        .iter()
+        .flatten()
+        .map(|l| l.x + l.width)
+        .max()
+        .unwrap_or(0)
+        + MARGIN;
+    let mut out = open(width, y + MARGIN);
+    for (i, caption) in captions.iter().enumerate() {
+        let (Some(above), Some(below)) = (
+            layouts.get(i).and_then(|c| c.last()),
+            layouts.get(i + 1).filter(|c| !c.is_empty()),
+        ) else {
+            continue;
+        };
+        let trunk = above.x + INDENT / 2;
+        let top = above.y + ROW_HEIGHT;
+        let _ = writeln!(
+            out,
+            r##"<text class="caption" x="{}" y="{}" font-size="10" fill="#4b5563">{caption}</text>"##,
+            trunk + 8,
+            top + ROW_GAP + 6
+        );
+        let last = below.last().map_or(top, |l| l.y + ROW_HEIGHT / 2);
+        let _ = writeln!(
+            out,
+            r##"<path class="edge trunk" d="M{trunk} {top}V{last}" fill="none" stroke="#6b7280" stroke-width="1.5"/>"##
+        );
+        for (j, to) in below.iter().enumerate() {
+            let class = match i {
+                0 => "trust",
+                1 => "web-identity",
+                _ => assume_class(cross_account.get(j).copied().unwrap_or(false)),
+            };
+            let mid = to.y + ROW_HEIGHT / 2;
+            arrow(&mut out, &format!("M{trunk} {mid}H{}", to.x), class);
+        }
+    }
+    boxes(&mut out, &columns, &layouts);
+    out.push_str("</svg>\n");
+    out
+}
+
+fn assume_class(cross_account: bool) -> &'static str {
+    if cross_account {
+        "assume cross-account"
+    } else {
+        "assume"
+    }
+}
+
+/// The `<svg>` element and the arrowhead its edges share.
+fn open(width: usize, height: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="irsa-diagram" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="IRSA chain: cluster issuers, service accounts, pod role and target roles" font-family="ui-sans-serif, system-ui, sans-serif" font-size="12">"##
+    );
+    out.push_str(r##"<defs><marker id="irsa-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#6b7280"/></marker></defs>"##);
+    out.push('\n');
+    out
+}
+
+/// One edge with an arrowhead; an edge into another account is dashed.
+fn arrow(out: &mut String, path: &str, class: &str) {
+    let dash = if class.contains("cross-account") {
+        r#" stroke-dasharray="5 4""#
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        r##"<path class="edge {class}" d="{path}" fill="none" stroke="#6b7280" stroke-width="1.5"{dash} marker-end="url(#irsa-arrow)"/>"##
+    );
+}
+
+/// Every box with its title and label, drawn over the edges.
+fn boxes(out: &mut String, columns: &[Vec<Node>; 4], layouts: &[Vec<Layout>; 4]) {
+    for (nodes, places) in columns.iter().zip(layouts) {
         for (node, at) in nodes.iter().zip(places) {
             let _ = writeln!(
                 out,
@@ -193,8 +322,19 @@ pub fn render(plan: &Plan) -> String {
             );
         }
     }
-    out.push_str("</svg>\n");
-    out
+}
+
+/// As wide as the column's widest title or label.
+fn column_width(nodes: &[Node]) -> usize {
+    let half_pixels = nodes
+        .iter()
+        .map(|n| {
+            let label = n.label.chars().count() * CHAR_HALF_PIXELS;
+            label.max(n.title.chars().count() * TITLE_CHAR_HALF_PIXELS)
+        })
+        .max()
+        .unwrap_or(0);
+    half_pixels / 2 + 24
 }
 
 /// Columns side by side, each as wide as its longest text, centred vertically.
@@ -203,12 +343,7 @@ fn layout(columns: &[Vec<Node>; 4]) -> [Vec<Layout>; 4] {
     let full = tallest * (ROW_HEIGHT + ROW_GAP);
     let mut x = MARGIN;
     columns.each_ref().map(|nodes| {
-        let chars = nodes
-            .iter()
-            .map(|n| n.label.chars().count().max(n.title.chars().count()))
-            .max()
-            .unwrap_or(0);
-        let width = chars * CHAR_HALF_PIXELS / 2 + 24;
+        let width = column_width(nodes);
         let offset = MARGIN + CAPTION_HEIGHT + (full - nodes.len() * (ROW_HEIGHT + ROW_GAP)) / 2;
         let placed = (0..nodes.len())
             .map(|i| Layout {
@@ -238,4 +373,73 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&apos;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "account: \"111122223333\"
+cluster: [https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF, https://oidc.eks.us-east-1.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210]
+serviceAccount: [payments/api, payments/worker]
+role: payments-api
+assume: {deploy: arn:aws:iam::444455556666:role/payments-deploy, read: payments-read}
+";
+
+    fn attrs(svg: &str, kind: &str, attr: &str) -> Vec<usize> {
+        svg.lines()
+            .filter(|l| l.contains(&format!("class=\"node {kind}\"")))
+            .filter_map(|l| l.split(&format!(" {attr}=\"")).nth(1)?.split('"').next())
+            .filter_map(|v| v.parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn top_to_bottom_each_step_is_stacked_under_and_indented_past_the_one_before() {
+        let plan = crate::plan(SPEC).unwrap_or_else(|d| panic!("{d:?}"));
+        let svg = render_vertical(&plan);
+        let steps = ["cluster", "service-account", "pod-role", "target-role"];
+        let counts: Vec<usize> = steps.iter().map(|k| attrs(&svg, k, "y").len()).collect();
+        assert_eq!(counts, [2, 2, 1, 2]);
+        for pair in steps.windows(2) {
+            let [above, below] = pair else { continue };
+            let lowest = attrs(&svg, above, "y").into_iter().max();
+            let highest = attrs(&svg, below, "y").into_iter().min();
+            assert!(lowest < highest, "{above} above {below}");
+            assert!(attrs(&svg, above, "x")[0] < attrs(&svg, below, "x")[0]);
+        }
+        // One trunk per gap, a branch into each box of the step below; the branch into
+        // the other account's role is dashed.
+        assert_eq!(svg.matches("class=\"edge trunk\"").count(), 3);
+        assert_eq!(svg.matches("marker-end").count(), 2 + 1 + 2);
+        assert_eq!(
+            svg.matches("class=\"edge assume cross-account\"").count(),
+            1
+        );
+        let captions: Vec<&str> = svg
+            .lines()
+            .filter(|l| l.contains("class=\"caption\""))
+            .filter_map(|l| l.split('>').nth(1)?.split('<').next())
+            .collect();
+        assert_eq!(
+            captions,
+            [
+                "signs the token",
+                "sts:AssumeRoleWithWebIdentity",
+                "sts:AssumeRole"
+            ]
+        );
+        let width = |svg: &str| {
+            svg.split(" width=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        };
+        assert!(
+            width(&svg) < width(&render(&plan)),
+            "narrower than left to right"
+        );
+    }
 }
