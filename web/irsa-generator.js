@@ -33,6 +33,8 @@ const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const THEME_KEY = 'irsa-theme';
 /** How long typing must pause before the share link in the URL is rewritten. */
 const URL_DELAY_MS = 300;
+/** How long typing must pause before the per-container SDK tables are redrawn. */
+const ROLES_DELAY_MS = 150;
 
 function saveFile(name, blob) {
   const url = URL.createObjectURL(blob);
@@ -62,6 +64,11 @@ const toolOf = (kind) => TOOLS.find((t) => t.kinds.includes(kind)) ?? TOOLS[TOOL
 const minWidthOf = (natural) => Math.min(natural, Math.max(640, Math.round(natural * 0.85)));
 /** Whether an SVG drawn left to right fits `width` without scrolling. */
 const fits = (svg, width) => minWidthOf(Number(/width="(\d+)"/.exec(svg)?.[1] ?? 0)) <= width;
+/** An output file whose content is computed on first read. */
+const computed = (path, kind, compute) => {
+  let content;
+  return { path, kind, get content() { return (content ??= compute()); } };
+};
 const shortName = (path) => (path.includes('/') ? path.slice(path.indexOf('/') + 1) : path);
 
 const emptyRow = () => Object.fromEntries(ROW_KEYS.map((k) => [k, '']));
@@ -532,7 +539,11 @@ export class IrsaGenerator extends HTMLElement {
     if (!this.failed) this.lastGood = { bundle: this.bundle, spec: this.spec };
     this.showDiagnostics([...rows, ...this.bundle.diagnostics]);
     this.showOutput();
-    this.showRoles();
+    // The SDK tables sit below the output: they follow once typing pauses.
+    clearTimeout(this.rolesTimer);
+    if (this.shownRoles) this.rolesTimer = setTimeout(() => this.showRoles(), ROLES_DELAY_MS);
+    else this.showRoles();
+    this.shownRoles = true;
     // The URL follows the form once the user changed it: a first load leaves it as it came.
     if (this.hasAttribute('share') && this.changed) this.scheduleUrl();
     this.timings.push(performance.now() - started);
@@ -674,13 +685,13 @@ export class IrsaGenerator extends HTMLElement {
       this.shownSvg = null;
       figure.replaceChildren(el('p', { class: 'placeholder', text: failed ? 'Fill in the fields marked above to see the chain.' : '' }));
     }
-    // Once per update: irsa.yaml and the command lines are wasm calls, and every tab
-    // and file lookup until the next update reads this list.
+    // Once per update, for every tab and file lookup until the next one. irsa.yaml and
+    // the command lines are wasm calls made when first shown, copied or downloaded.
     const { bundle, spec } = this.shown();
     const items = [
       ...(bundle?.artifacts ?? []).filter((a) => a.kind !== 'diagram'),
-      { path: 'irsa.yaml', kind: 'spec', content: toYaml(spec) ?? '' },
-      { path: 'commands.sh', kind: 'commands', content: commands(spec) },
+      computed('irsa.yaml', 'spec', () => toYaml(spec) ?? ''),
+      computed('commands.sh', 'commands', () => commands(spec)),
     ];
     this.shownItems = items;
     if (!this.userSelected || !items.some((i) => i.path === this.selected)) this.selected = items[0].path;
