@@ -47,9 +47,14 @@ function verdict(report) {
   }
   if (serious.length) return { tone: 'error', text: `Too open: ${serious.length} high or critical finding${serious.length > 1 ? 's' : ''} below.` };
   if (report.findings.length) return { tone: 'warning', text: `Review: ${report.findings.length} finding${report.findings.length > 1 ? 's' : ''}, none high.` };
+  // A service account of several clusters is said once, with how many.
   const who = report.access.flatMap((a) => [...a.serviceAccounts, ...a.patterns]);
+  const named = [...new Set(who)].map((w) => {
+    const clusters = who.filter((x) => x === w).length;
+    return clusters > 1 ? `${w} (of ${clusters} clusters)` : w;
+  });
   return who.length
-    ? { tone: 'ok', text: `Scoped: only ${who.join(', ')} can assume this role.` }
+    ? { tone: 'ok', text: `Scoped: only ${named.join(', ')} can assume this role.` }
     : { tone: 'ok', text: 'No service account can assume this role through an OIDC provider.' };
 }
 

@@ -62,8 +62,10 @@ const toolOf = (kind) => TOOLS.find((t) => t.kinds.includes(kind)) ?? TOOLS[TOOL
 /** The narrowest the left-to-right diagram may be shrunk to: 85% of its size, where its
  * 10 px captions stop being readable, or 640 px. The top-to-bottom one shrinks to 85%. */
 const minWidthOf = (natural) => Math.min(natural, Math.max(640, Math.round(natural * 0.85)));
-/** Whether an SVG drawn left to right fits `width` without scrolling. */
-const fits = (svg, width) => minWidthOf(Number(/width="(\d+)"/.exec(svg)?.[1] ?? 0)) <= width;
+/** Whether the chain is drawn left to right in `width`: where it fits, and in any pane
+ * wide enough for its columns (it scrolls there rather than growing tall); top to bottom
+ * on phones and in narrow panes. */
+const across = (svg, width) => width >= 640 || minWidthOf(Number(/width="(\d+)"/.exec(svg)?.[1] ?? 0)) <= width;
 /** An output file whose content is computed on first read. */
 const computed = (path, kind, compute) => {
   let content;
@@ -248,7 +250,9 @@ export class IrsaGenerator extends HTMLElement {
       const before = this.figureWidth;
       this.figureWidth = entry.contentRect.width;
       const content = this.shown?.().bundle?.artifacts.find((a) => a.kind === 'diagram')?.content;
-      if (this.ready && content && fits(content, before) !== fits(content, this.figureWidth)) this.showOutput();
+      if (this.ready && content && across(content, before) !== across(content, this.figureWidth)) this.showOutput();
+      // Laid out already here: whether it scrolls now is read without forcing layout.
+      diagram.tabIndex = diagram.scrollWidth > diagram.clientWidth ? 0 : -1;
     }).observe(diagram);
     root.append(header, form, general, right, sdkRoles);
 
@@ -257,7 +261,6 @@ export class IrsaGenerator extends HTMLElement {
     form.addEventListener('input', (e) => {
       if (e.target.closest('.builder')) return; // the preset builder changes nothing until Add
       this.touched.add(e.target.name || e.target.dataset.target || e.target.dataset.workload);
-      this.changed = true;
       this.update();
     });
     targets.querySelector('.add').addEventListener('click', () => {
@@ -443,7 +446,6 @@ export class IrsaGenerator extends HTMLElement {
       box().scrollTop = box().scrollHeight;
       name.value = '';
       this.touched.add(box().name || box().dataset.target);
-      this.changed = true;
       this.update();
     });
     name.addEventListener('keydown', (e) => {
@@ -490,11 +492,11 @@ export class IrsaGenerator extends HTMLElement {
     const state = { ...this.state };
     if (account) state.account = account;
     if (cluster?.length) state.cluster = cluster.join('\n');
-    state.serviceAccount = (serviceAccount ?? []).join('\n');
+    // A policy that admits no service account by name leaves the form's as they are.
+    if (serviceAccount?.length) state.serviceAccount = serviceAccount.join('\n');
     if (subjectPatterns) state.subjectPatterns = true;
     this.showState(this.withLocks(state));
     for (const key of ['account', 'cluster', 'serviceAccount']) this.touched.add(key);
-    this.changed = true;
     this.update();
     if (subjectPatterns) this.root.querySelector('.advanced').open = true;
   }
@@ -544,8 +546,9 @@ export class IrsaGenerator extends HTMLElement {
     if (this.shownRoles) this.rolesTimer = setTimeout(() => this.showRoles(), ROLES_DELAY_MS);
     else this.showRoles();
     this.shownRoles = true;
-    // The URL follows the form once the user changed it: a first load leaves it as it came.
-    if (this.hasAttribute('share') && this.changed) this.scheduleUrl();
+    // The URL follows every change after the first render: a load leaves it as it came.
+    if (this.hasAttribute('share') && this.rendered) this.scheduleUrl();
+    this.rendered = true;
     this.timings.push(performance.now() - started);
   }
 
@@ -611,7 +614,6 @@ export class IrsaGenerator extends HTMLElement {
     button.addEventListener('click', () => {
       lines[at] = fix.value;
       box.value = lines.join('\n');
-      this.changed = true;
       this.update();
       box.focus();
     });
@@ -669,7 +671,7 @@ export class IrsaGenerator extends HTMLElement {
     const figure = this.root.querySelector('.diagram');
     if (diagram) {
       // Where the chain drawn left to right would have to scroll, it is drawn top to bottom.
-      const svg = fits(diagram.content, this.figureWidth) ? diagram.content : diagramVertical(this.shown().spec) ?? diagram.content;
+      const svg = across(diagram.content, this.figureWidth) ? diagram.content : diagramVertical(this.shown().spec) ?? diagram.content;
       if (this.shownSvg !== svg) {
         figure.innerHTML = svg;
         // Shrunk to fit, but not under its least readable width: past that it scrolls.

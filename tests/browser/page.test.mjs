@@ -391,6 +391,16 @@ test('dark theme and phone width render', async () => {
   const auditOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(auditOverflow <= 0, `with an analysis shown the page scrolls sideways by ${auditOverflow}px`);
   await page.screenshot({ path: join(OUT, 'page-phone-dark.png'), fullPage: true });
+  // The smallest phones: nothing runs past its fieldset, nothing scrolls sideways.
+  await page.setViewportSize({ width: 320, height: 1600 });
+  const past = await generator(page).locator('fieldset').evaluateAll((sets) => sets.flatMap((fs) => {
+    const edge = fs.getBoundingClientRect().right - parseFloat(getComputedStyle(fs).paddingRight);
+    return [...fs.querySelectorAll('input, select, textarea, button')]
+      .filter((e) => e.getBoundingClientRect().width && e.getBoundingClientRect().right > edge + 0.5)
+      .map((e) => e.name || e.className || e.tagName);
+  }));
+  assert.deepEqual(past, [], 'controls past their fieldset at 320 px');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0, 'the page scrolls sideways at 320 px');
   await context.close();
 });
 
@@ -856,13 +866,20 @@ test('the diagram names its arrows; where left to right would have to scroll, it
     const across = await page.evaluate(() => document.querySelector('irsa-generator').bundle.artifacts.find((a) => a.kind === 'diagram').content);
     const natural = Number(/width="(\d+)"/.exec(across)[1]);
     const { scroll, client, vertical } = await drawn(figure);
-    assert.equal(vertical, client < Math.min(natural, Math.max(640, natural * 0.85)), `${width} px: ${client} px for a ${natural} px chain`);
-    assert.ok(scroll <= client, `${width} px: the chain scrolls (${scroll} > ${client})`);
-    if (width === 1440) {
-      // Without the cross-account profile the chain is short enough to lie across.
-      await generator(page).locator('.targets .remove').click();
-      await page.waitForFunction(() => !document.querySelector('irsa-generator').shadowRoot.querySelector('.diagram .target-role'));
-      assert.equal((await drawn(figure)).vertical, false);
+    // Top to bottom only in a pane too narrow for the chain's columns; wider, it lies
+    // across and shrinks (to 85%) or scrolls.
+    assert.equal(vertical, client < 640 && client < natural * 0.85, `${width} px: ${client} px for a ${natural} px chain`);
+    if (vertical) assert.ok(scroll <= client, `${width} px: the chain scrolls (${scroll} > ${client})`);
+    assert.equal(await figure.evaluate((f) => f.tabIndex), scroll > client ? 0 : -1, 'a tab stop only where it scrolls');
+    if (width === 390) {
+      // Widened, it turns to lie across, and its tab stop follows whether it now scrolls.
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.waitForFunction(() => {
+        const svg = document.querySelector('irsa-generator').shadowRoot.querySelector('.diagram svg');
+        return svg.querySelector('.node.pod-role rect').getAttribute('y') === svg.querySelector('.node.cluster rect').getAttribute('y');
+      });
+      const wide = await drawn(figure);
+      assert.equal(await figure.evaluate((f) => f.tabIndex), wide.scroll > wide.client ? 0 : -1);
     }
     await context.close();
   }
@@ -889,6 +906,8 @@ test('auditor and generator, linked: a verdict, the correction as a diff, and "O
   // The correction adds the aud condition: the diff says so, line by line.
   const added = await panel.locator('.diff .add').allTextContents();
   assert.ok(added.some((l) => l.includes(':aud') && l.startsWith('+ ')), added.join(''));
+  verdict = await audit('two-clusters.json');
+  assert.match(await verdict.textContent(), /^Scoped: only payments\/api \(of 2 clusters\) can assume this role/);
   verdict = await audit('eksctl-with-sub.json');
   assert.match(await verdict.textContent(), /^Scoped: only payments\/api can assume this role/);
   // At 1440 px the analysis sits beside the pasted policy.
@@ -906,7 +925,25 @@ test('auditor and generator, linked: a verdict, the correction as a diff, and "O
   assert.equal(await generator(page).locator('[name=role]').inputValue(), role);
   const spec = await page.evaluate(() => document.querySelector('irsa-generator').spec);
   assert.deepEqual(await page.evaluate(() => document.querySelector('irsa-generator').bundle), cliBundle(spec));
+  // A policy that names no service account leaves the form's as they are.
+  await audit('wildcard-without-like.json');
+  await panel.locator('button.open-generator').click();
+  assert.equal(await generator(page).locator('[name=serviceAccount]').inputValue(), 'payments/api');
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('every change reaches the share link: removing a row, resetting', async () => {
+  const { page, context } = await open('/');
+  const linked = async () => {
+    await page.waitForFunction(() => location.hash.startsWith('#spec='));
+    return page.evaluate(async () => (await import('/share.js')).decodeState(location.hash.slice('#spec='.length)));
+  };
+  await generator(page).locator('.targets .remove').click();
+  assert.deepEqual((await linked()).targets ?? [], []);
+  await page.evaluate(() => history.replaceState(null, '', location.pathname));
+  await generator(page).locator('.reset').click();
+  assert.equal((await linked()).targets?.[0]?.profile, 'deploy');
   await context.close();
 });
 

@@ -12,7 +12,7 @@ const ROW_HEIGHT: usize = 46;
 const ROW_GAP: usize = 14;
 const COLUMN_GAP: usize = 70;
 /// How far each step of the vertical chain is indented under the one before.
-const INDENT: usize = 22;
+const INDENT: usize = 32;
 const MARGIN: usize = 12;
 /// The row above the boxes that names each gap's arrows.
 const CAPTION_HEIGHT: usize = 18;
@@ -213,13 +213,13 @@ pub fn render_vertical(plan: &Plan) -> String {
         if i > 0 {
             y += CAPTION_HEIGHT + ROW_GAP;
         }
-        let width = column_width(nodes);
         if let Some(placed) = layouts.get_mut(i) {
-            for _ in nodes {
+            // Each box as wide as its own text: one long name widens only its box.
+            for node in nodes {
                 placed.push(Layout {
                     x: MARGIN + i * INDENT,
                     y,
-                    width,
+                    width: column_width(std::slice::from_ref(node)),
                 });
                 y += ROW_HEIGHT + ROW_GAP;
             }
@@ -235,12 +235,15 @@ pub fn render_vertical(plan: &Plan) -> String {
         + MARGIN;
     let mut out = open(width, y + MARGIN);
     for (i, caption) in captions.iter().enumerate() {
-        let (Some(above), Some(below)) = (
+        let (Some(first), Some(above), Some(below)) = (
+            layouts.get(i).and_then(|c| c.first()),
             layouts.get(i).and_then(|c| c.last()),
             layouts.get(i + 1).filter(|c| !c.is_empty()),
         ) else {
             continue;
         };
+        // The trunk starts under the step's first box and runs behind the others, so it
+        // leaves every box of the step; the caption sits under the step's last box.
         let trunk = above.x + INDENT / 2;
         let top = above.y + ROW_HEIGHT;
         let _ = writeln!(
@@ -252,7 +255,8 @@ pub fn render_vertical(plan: &Plan) -> String {
         let last = below.last().map_or(top, |l| l.y + ROW_HEIGHT / 2);
         let _ = writeln!(
             out,
-            r##"<path class="edge trunk" d="M{trunk} {top}V{last}" fill="none" stroke="#6b7280" stroke-width="1.5"/>"##
+            r##"<path class="edge trunk" d="M{trunk} {}V{last}" fill="none" stroke="#6b7280" stroke-width="1.5"/>"##,
+            first.y + ROW_HEIGHT
         );
         for (j, to) in below.iter().enumerate() {
             let class = match i {
