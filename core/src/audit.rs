@@ -209,7 +209,17 @@ fn error(at: &str, message: impl Into<String>) -> ParseError {
 /// The policy document (out of `get-role` output where it is one) and its statements.
 fn parse_statements(text: &str) -> Result<(Node, Vec<ParsedStatement>), ParseError> {
     let json = |text: &str, at: &str| {
-        serde_json::from_str::<Node>(text).map_err(|e| error(at, format!("not JSON: {e}")))
+        serde_json::from_str::<Node>(text).map_err(|e| {
+            // Where a text ends early, serde_json's position is past its end: say what is
+            // missing instead.
+            let why = match e.classify() {
+                serde_json::error::Category::Eof => {
+                    "it ends early (a closing `}`, `]` or `\"` is missing)".to_owned()
+                }
+                _ => e.to_string(),
+            };
+            error(at, format!("not JSON: {why}"))
+        })
     };
     let mut doc = json(text, "")?;
     if let Some(inner) = get(&doc, "Role").and_then(|r| get(r, "AssumeRolePolicyDocument")) {
@@ -222,7 +232,7 @@ fn parse_statements(text: &str) -> Result<(Node, Vec<ParsedStatement>), ParseErr
         Some(Node::Seq(items)) => items.clone(),
         Some(one @ Node::Map(_)) => vec![one.clone()],
         Some(_) => return Err(error("Statement", "expected a statement or a list of them")),
-        None => return Err(error("", "no `Statement`: this is not a policy document")),
+        None => return Err(error("", "not a policy document: it has no `Statement`")),
     };
     let parsed = statements
         .iter()
