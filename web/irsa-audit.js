@@ -22,16 +22,40 @@ const EXAMPLE = JSON.stringify({
   }],
 }, null, 2);
 
+/** Keys in the order the core writes policies; others follow as written. */
+const DOCUMENT_KEYS = ['Version', 'Id', 'Statement'];
+const STATEMENT_KEYS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
+const ordered = (object, first) => Object.fromEntries([
+  ...first.filter((k) => k in object).map((k) => [k, object[k]]),
+  ...Object.entries(object).filter(([k]) => !first.includes(k)),
+]);
+const sorted = (object) => Object.fromEntries(Object.keys(object).sort().map((k) => [k, object[k]]));
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /**
  * The pasted policy as indented JSON, as the corrected one is written, for the diff: the
- * document itself, or the one in `aws iam get-role` output (URL-encoded or not). `null`
- * when it is not JSON.
+ * document itself, or the one in `aws iam get-role` output (URL-encoded or not), its keys
+ * in the core's order (conditions sorted), so the diff shows what changed, not how it was
+ * ordered. `null` when it is not JSON.
  */
 function pastedPolicy(text) {
   try {
     let doc = JSON.parse(text);
     doc = doc?.Role?.AssumeRolePolicyDocument ?? doc;
     if (typeof doc === 'string') doc = JSON.parse(decodeURIComponent(doc));
+    if (isObject(doc)) {
+      const statement = (s) => {
+        if (!isObject(s)) return s;
+        const out = ordered(s, STATEMENT_KEYS);
+        if (isObject(out.Condition)) {
+          out.Condition = sorted(Object.fromEntries(Object.entries(out.Condition)
+            .map(([op, keys]) => [op, isObject(keys) ? sorted(keys) : keys])));
+        }
+        return out;
+      };
+      doc = ordered(doc, DOCUMENT_KEYS);
+      doc.Statement = Array.isArray(doc.Statement) ? doc.Statement.map(statement) : statement(doc.Statement);
+    }
     return JSON.stringify(doc, null, 2);
   } catch {
     return null;

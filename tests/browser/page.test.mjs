@@ -906,6 +906,11 @@ test('auditor and generator, linked: a verdict, the correction as a diff, and "O
   // The correction adds the aud condition: the diff says so, line by line.
   const added = await panel.locator('.diff .add').allTextContents();
   assert.ok(added.some((l) => l.includes(':aud') && l.startsWith('+ ')), added.join(''));
+  // Only what the correction changes is marked, however the pasted policy orders its keys.
+  await audit('correction-keeps-conditions.json');
+  const changed = [...await panel.locator('.diff .add').allTextContents(), ...await panel.locator('.diff .del').allTextContents()];
+  assert.ok(changed.some((l) => l.includes('StringLike')), changed.join(''));
+  assert.ok(!changed.some((l) => /IpAddress|SourceIp|:aud/.test(l)), changed.join(''));
   verdict = await audit('two-clusters.json');
   assert.match(await verdict.textContent(), /^Scoped: only payments\/api \(of 2 clusters\) can assume this role/);
   verdict = await audit('eksctl-with-sub.json');
