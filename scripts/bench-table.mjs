@@ -101,7 +101,7 @@ if (t) {
 row('regeneration per keystroke, median / max', `${browser.keystrokeRegenerationMedianMs} / ${browser.keystrokeRegenerationMaxMs} ms`);
 row('6-line spec → bundle in wasm / native', `${time(browser.wasmNsPerBundle)} / ${time(browser.nativeNsPerBundle)}`);
 row('wasm to native ratio', browser.wasmToNativeRatio);
-out.push('');
+out.push('', 'A keystroke\'s regeneration is timed from the input to the output shown (form read, generate, diagnostics, diagram, files) in the full form at 1200 px; since 2026-12-02 the share link and the SDK tables are written after typing pauses (300 and 150 ms), outside it.', '');
 
 out.push('## Sizes', '');
 row('file', 'raw', 'gzip -9', 'brotli -11');

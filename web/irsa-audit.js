@@ -71,8 +71,10 @@ function verdict(report) {
   }
   if (serious.length) return { tone: 'error', text: `Too open: ${serious.length} high or critical finding${serious.length > 1 ? 's' : ''} below.` };
   if (report.findings.length) return { tone: 'warning', text: `Review: ${report.findings.length} finding${report.findings.length > 1 ? 's' : ''}, none high.` };
-  // A service account of several clusters is said once, with how many.
-  const who = report.access.flatMap((a) => [...a.serviceAccounts, ...a.patterns]);
+  // A service account of several clusters is said once, with how many (clusters: the
+  // OIDC providers, not `*` or other principals).
+  const who = report.access.filter((a) => a.issuer !== '*' && !a.issuer.includes(':'))
+    .flatMap((a) => [...a.serviceAccounts, ...a.patterns]);
   const named = [...new Set(who)].map((w) => {
     const clusters = who.filter((x) => x === w).length;
     return clusters > 1 ? `${w} (of ${clusters} clusters)` : w;

@@ -58,19 +58,21 @@ const TOOLS = [
   { id: 'spec', label: 'irsa.yaml', kinds: ['spec'] },
 ];
 const toolOf = (kind) => TOOLS.find((t) => t.kinds.includes(kind)) ?? TOOLS[TOOLS.length - 1];
-/** A file's name within its tool: its path without the tool's directory. */
-/** The narrowest the left-to-right diagram may be shrunk to: 85% of its size, where its
- * 10 px captions stop being readable, or 640 px. The top-to-bottom one shrinks to 85%. */
-const minWidthOf = (natural) => Math.min(natural, Math.max(640, Math.round(natural * 0.85)));
-/** Whether the chain is drawn left to right in `width`: where it fits, and in any pane
- * wide enough for its columns (it scrolls there rather than growing tall); top to bottom
- * on phones and in narrow panes. */
-const across = (svg, width) => width >= 640 || minWidthOf(Number(/width="(\d+)"/.exec(svg)?.[1] ?? 0)) <= width;
+/** Panes at least this wide draw the chain left to right; it shrinks, then scrolls. */
+const ACROSS_MIN_WIDTH = 640;
+/** The narrowest a drawing may be shrunk to: 85% of its size, where its 10 px captions
+ * stop being readable, and a left-to-right one never under ACROSS_MIN_WIDTH. */
+const minWidthOf = (natural, across) => (across ? Math.min(natural, Math.max(ACROSS_MIN_WIDTH, Math.round(natural * 0.85))) : Math.round(natural * 0.85));
+/** Whether the chain is drawn left to right in `width`: in any pane wide enough (it
+ * scrolls there rather than growing tall), and where it fits whole; top to bottom on
+ * phones and in narrow panes. */
+const across = (svg, width) => width >= ACROSS_MIN_WIDTH || Number(/width="(\d+)"/.exec(svg)?.[1] ?? 0) <= width;
 /** An output file whose content is computed on first read. */
 const computed = (path, kind, compute) => {
   let content;
   return { path, kind, get content() { return (content ??= compute()); } };
 };
+/** A file's name within its tool: its path without the tool's directory. */
 const shortName = (path) => (path.includes('/') ? path.slice(path.indexOf('/') + 1) : path);
 
 const emptyRow = () => Object.fromEntries(ROW_KEYS.map((k) => [k, '']));
@@ -91,11 +93,15 @@ export class IrsaGenerator extends HTMLElement {
   }
 
   async connectedCallback() {
+    // Leaving the page or its tab right after typing still writes the latest link.
+    if (this.hasAttribute('share') && !this.leaving) {
+      this.leaving = () => this.writeUrl();
+      addEventListener('pagehide', this.leaving);
+      document.addEventListener('visibilitychange', this.leaving);
+    }
     if (this.built) return;
     this.built = true;
     this.state = this.initialState();
-    // A reload or a bookmark right after typing still gets the latest link.
-    if (this.hasAttribute('share')) addEventListener('pagehide', () => this.writeUrl());
     // The form is built while the wasm compiles; the core's defaults and choices fill it
     // in once the core is here.
     this.build();
@@ -244,15 +250,15 @@ export class IrsaGenerator extends HTMLElement {
     const output = el('section', { class: 'output', 'aria-label': 'Generated artifacts' }, tools, importer, stale, toolTabs, files);
     // Wide: the form on the left, the chain and the artifacts on the right (CSS).
     const right = el('div', { class: 'right' }, diagram, output);
-    // The figure's width picks the diagram's direction; observed, so no update reads layout.
+    // The figure's width picks the chain's direction: observed (its first report comes
+    // before the first paint), so no update reads layout. A hidden figure reports 0 and
+    // keeps the width it had.
     this.figureWidth = Infinity;
     new ResizeObserver(([entry]) => {
-      const before = this.figureWidth;
+      if (!entry.contentRect.width) return;
       this.figureWidth = entry.contentRect.width;
-      const content = this.shown?.().bundle?.artifacts.find((a) => a.kind === 'diagram')?.content;
-      if (this.ready && content && across(content, before) !== across(content, this.figureWidth)) this.showOutput();
-      // Laid out already here: whether it scrolls now is read without forcing layout.
-      diagram.tabIndex = diagram.scrollWidth > diagram.clientWidth ? 0 : -1;
+      if (this.ready) this.showDiagram();
+      this.tabStop(diagram);
     }).observe(diagram);
     root.append(header, form, general, right, sdkRoles);
 
@@ -261,6 +267,8 @@ export class IrsaGenerator extends HTMLElement {
     form.addEventListener('input', (e) => {
       if (e.target.closest('.builder')) return; // the preset builder changes nothing until Add
       this.touched.add(e.target.name || e.target.dataset.target || e.target.dataset.workload);
+      // Typed while the core loads: the first render then writes the link too.
+      if (!this.ready) this.typedEarly = true;
       this.update();
     });
     targets.querySelector('.add').addEventListener('click', () => {
@@ -547,7 +555,7 @@ export class IrsaGenerator extends HTMLElement {
     else this.showRoles();
     this.shownRoles = true;
     // The URL follows every change after the first render: a load leaves it as it came.
-    if (this.hasAttribute('share') && this.rendered) this.scheduleUrl();
+    if (this.hasAttribute('share') && (this.rendered || this.typedEarly)) this.scheduleUrl();
     this.rendered = true;
     this.timings.push(performance.now() - started);
   }
@@ -647,6 +655,49 @@ export class IrsaGenerator extends HTMLElement {
     return this.failed && this.lastGood ? this.lastGood : { bundle: this.bundle, spec: this.spec };
   }
 
+  /** The chain of what is shown, left to right or, in a narrow pane, top to bottom. */
+  showDiagram() {
+    const diagram = this.shown().bundle.artifacts.find((a) => a.kind === 'diagram');
+    const figure = this.root.querySelector('.diagram');
+    if (!diagram) {
+      this.shownSvg = null;
+      figure.replaceChildren(el('p', { class: 'placeholder', text: this.failed ? 'Fill in the fields marked above to see the chain.' : '' }));
+      return;
+    }
+    const wide = across(diagram.content, this.figureWidth);
+    // Both drawings come from one chain: the same left-to-right one, the same top-to-bottom.
+    if (!wide && this.vertical?.of !== diagram.content) {
+      this.vertical = { of: diagram.content, svg: diagramVertical(this.shown().spec) ?? diagram.content };
+    }
+    const svg = wide ? diagram.content : this.vertical.svg;
+    if (this.shownSvg === svg) return;
+    this.shownSvg = svg;
+    figure.innerHTML = svg;
+    // Shrunk to fit, but not under its least readable width: past that it scrolls.
+    const drawn = figure.querySelector('svg');
+    drawn.style.minWidth = `${minWidthOf(Number(drawn.getAttribute('width')), wide)}px`;
+    // Read once laid out, so the first render forces no layout of its own.
+    requestAnimationFrame(() => this.tabStop(figure));
+  }
+
+  /** A tab stop on the figure only where there is something to scroll to. */
+  tabStop(figure) {
+    figure.tabIndex = figure.scrollWidth > figure.clientWidth ? 0 : -1;
+  }
+
+  /** Taken out of the page: no timer of its own writes the page's URL or fetches. */
+  disconnectedCallback() {
+    clearTimeout(this.rolesTimer);
+    clearTimeout(this.undoTimer);
+    clearTimeout(this.urlTimer);
+    this.urlTimer = undefined;
+    if (this.leaving) {
+      removeEventListener('pagehide', this.leaving);
+      document.removeEventListener('visibilitychange', this.leaving);
+      this.leaving = null;
+    }
+  }
+
   /** The files the output shows, as the last update computed them. */
   items() {
     return this.shownItems ?? [];
@@ -667,26 +718,7 @@ export class IrsaGenerator extends HTMLElement {
     for (const button of this.root.querySelectorAll('.panel .copy, .panel .download')) button.disabled = failed;
     this.root.querySelector('.stale-note').textContent = stale
       ? 'Showing the last valid output: fix the errors above to update it.' : '';
-    const diagram = this.shown().bundle.artifacts.find((a) => a.kind === 'diagram');
-    const figure = this.root.querySelector('.diagram');
-    if (diagram) {
-      // Where the chain drawn left to right would have to scroll, it is drawn top to bottom.
-      const svg = across(diagram.content, this.figureWidth) ? diagram.content : diagramVertical(this.shown().spec) ?? diagram.content;
-      if (this.shownSvg !== svg) {
-        figure.innerHTML = svg;
-        // Shrunk to fit, but not under its least readable width: past that it scrolls.
-        const drawn = figure.querySelector('svg');
-        const natural = Number(drawn.getAttribute('width'));
-        drawn.style.minWidth = `${svg === diagram.content ? minWidthOf(natural) : Math.round(natural * 0.85)}px`;
-        // A tab stop only where there is something to scroll to; read once laid out, so
-        // the first render forces no layout of its own.
-        requestAnimationFrame(() => { figure.tabIndex = figure.scrollWidth > figure.clientWidth ? 0 : -1; });
-      }
-      this.shownSvg = svg;
-    } else {
-      this.shownSvg = null;
-      figure.replaceChildren(el('p', { class: 'placeholder', text: failed ? 'Fill in the fields marked above to see the chain.' : '' }));
-    }
+    this.showDiagram();
     // Once per update, for every tab and file lookup until the next one. irsa.yaml and
     // the command lines are wasm calls made when first shown, copied or downloaded.
     const { bundle, spec } = this.shown();
@@ -778,7 +810,6 @@ export class IrsaGenerator extends HTMLElement {
     this.root.querySelector('.notice').textContent = copied ? '' : 'Copy is blocked here: select the text instead';
   }
 
-  /** Back to what the page or the embedding preset: every typed value goes. */
   /** Back to the preset form; what was typed can come back with Undo, for a while. */
   reset() {
     this.readForm();

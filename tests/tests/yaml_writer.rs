@@ -170,8 +170,13 @@ fn keys_past_the_simple_key_limit_are_explicit_and_read_back() {
     let long = |c: char, n: usize| std::iter::repeat_n(c, n).collect::<String>();
     let text = |t: &str| Node::Str(t.to_owned());
     let entries = vec![
-        (long('a', 1022), text("fits a simple key")),
         (long('b', 1100), text("scalar")),
+        (long('a', 1022), text("fits a simple key")),
+        (long('g', 1023), text("the first explicit length")),
+        (
+            format!("é\u{1}{}", long('h', 1016)),
+            text("long once escaped"),
+        ),
         (
             long('c', 1100),
             Node::Map(vec![("inner".to_owned(), Node::Int(1))]),
@@ -185,14 +190,24 @@ fn keys_past_the_simple_key_limit_are_explicit_and_read_back() {
     ];
     let doc = Node::Seq(vec![Node::Map(entries.clone()), Node::Map(entries.clone())]);
     let yaml = to_yaml(&doc);
+    // A list item's first key hangs after its `- `.
+    let explicit = |key: &str, value: &str| format!("? {key}\n  : {value}\n");
     assert!(
-        yaml.starts_with(&format!("- {}: fits", long('a', 1022))),
+        yaml.starts_with(&format!("- {}", explicit(&long('b', 1100), "scalar"))),
         "{yaml}"
     );
     assert!(
-        yaml.contains(&format!("\n  ? {}\n  : scalar\n", long('b', 1100))),
+        yaml.contains(&format!("\n  {}: fits", long('a', 1022))),
         "{yaml}"
     );
+    assert!(
+        yaml.contains(&format!(
+            "\n  {}",
+            explicit(&long('g', 1023), "the first explicit length")
+        )),
+        "{yaml}"
+    );
+    assert!(yaml.contains("\n  ? \"é\\u0001h"), "{yaml}");
     assert_eq!(parse(&yaml), Ok(doc.clone()), "serde-saphyr: {yaml}");
     assert_eq!(pyyaml(&yaml), json_of(&doc), "PyYAML: {yaml}");
 }

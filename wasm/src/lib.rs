@@ -83,7 +83,8 @@ pub fn commands(spec: SpecInput) -> String {
 }
 
 /// The chain as an SVG drawn top to bottom, for narrow screens (the bundle's
-/// `diagram.svg` draws it left to right); `null` while the spec has errors.
+/// `diagram.svg` draws it left to right); `null` for a spec with errors or one that is
+/// not text or plain data.
 #[cfg(feature = "generator")]
 #[wasm_bindgen(js_name = diagramVertical)]
 pub fn diagram_vertical(spec: SpecInput) -> Option<String> {

@@ -27,7 +27,9 @@ pub fn write(node: &Node) -> String {
     out
 }
 
-/// The longest simple key, its `:` excluded (YAML 1.2 §7.4.2, and PyYAML's reader).
+/// Keys this long or longer are written as explicit keys. YAML 1.2 (§7.4.2) limits a
+/// simple key to 1024 characters, and PyYAML and libyaml read up to that many before the
+/// `:`; one less leaves no doubt whether the `:` counts.
 const SIMPLE_KEY_LIMIT: usize = 1023;
 
 /// Entries at `indent`; `hanging`: the first key follows a `- ` already written.
@@ -36,22 +38,20 @@ fn map(out: &mut String, entries: &[(String, Node)], indent: usize, hanging: boo
         if i > 0 || !hanging {
             pad(out, indent);
         }
-        let mut written = String::new();
+        let start = out.len();
         if is_plain(key) && !key.contains(':') {
-            written.push_str(key);
+            out.push_str(key);
         } else {
-            quoted(&mut written, key);
+            quoted(out, key);
         }
-        // YAML caps a simple key at 1024 characters, its `:` included; a longer one is
-        // written as an explicit `? key` line, its value on the `:` line below.
-        let explicit = written.chars().count() >= SIMPLE_KEY_LIMIT;
+        // A key too long to be a simple key is written as an explicit `? key` line, its
+        // value on the `:` line below.
+        let written = out.get(start..).map_or(0, |k| k.chars().count());
+        let explicit = written >= SIMPLE_KEY_LIMIT;
         if explicit {
-            out.push_str("? ");
-            out.push_str(&written);
+            out.insert_str(start, "? ");
             out.push('\n');
             pad(out, indent);
-        } else {
-            out.push_str(&written);
         }
         out.push(':');
         match value {

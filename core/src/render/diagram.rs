@@ -1,7 +1,8 @@
 //! The chain as an SVG picture: cluster issuers -> service accounts -> pod role -> target
 //! roles, each target titled with its profile; edges into another account are dashed.
 //! Left to right for the bundle and wide screens, top to bottom for narrow ones.
-//! Above each gap between columns, what its arrows are: how a token or a role is had.
+//! Each gap between steps names what its arrows are: how a token or a role is had. A
+//! target role in another account has a dashed box and a dashed arrow.
 //! Colours are presentation attributes (no inline styles, so a strict CSP page can show
 //! it) that a page may override through the `class` names.
 
@@ -12,7 +13,7 @@ const ROW_HEIGHT: usize = 46;
 const ROW_GAP: usize = 14;
 const COLUMN_GAP: usize = 70;
 /// How far each step of the vertical chain is indented under the one before.
-const INDENT: usize = 32;
+const INDENT: usize = 24;
 const MARGIN: usize = 12;
 /// The row above the boxes that names each gap's arrows.
 const CAPTION_HEIGHT: usize = 18;
@@ -25,6 +26,8 @@ struct Node {
     kind: &'static str,
     title: String,
     label: String,
+    /// A target role in another account than the pod role's.
+    cross_account: bool,
 }
 
 struct Layout {
@@ -34,11 +37,10 @@ struct Layout {
 }
 
 /// The chain's boxes in order (cluster issuers, service accounts, the pod role, target
-/// roles), what each gap's arrows are, and which target roles are in another account.
+/// roles) and what each gap's arrows are.
 struct Chain {
     columns: [Vec<Node>; 4],
     captions: [&'static str; 3],
-    cross_account: Vec<bool>,
 }
 
 fn chain(plan: &Plan) -> Chain {
@@ -60,6 +62,7 @@ fn chain(plan: &Plan) -> Chain {
                 kind: "cluster",
                 title: title.to_owned(),
                 label,
+                cross_account: false,
             }
         })
         .collect();
@@ -73,6 +76,7 @@ fn chain(plan: &Plan) -> Chain {
             kind: "cluster",
             title: "EKS Pod Identity".to_owned(),
             label: name.value.clone(),
+            cross_account: false,
         }];
     }
     let subjects: Vec<Node> = plan
@@ -81,12 +85,14 @@ fn chain(plan: &Plan) -> Chain {
             kind: "service-account",
             title: "service account".to_owned(),
             label: format!("{}/{}", s.namespace, s.name),
+            cross_account: false,
         })
         .collect();
     let pod = vec![Node {
         kind: "pod-role",
         title: format!("pod role · {}", plan.pod_role.account),
         label: plan.pod_role.name.clone(),
+        cross_account: false,
     }];
     let targets: Vec<Node> = plan
         .targets
@@ -101,6 +107,7 @@ fn chain(plan: &Plan) -> Chain {
                 kind: "target-role",
                 title,
                 label: arn.name.clone(),
+                cross_account: arn.account != plan.pod_role.account,
             }
         })
         .collect();
@@ -114,25 +121,15 @@ fn chain(plan: &Plan) -> Chain {
             "sts:AssumeRole",
         ]
     };
-    let cross_account = plan
-        .targets
-        .iter()
-        .map(|(_, arn)| arn.account != plan.pod_role.account)
-        .collect();
     Chain {
         columns: [clusters, subjects, pod, targets],
         captions,
-        cross_account,
     }
 }
 
 /// The chain left to right, one column per step.
 pub fn render(plan: &Plan) -> String {
-    let Chain {
-        columns,
-        captions,
-        cross_account,
-    } = chain(plan);
+    let Chain { columns, captions } = chain(plan);
     let layouts = layout(&columns);
     let width = layouts
         .iter()
@@ -186,9 +183,9 @@ pub fn render(plan: &Plan) -> String {
             edge(&mut out, s, p, "web-identity");
         }
     }
-    for (cross, t) in cross_account.iter().zip(target_at) {
+    for (target, t) in columns[3].iter().zip(target_at) {
         let Some(p) = pod_at.first() else { continue };
-        edge(&mut out, p, t, assume_class(*cross));
+        edge(&mut out, p, t, assume_class(target.cross_account));
     }
     boxes(&mut out, &columns, &layouts);
     out.push_str("</svg>\n");
@@ -199,70 +196,77 @@ pub fn render(plan: &Plan) -> String {
 /// under the one before, a trunk down from them with a branch into each box of the next
 /// step, and beside the trunk what its arrows are.
 pub fn render_vertical(plan: &Plan) -> String {
-    let Chain {
-        columns,
-        captions,
-        cross_account,
-    } = chain(plan);
+    let Chain { columns, captions } = chain(plan);
     let mut layouts: [Vec<Layout>; 4] = Default::default();
     let mut y = MARGIN;
-    for (i, nodes) in columns.iter().enumerate() {
+    for ((i, nodes), placed) in columns.iter().enumerate().zip(&mut layouts) {
         if nodes.is_empty() {
             continue;
         }
         if i > 0 {
             y += CAPTION_HEIGHT + ROW_GAP;
         }
-        if let Some(placed) = layouts.get_mut(i) {
-            // Each box as wide as its own text: one long name widens only its box.
-            for node in nodes {
-                placed.push(Layout {
-                    x: MARGIN + i * INDENT,
-                    y,
-                    width: column_width(std::slice::from_ref(node)),
-                });
-                y += ROW_HEIGHT + ROW_GAP;
-            }
+        // Each box as wide as its own text: one long name widens only its box.
+        for node in nodes {
+            placed.push(Layout {
+                x: MARGIN + i * INDENT,
+                y,
+                width: column_width(std::slice::from_ref(node)),
+            });
+            y += ROW_HEIGHT + ROW_GAP;
         }
         y -= ROW_GAP;
     }
+    // A gap's caption starts beside its trunk: the picture is wide enough for it too.
+    let caption_x = |step: &Layout| step.x + INDENT / 2 + 8;
+    let captions_end = captions.iter().zip(&layouts).filter_map(|(caption, step)| {
+        let at = step.last()?;
+        Some(caption_x(at) + caption.chars().count() * TITLE_CHAR_HALF_PIXELS / 2)
+    });
     let width = layouts
         .iter()
         .flatten()
         .map(|l| l.x + l.width)
+        .chain(captions_end)
         .max()
         .unwrap_or(0)
         + MARGIN;
     let mut out = open(width, y + MARGIN);
     for (i, caption) in captions.iter().enumerate() {
-        let (Some(first), Some(above), Some(below)) = (
+        let (Some(first), Some(last), Some(next)) = (
             layouts.get(i).and_then(|c| c.first()),
             layouts.get(i).and_then(|c| c.last()),
             layouts.get(i + 1).filter(|c| !c.is_empty()),
         ) else {
             continue;
         };
-        // The trunk starts under the step's first box and runs behind the others, so it
-        // leaves every box of the step; the caption sits under the step's last box.
-        let trunk = above.x + INDENT / 2;
-        let top = above.y + ROW_HEIGHT;
+        // The trunk starts under the step's first box and runs behind the others (so it
+        // also joins boxes of one step), down to the next step's last box; the caption
+        // sits under the step's last box.
+        let trunk = first.x + INDENT / 2;
+        let bottom = last.y + ROW_HEIGHT;
         let _ = writeln!(
             out,
             r##"<text class="caption" x="{}" y="{}" font-size="10" fill="#4b5563">{caption}</text>"##,
-            trunk + 8,
-            top + ROW_GAP + 6
+            caption_x(last),
+            bottom + ROW_GAP + 6
         );
-        let last = below.last().map_or(top, |l| l.y + ROW_HEIGHT / 2);
+        let end = next
+            .iter()
+            .map(|l| l.y + ROW_HEIGHT / 2)
+            .max()
+            .unwrap_or(bottom);
         let _ = writeln!(
             out,
-            r##"<path class="edge trunk" d="M{trunk} {}V{last}" fill="none" stroke="#6b7280" stroke-width="1.5"/>"##,
+            r##"<path class="edge trunk" d="M{trunk} {}V{end}" fill="none" stroke="#6b7280" stroke-width="1.5"/>"##,
             first.y + ROW_HEIGHT
         );
-        for (j, to) in below.iter().enumerate() {
+        let nodes = columns.get(i + 1).map_or(&[][..], Vec::as_slice);
+        for (node, to) in nodes.iter().zip(next) {
             let class = match i {
                 0 => "trust",
                 1 => "web-identity",
-                _ => assume_class(cross_account.get(j).copied().unwrap_or(false)),
+                _ => assume_class(node.cross_account),
             };
             let mid = to.y + ROW_HEIGHT / 2;
             arrow(&mut out, &format!("M{trunk} {mid}H{}", to.x), class);
@@ -310,9 +314,14 @@ fn arrow(out: &mut String, path: &str, class: &str) {
 fn boxes(out: &mut String, columns: &[Vec<Node>; 4], layouts: &[Vec<Layout>; 4]) {
     for (nodes, places) in columns.iter().zip(layouts) {
         for (node, at) in nodes.iter().zip(places) {
+            let (class, dash) = if node.cross_account {
+                (" cross-account", r#" stroke-dasharray="5 4""#)
+            } else {
+                ("", "")
+            };
             let _ = writeln!(
                 out,
-                r##"<g class="node {}"><rect x="{}" y="{}" width="{}" height="{ROW_HEIGHT}" rx="8" fill="#f9fafb" stroke="#9ca3af"/><text class="title" x="{}" y="{}" font-size="10" fill="#6b7280">{}</text><text class="label" x="{}" y="{}" fill="#111827">{}</text></g>"##,
+                r##"<g class="node {}{class}"><rect x="{}" y="{}" width="{}" height="{ROW_HEIGHT}" rx="8" fill="#f9fafb" stroke="#9ca3af"{dash}/><text class="title" x="{}" y="{}" font-size="10" fill="#6b7280">{}</text><text class="label" x="{}" y="{}" fill="#111827">{}</text></g>"##,
                 node.kind,
                 at.x,
                 at.y,
@@ -392,7 +401,10 @@ assume: {deploy: arn:aws:iam::444455556666:role/payments-deploy, read: payments-
 
     fn attrs(svg: &str, kind: &str, attr: &str) -> Vec<usize> {
         svg.lines()
-            .filter(|l| l.contains(&format!("class=\"node {kind}\"")))
+            .filter(|l| {
+                l.contains(&format!("class=\"node {kind}\""))
+                    || l.contains(&format!("class=\"node {kind} "))
+            })
             .filter_map(|l| l.split(&format!(" {attr}=\"")).nth(1)?.split('"').next())
             .filter_map(|v| v.parse().ok())
             .collect()
@@ -445,5 +457,62 @@ assume: {deploy: arn:aws:iam::444455556666:role/payments-deploy, read: payments-
             width(&svg) < width(&render(&plan)),
             "narrower than left to right"
         );
+        // Each trunk leaves the first box of its step; each branch ends at the middle of
+        // the left side of a box of the next step.
+        let paths: Vec<&str> = svg
+            .lines()
+            .filter(|l| l.contains("class=\"edge"))
+            .filter_map(|l| l.split(" d=\"M").nth(1)?.split('"').next())
+            .collect();
+        let numbers = |d: &str| -> Vec<usize> {
+            d.split(['V', 'H', ' '])
+                .filter_map(|n| n.parse().ok())
+                .collect()
+        };
+        let trunk_tops: Vec<usize> = paths
+            .iter()
+            .filter(|d| d.contains('V'))
+            .filter_map(|d| numbers(d).get(1).copied())
+            .collect();
+        let first_bottoms: Vec<usize> = steps[..3]
+            .iter()
+            .filter_map(|k| attrs(&svg, k, "y").into_iter().min())
+            .map(|y| y + ROW_HEIGHT)
+            .collect();
+        assert_eq!(trunk_tops, first_bottoms);
+        let branch_ends: Vec<(usize, usize)> = paths
+            .iter()
+            .filter(|d| d.contains('H'))
+            .filter_map(|d| match numbers(d)[..] {
+                [_, y, x] => Some((x, y)),
+                _ => None,
+            })
+            .collect();
+        let box_middles: Vec<(usize, usize)> = steps[1..]
+            .iter()
+            .flat_map(|k| attrs(&svg, k, "x").into_iter().zip(attrs(&svg, k, "y")))
+            .map(|(x, y)| (x, y + ROW_HEIGHT / 2))
+            .collect();
+        assert_eq!(branch_ends, box_middles);
+        // The other account's role has a dashed box.
+        assert!(svg.contains(r#"class="node target-role cross-account"><rect"#));
+        assert_eq!(
+            svg.matches("stroke-dasharray").count(),
+            2,
+            "the box and its arrow"
+        );
+    }
+
+    #[test]
+    fn top_to_bottom_without_targets_and_under_pod_identity() {
+        let plan = crate::plan(
+            "account: \"111122223333\"\nclusterName: prod\npodIdentity: true\nserviceAccount: payments/api\nrole: payments-api\n",
+        )
+        .unwrap_or_else(|d| panic!("{d:?}"));
+        let svg = render_vertical(&plan);
+        assert_eq!(svg.matches("class=\"edge trunk\"").count(), 2);
+        assert!(svg.contains(">association</text>") && svg.contains(">Pod Identity agent</text>"));
+        assert!(!svg.contains("sts:AssumeRole<"));
+        assert_eq!(attrs(&svg, "cluster", "y").len(), 1);
     }
 }
