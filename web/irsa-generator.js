@@ -326,9 +326,12 @@ export class IrsaGenerator extends HTMLElement {
       this.writeUrl();
       this.copy(location.href, 'Copied', e.currentTarget);
     });
+    // Every file the output lists (and the chain), as it shows them; scripts executable.
     root.querySelector('.download-all').addEventListener('click', () => {
-      const files = (this.bundle?.artifacts ?? []).map((a) => ({ path: `irsa/${a.path}`, content: a.content, mode: a.kind === 'aws-cli' ? 0o755 : 0o644 }));
-      files.push({ path: 'irsa/irsa.yaml', content: toYaml(this.spec) ?? '', mode: 0o644 });
+      const diagram = (this.bundle?.artifacts ?? []).filter((a) => a.kind === 'diagram');
+      const files = [...diagram, ...this.items()].map((f) => ({
+        path: `irsa/${f.path}`, content: f.content, mode: ['aws-cli', 'commands'].includes(f.kind) ? 0o755 : 0o644,
+      }));
       saveFile('irsa.tar', tarOf(files));
     });
   }

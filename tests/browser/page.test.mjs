@@ -129,6 +129,19 @@ test('the example page renders and every artifact equals the CLI output', async 
   assert.match(await generator(page).locator('.panel code').textContent(),
     new RegExp(`^kubectl irsa generate payments/api --account 111122223333 --issuer ${ISSUER.replaceAll('.', '\\.')} --role payments-api --assume deploy=arn:aws:iam::444455556666:role/payments-deploy --out-dir irsa/$`, 'm'));
   assert.deepEqual([...new Set(expected.artifacts.map((a) => a.kind))].sort(), ['aws-cli', 'aws-config', 'cloudformation', 'config-map', 'diagram', 'permissions-policy', 'service-account', 'terraform', 'trust-policy']);
+  // Download all: every artifact as the CLI writes it, the spec and the command lines.
+  const [download] = await Promise.all([page.waitForEvent('download'), generator(page).locator('.download-all').click()]);
+  const tar = readFileSync(await download.path());
+  const entries = new Map();
+  for (let at = 0; at + 512 <= tar.length && tar[at] !== 0;) {
+    const name = tar.subarray(at, at + 100).toString().replace(/\0.*$/s, '');
+    const size = parseInt(tar.subarray(at + 124, at + 136).toString(), 8);
+    entries.set(name, tar.subarray(at + 512, at + 512 + size).toString());
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  assert.deepEqual([...entries.keys()].sort(), [...expected.artifacts.map((a) => `irsa/${a.path}`), 'irsa/irsa.yaml', 'irsa/commands.sh'].sort());
+  for (const a of expected.artifacts) assert.equal(entries.get(`irsa/${a.path}`), a.content, a.path);
+  assert.match(entries.get('irsa/commands.sh'), /^kubectl irsa generate payments\/api /m);
   assert.deepEqual(errors, []);
   assert.ok(requests.every((url) => url.startsWith(origin)), `requests left the origin: ${requests}`);
   await page.screenshot({ path: join(OUT, 'page.png'), fullPage: true });
