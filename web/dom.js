@@ -13,6 +13,16 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 /**
+ * Message text with its `quoted` values as <code> elements (the core and the form quote
+ * user values in backticks); text with unpaired backticks stays as it is.
+ */
+export function withCode(text) {
+  const parts = String(text).split('`');
+  if (parts.length % 2 === 0) return [String(text)];
+  return parts.map((part, i) => (i % 2 ? el('code', { text: part }) : part)).filter((p) => p !== '');
+}
+
+/**
  * A loader for a wasm-bindgen module fetched only when first needed: the first call
  * imports and initialises it, every call returns the same promise of the module.
  */

@@ -5,7 +5,7 @@
 // The auditor is its own wasm module, fetched the first time the panel is used, so the
 // generator's download stays as small as it was.
 
-import { copyText, el, onDemand } from './dom.js';
+import { copyText, el, onDemand, withCode } from './dom.js';
 import { lineDiff } from './diff.js';
 
 const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
@@ -172,7 +172,7 @@ export class IrsaAudit extends HTMLElement {
   render({ report, error }, text) {
     if (error) {
       const at = error.path ? ` at ${error.path}` : '';
-      return [el('p', { class: 'diag error', text: `Not a trust policy${at}: ${error.message}` })];
+      return [el('p', { class: 'diag error' }, `Not a trust policy${at}: `, ...withCode(error.message))];
     }
     const who = el('ul', { class: 'who' });
     if (report.access.length === 0) {
@@ -190,8 +190,8 @@ export class IrsaAudit extends HTMLElement {
     for (const f of report.findings) {
       const tone = f.severity === 'high' || f.severity === 'critical' ? 'error' : 'warning';
       findings.append(el('li', { class: `diag ${tone}`, 'data-code': f.code },
-        el('strong', { text: `${f.severity}[${f.code}]` }), f.path ? ` ${f.path}` : '', `: ${f.message}`,
-        ...(f.help ? [el('br'), el('span', { class: 'help', text: `help: ${f.help}` })] : [])));
+        el('strong', { text: `${f.severity}[${f.code}]` }), f.path ? ` ${f.path}` : '', ': ', ...withCode(f.message),
+        ...(f.help ? [el('br'), el('span', { class: 'help' }, 'help: ', ...withCode(f.help))] : [])));
     }
     const { tone, text: said } = verdict(report);
     const banner = el('p', { class: `verdict ${tone}`, role: 'status' }, said);

@@ -11,7 +11,7 @@
 
 import init, { commands, diagramVertical, generate, schema, toYaml, version } from './pkg/irsa_wasm.js';
 import { compiled } from './generator-wasm.js';
-import { copyText, el, onDemand } from './dom.js';
+import { copyText, el, onDemand, withCode } from './dom.js';
 import {
   ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, WORKLOAD_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, optionsOf, placeholderOf, rowBoxOf, specOf,
   stateOf, targetProblems, useSchema,
@@ -472,7 +472,7 @@ export class IrsaGenerator extends HTMLElement {
     const msg = this.root.querySelector('.import-msg');
     const { parseSpec } = await loadYamlReader();
     const { spec, error } = parseSpec(text);
-    const fail = (message) => msg.replaceChildren(el('span', { class: 'diag error', text: message }));
+    const fail = (message) => msg.replaceChildren(el('span', { class: 'diag error' }, ...withCode(message)));
     if (error) return fail(`Error: ${error.message}`);
     if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return fail('Error: the spec must be a mapping of keys');
     const { state: imported, unsupported } = stateOf(spec);
@@ -595,8 +595,8 @@ export class IrsaGenerator extends HTMLElement {
       const pristine = d.code === 'missing-field' && !this.touched.has(key);
       const level = pristine ? 'hint' : d.severity;
       const word = { error: 'Error', warning: 'Warning', hint: 'Required' }[level];
-      const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-finding-path': d.path },
-        d.code === 'profile-row' ? d.message : `${word}: ${linePrefix(d.path)}${d.message}${d.help ? ` (${d.help})` : ''}`);
+      const text = d.code === 'profile-row' ? d.message : `${word}: ${linePrefix(d.path)}${d.message}${d.help ? ` (${d.help})` : ''}`;
+      const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-finding-path': d.path }, ...withCode(text));
       const row = /^(target|workload)-(\d+)$/.exec(key);
       const target = row
         ? this.root.querySelector(`#${this.id_}-msg-${key}`)

@@ -196,7 +196,7 @@ test('a container with its own profile: the patch matches the CLI and the table 
   assert.equal(await section.isHidden(), true, 'no table before a workload is wired');
   assert.ok(requests.every((url) => !url.includes('pkg-roles')), 'the table module loads only once a workload is wired');
   const workload = await wireWorkload(page, { kind: 'Deployment', name: 'api', container: 'app', profile: 'nope' });
-  assert.match(await workload.locator('> .msg').textContent(), /`nope` is not a profile of this spec; it has `default`, `deploy`/);
+  assert.match(await workload.locator('> .msg').textContent(), /nope is not a profile of this spec; it has default, deploy/);
   assert.equal(await workload.locator('[aria-invalid=true]').getAttribute('data-key'), 'profile');
   await workload.locator('[data-key=profile]').fill('deploy');
   const expected = await assertMatchesCli(page);
@@ -239,7 +239,7 @@ test('Pod Identity from the form matches the CLI', async () => {
   await generator(page).locator('.advanced > summary').click();
   await generator(page).locator('[name=podIdentity]').check();
   const root = generator(page);
-  assert.match(await root.locator('.field-clusterName .msg').textContent(), /`clusterName` is required with `podIdentity`/);
+  assert.match(await root.locator('.field-clusterName .msg').textContent(), /clusterName is required with podIdentity/);
   await fill(page, 'clusterName', 'prod-eu');
   const expected = await assertMatchesCli(page);
   assert.ok(expected.artifacts.some((a) => a.kind === 'pod-identity'));
@@ -256,9 +256,11 @@ test('invalid input shows the error next to the field it names', async () => {
   await fill(page, 'account', '1234');
   await fill(page, 'cluster', `${ISSUER}\nhttp://insecure.example.com`);
   const root = generator(page);
-  assert.match(await root.locator('.field-account .msg').textContent(), /`1234` is not an AWS account ID/);
+  assert.match(await root.locator('.field-account .msg').textContent(), /1234 is not an AWS account ID/);
+  // Quoted values read as code.
+  assert.equal(await root.locator('.field-account .msg code').first().textContent(), '1234');
   assert.equal(await root.locator('[name=account]').getAttribute('aria-invalid'), 'true');
-  assert.match(await root.locator('.field-cluster .msg').textContent(), /line 2: .*must start with `https:\/\/`/);
+  assert.match(await root.locator('.field-cluster .msg').textContent(), /line 2: .*must start with https:\/\//);
   await root.locator('[data-key=role]').fill('arn:aws:iam::444455556666:role/payments-api?');
   assert.match(await root.locator('.row > .msg').textContent(), /role/);
   assert.equal(await root.locator('[data-target="0"][data-key=role]').getAttribute('aria-invalid'), 'true');
@@ -576,7 +578,7 @@ test('importing an irsa.yaml fills the form, and the page then generates what th
     const msg = await root.locator('.import-msg').textContent();
     if (msg.startsWith('Not imported')) {
       // Refused whole, never half: the message names what the form cannot hold.
-      assert.match(msg, /the form has no place for `/, name);
+      assert.match(msg, /the form has no place for /, name);
       continue;
     }
     assert.equal(msg, 'Imported.', name);
@@ -593,7 +595,7 @@ test('importing an irsa.yaml fills the form, and the page then generates what th
   await root.locator('[name=import]').fill('acount: "111122223333"\nserviceAccount: payments/api\n');
   await root.locator('button.import-apply').click();
   await root.locator('.import-msg .diag').waitFor();
-  assert.match(await root.locator('.import-msg').textContent(), /`acount` \(did you mean `account`\?\)/);
+  assert.match(await root.locator('.import-msg').textContent(), /acount \(did you mean account\?\)/);
   // A syntax error is shown, and the form keeps what it had.
   const before = await page.evaluate(() => document.querySelector('irsa-generator').spec);
   await root.locator('[name=import]').fill('account: [unclosed');
@@ -638,7 +640,7 @@ test('profile rows: a name used twice and a missing role are said on their own r
   const first = await root.locator('[data-target="0"][data-key=profile]').inputValue();
   await root.locator(`[data-target="${last}"][data-key=profile]`).fill(first);
   await root.locator(`[data-target="${last}"][data-key=role]`).fill('arn:aws:iam::444455556666:role/other');
-  assert.match(await rows.nth(last).locator('> .msg').textContent(), new RegExp(`profile \`${first}\` is already row 1`));
+  assert.match(await rows.nth(last).locator('> .msg').textContent(), new RegExp(`profile ${first} is already row 1`));
   assert.doesNotMatch(await rows.nth(0).locator('> .msg').textContent(), /Error|already|required/);
   assert.ok(await root.locator('.download-all').isDisabled());
   await root.locator(`[data-target="${last}"][data-key=profile]`).fill('audit');
@@ -825,7 +827,7 @@ test('"What can the pod do?": presets write least-privilege statements for the p
   assert.ok(await root.locator('.output.stale').count());
   // A statement the core refuses is said at the same box.
   await root.locator('[name=statements]').fill('[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"}]');
-  assert.match(await root.locator('.field-statements .msg').textContent(), /statement 1: a permissions statement takes no `Principal`/);
+  assert.match(await root.locator('.field-statements .msg').textContent(), /statement 1: a permissions statement takes no Principal/);
   assert.deepEqual(errors, []);
   await page.screenshot({ path: join(OUT, 'statement-builder.png'), fullPage: true });
   await context.close();
