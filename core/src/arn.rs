@@ -205,13 +205,17 @@ impl RoleArn {
     }
 
     pub fn parse(s: &str) -> Result<Self, String> {
-        let (partition, account, resource) = split_iam_arn(s, "role")?;
+        let (partition, Some(account), resource) = split_iam_arn(s, "role")? else {
+            return Err(format!(
+                "`{s}` names no account: a role ARN needs its account ID"
+            ));
+        };
         let (path, name) = split_path(resource);
         names::role_name(name)?;
         names::role_path(path)?;
         Ok(Self {
             partition,
-            account: AccountId::parse(account)?,
+            account,
             path: path.to_owned(),
             name: name.to_owned(),
         })
@@ -229,7 +233,12 @@ impl fmt::Display for RoleArn {
 }
 
 /// Splits `arn:<partition>:iam::<account>:<kind>/<rest>` and returns `/<rest>`.
-fn split_iam_arn<'a>(s: &'a str, kind: &str) -> Result<(Partition, &'a str, &'a str), String> {
+/// The account is `None` for `aws`, the owner of AWS-managed policies, which only a policy
+/// ARN may name.
+fn split_iam_arn<'a>(
+    s: &'a str,
+    kind: &str,
+) -> Result<(Partition, Option<AccountId>, &'a str), String> {
     let shape = || {
         format!(
             "`{s}` is not an IAM {kind} ARN: expected `arn:<partition>:iam::<account>:{kind}/<name>`"
@@ -247,12 +256,11 @@ fn split_iam_arn<'a>(s: &'a str, kind: &str) -> Result<(Partition, &'a str, &'a 
         return Err(shape());
     };
     let partition = Partition::parse(partition)?;
-    let account_ok = AccountId::parse(account).is_ok() || (kind == "policy" && account == "aws");
-    if !account_ok {
-        return Err(format!(
-            "`{account}` in `{s}` is not an AWS account ID: it must be exactly 12 digits"
-        ));
-    }
+    let account = match AccountId::parse(account) {
+        Ok(id) => Some(id),
+        Err(_) if kind == "policy" && account == "aws" => None,
+        Err(rule) => return Err(format!("{rule}, in `{s}`")),
+    };
     match resource.strip_prefix(kind) {
         Some(rest) if rest.starts_with('/') => Ok((partition, account, rest)),
         _ => Err(shape()),
