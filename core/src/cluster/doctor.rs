@@ -66,6 +66,25 @@ pub struct Check {
     pub sdks: Vec<Answer>,
 }
 
+impl Check {
+    fn new(
+        level: Level,
+        code: CheckCode,
+        path: &str,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        Check {
+            finding: Finding {
+                help,
+                ..Finding::new(level, code, path, message)
+            },
+            rule: None,
+            sdks: Vec::new(),
+        }
+    }
+}
+
 /// What to examine: a service account, or a workload (and through it its service account).
 #[derive(Debug, Clone, Copy)]
 pub struct Target<'a> {
@@ -114,14 +133,7 @@ impl Checks {
         message: String,
         help: Option<String>,
     ) {
-        self.0.push(Check {
-            finding: Finding {
-                help,
-                ..Finding::new(level, code, path, message)
-            },
-            rule: None,
-            sdks: Vec::new(),
-        });
+        self.0.push(Check::new(level, code, path, message, help));
     }
 
     fn pass(&mut self, code: CheckCode, path: &str, message: String) {
@@ -561,12 +573,8 @@ fn sdk_check(
         ),
     };
     checks.0.push(Check {
-        finding: Finding {
-            help: fix,
-            ..Finding::new(result, CheckCode::Sdk, what, message)
-        },
-        rule: None,
         sdks: answers,
+        ..Check::new(result, CheckCode::Sdk, &what, message, fix)
     });
 }
 
@@ -738,6 +746,15 @@ fn restart_fix(pods: &[&Value], ns: &str) -> String {
     }
 }
 
+/// A place in a policy file: `trust.json Statement[0]`, or the file.
+fn in_file(file: &str, path: &str) -> String {
+    if path.is_empty() {
+        file.to_owned()
+    } else {
+        format!("{file} {path}")
+    }
+}
+
 fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
     let (report, issuer, file) = match trust {
         Trust::Analysed {
@@ -746,11 +763,10 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
             file,
         } => (report, issuer, file),
         Trust::Unreadable { file, error } => {
-            let at = format!("{file} {}", error.path);
             checks.add(
                 Level::Fail,
                 CheckCode::TrustPolicy,
-                at.trim_end(),
+                &in_file(&file, &error.path),
                 format!("{file} is not a trust policy: {error}"),
                 None,
             );
@@ -799,17 +815,12 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
         } else {
             Level::Warn
         };
-        let at = format!("{file} {}", finding.path);
-        checks.add(
-            level,
-            CheckCode::TrustPolicy,
-            at.trim_end(),
-            format!("trust policy: {} [{}]", finding.message, finding.code),
-            finding.help,
-        );
-        if let Some(check) = checks.0.last_mut() {
-            check.rule = Some(finding.code);
-        }
+        let message = format!("trust policy: {} [{}]", finding.message, finding.code);
+        let path = in_file(&file, &finding.path);
+        checks.0.push(Check {
+            rule: Some(finding.code),
+            ..Check::new(level, CheckCode::TrustPolicy, &path, message, finding.help)
+        });
     }
 }
 

@@ -131,13 +131,7 @@ fn chain(plan: &Plan) -> Chain {
 pub fn render(plan: &Plan) -> String {
     let Chain { columns, captions } = chain(plan);
     let layouts = layout(&columns);
-    let width = layouts
-        .iter()
-        .flatten()
-        .map(|l| l.x + l.width)
-        .max()
-        .unwrap_or(0)
-        + MARGIN;
+    let width = width_of(&layouts, std::iter::empty());
     let height = layouts
         .iter()
         .flatten()
@@ -223,15 +217,7 @@ pub fn render_vertical(plan: &Plan) -> String {
         let at = step.last()?;
         Some(caption_x(at) + caption.chars().count() * TITLE_CHAR_HALF_PIXELS / 2)
     });
-    let width = layouts
-        .iter()
-        .flatten()
-        .map(|l| l.x + l.width)
-        .chain(captions_end)
-        .max()
-        .unwrap_or(0)
-        + MARGIN;
-    let mut out = open(width, y + MARGIN);
+    let mut out = open(width_of(&layouts, captions_end), y + MARGIN);
     for (i, caption) in captions.iter().enumerate() {
         let (Some(first), Some(last), Some(next)) = (
             layouts.get(i).and_then(|c| c.first()),
@@ -275,6 +261,18 @@ pub fn render_vertical(plan: &Plan) -> String {
     boxes(&mut out, &columns, &layouts);
     out.push_str("</svg>\n");
     out
+}
+
+/// As wide as the rightmost box, or anything else drawn (`more`: right edges), and a margin.
+fn width_of(layouts: &[Vec<Layout>; 4], more: impl Iterator<Item = usize>) -> usize {
+    layouts
+        .iter()
+        .flatten()
+        .map(|l| l.x + l.width)
+        .chain(more)
+        .max()
+        .unwrap_or(0)
+        + MARGIN
 }
 
 fn assume_class(cross_account: bool) -> &'static str {
