@@ -13,6 +13,7 @@ crate::wire::wire_enum! {
         AwsIsoB => "aws-iso-b",
         AwsIsoE => "aws-iso-e",
         AwsIsoF => "aws-iso-f",
+        AwsEusc => "aws-eusc",
     }
 }
 
@@ -36,6 +37,7 @@ impl Partition {
             Partition::AwsIsoB => "sc2s.sgov.gov",
             Partition::AwsIsoE => "cloud.adc-e.uk",
             Partition::AwsIsoF => "csp.hci.ic.gov",
+            Partition::AwsEusc => "amazonaws.eu",
         }
     }
 
@@ -50,6 +52,7 @@ impl Partition {
             Partition::AwsIsoB => &["us-isob-"],
             Partition::AwsIsoE => &["eu-isoe-"],
             Partition::AwsIsoF => &["us-isof-"],
+            Partition::AwsEusc => &["eusc-"],
         }
     }
 
@@ -76,6 +79,7 @@ impl Partition {
             Partition::AwsIsoB => "us-isob-east-1",
             Partition::AwsIsoE => "eu-isoe-west-1",
             Partition::AwsIsoF => "us-isof-south-1",
+            Partition::AwsEusc => "eusc-de-east-1",
         }
     }
 
@@ -292,6 +296,7 @@ mod tests {
             ("us-isob-east-1", Partition::AwsIsoB),
             ("eu-isoe-west-1", Partition::AwsIsoE),
             ("us-isof-south-1", Partition::AwsIsoF),
+            ("eusc-de-east-1", Partition::AwsEusc),
         ] {
             assert_eq!(Partition::of_region_name(region), partition, "{region}");
         }

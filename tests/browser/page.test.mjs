@@ -859,7 +859,7 @@ test('an irsa.yaml with statements, tags and a profile\'s permissions imports wh
   // Defaults and choices come from the core's schema.
   assert.equal(await root.locator('[name=tokenExpiration]').getAttribute('placeholder'), 'default: 86400');
   assert.deepEqual(await root.locator('[name=partition] option').evaluateAll((os) => os.map((o) => o.value)),
-    ['', 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f']);
+    ['', 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc']);
   assert.ok(await root.locator('.row-permissions[open]').count(), 'the profile\'s permissions are shown');
   const bundle = await page.evaluate(() => document.querySelector('irsa-generator').bundle);
   assert.deepEqual(bundle, cliBundle(spec));
