@@ -81,8 +81,8 @@ fn apply_form(form: &str) {
     )
     .expect("provider");
 
+    // `apply` validates first; a separate `validate` would load the provider once more.
     ok(&aws, &dir, &["init", "-input=false"]);
-    ok(&aws, &dir, &["validate"]);
     ok(&aws, &dir, &["apply", "-input=false", "-auto-approve"]);
     let plan = terraform(&aws, &dir, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(
@@ -133,10 +133,19 @@ fn every_example_is_fmt_clean_and_validates() {
         println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
         return;
     };
+    // The mirror's provider itself, as a development override: `terraform init` would hash
+    // its 600 MB for every directory, and `validate` again. The applies above install it
+    // the usual way, version constraints and lock file included.
+    let provider = std::fs::read_dir(mirror.join("registry.terraform.io/hashicorp/aws"))
+        .expect("the mirror has hashicorp/aws")
+        .filter_map(|version| Some(version.ok()?.path().join("linux_amd64")))
+        .find(|dir| dir.is_dir())
+        .expect("a linux_amd64 build of hashicorp/aws in the mirror");
     let module = repo_root().join("terraform/irsa");
     let home = tempfile::tempdir().expect("tempdir");
     let aws = Aws::start(home.path());
-    let mut checked = 0;
+    // Every Terraform artifact of every example, each written to its own directory.
+    let mut dirs = Vec::new();
     for entry in std::fs::read_dir(repo_root().join("examples")).expect("examples") {
         let path = entry.expect("entry").path();
         let name = path
@@ -171,23 +180,37 @@ fn every_example_is_fmt_clean_and_validates() {
             std::fs::write(dir.join("main.tf"), &artifact.content).expect("write");
             std::fs::write(
                 dir.join("cli.tfrc"),
-                format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n", mirror.display()),
+                format!("provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n", provider.display()),
             )
             .expect("cli config");
-            let fmt = terraform(&aws, &dir, &["fmt", "-check", "-diff", "main.tf"]);
-            assert!(
-                fmt.status.success(),
-                "{name} {}: not terraform fmt clean:\n{}",
-                artifact.path,
-                String::from_utf8_lossy(&fmt.stdout)
-            );
-            ok(&aws, &dir, &["init", "-input=false", "-backend=false"]);
-            ok(&aws, &dir, &["validate"]);
-            checked += 1;
+            dirs.push((format!("{name} {}", artifact.path), dir));
         }
     }
     assert!(
-        checked >= 20,
-        "both forms of every example, found {checked}"
+        dirs.len() >= 20,
+        "both forms of every example, found {}",
+        dirs.len()
     );
+    // Each validate loads the provider's schema: CPU-bound and independent, so one worker
+    // per core. `terraform get` installs the module form's local modules.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some((what, dir)) =
+                    dirs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let fmt = terraform(&aws, dir, &["fmt", "-check", "-diff", "main.tf"]);
+                    assert!(
+                        fmt.status.success(),
+                        "{what}: not terraform fmt clean:\n{}",
+                        String::from_utf8_lossy(&fmt.stdout)
+                    );
+                    ok(&aws, dir, &["get"]);
+                    ok(&aws, dir, &["validate"]);
+                }
+            });
+        }
+    });
 }
