@@ -19,7 +19,15 @@ export function el(tag, attrs = {}, ...children) {
 export function withCode(text) {
   const parts = String(text).split('`');
   if (parts.length % 2 === 0) return [String(text)];
-  return parts.map((part, i) => (i % 2 ? el('code', { text: part }) : part)).filter((p) => p !== '');
+  return parts.map((part, i) => (i % 2 ? code(part) : part)).filter((p) => p !== '');
+}
+
+// Words short enough for any line stay whole, so `--profile` never breaks at its hyphens;
+// longer ones (ARNs, issuers) may break anywhere rather than run past a phone's edge.
+const WHOLE = 32;
+function code(text) {
+  return el('code', {}, ...text.split(/(\s+)/).filter((w) => w !== '')
+    .map((w) => (w.length <= WHOLE && !/\s/.test(w) ? el('span', { class: 'word', text: w }) : w)));
 }
 
 /**

@@ -29,7 +29,7 @@ export function partitionOfRegion(region) {
 // Form fields: `spec` says where each lands in the spec; `lines` fields take one value a line.
 export const BASICS = [
   { key: 'account', label: 'AWS account ID', placeholder: 'e.g. 111122223333', help: 'Account of roles given by name.' },
-  { key: 'cluster', label: 'Cluster OIDC issuers', lines: true, rows: 3, placeholder: 'e.g. https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF', help: 'One per line: aws eks describe-cluster --name NAME --query cluster.identity.oidc.issuer' },
+  { key: 'cluster', label: 'Cluster OIDC issuers', lines: true, rows: 3, placeholder: 'e.g. https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF', help: 'One per line: `aws eks describe-cluster --name NAME --query cluster.identity.oidc.issuer`' },
   { key: 'serviceAccount', label: 'Service accounts', lines: true, placeholder: 'e.g. payments/api', help: 'namespace/name, one per line.' },
   { key: 'role', label: 'Pod role', placeholder: 'e.g. payments-api', help: 'Name (in the account above) or ARN.' },
 ];

@@ -33,6 +33,8 @@ const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const THEME_KEY = 'irsa-theme';
 /** How long typing must pause before the share link in the URL is rewritten. */
 const URL_DELAY_MS = 300;
+// Where a page left with its link unwritten keeps it for its own reload (sessionStorage).
+const RELOAD_KEY = 'irsa-generator:reload';
 /** How long typing must pause before the per-container SDK tables are redrawn. */
 const ROLES_DELAY_MS = 150;
 
@@ -95,7 +97,7 @@ export class IrsaGenerator extends HTMLElement {
   async connectedCallback() {
     // Leaving the page or its tab right after typing still writes the latest link.
     if (this.hasAttribute('share') && !this.leaving) {
-      this.leaving = () => this.writeUrl();
+      this.leaving = () => this.writeUrl(true);
       addEventListener('pagehide', this.leaving);
       document.addEventListener('visibilitychange', this.leaving);
     }
@@ -153,8 +155,9 @@ export class IrsaGenerator extends HTMLElement {
   }
 
   initialState() {
-    if (this.hasAttribute('share') && location.hash.startsWith('#spec=')) {
-      const raw = decodeState(location.hash.slice('#spec='.length));
+    const hash = this.hasAttribute('share') ? (this.reloadedHash() ?? location.hash) : '';
+    if (hash.startsWith('#spec=')) {
+      const raw = decodeState(hash.slice('#spec='.length));
       const { state, dropped } = raw ? cleanState(raw) : { state: null, dropped: ['the whole link'] };
       this.linkProblems = dropped;
       if (state) return this.withLocks(state);
@@ -202,7 +205,7 @@ export class IrsaGenerator extends HTMLElement {
       ...others.map((f) => this.field(f)));
     const targets = el('fieldset', { class: 'targets', hidden: this.hidden('targets') },
       el('legend', { text: 'Roles to chain into (AWS profiles)' }),
-      el('p', { class: 'help', text: 'Each profile assumes its role with the pod role\'s credentials: aws --profile NAME …' }),
+      el('p', { class: 'help' }, ...withCode('Each profile assumes its role with the pod role\'s credentials: `aws --profile NAME …`')),
       el('div', { class: 'rows' }),
       el('p', { class: 'msg', id: `${this.id_}-msg-targets`, role: 'status' }),
       el('button', { type: 'button', class: 'add', text: 'Add profile' }));
@@ -360,7 +363,7 @@ export class IrsaGenerator extends HTMLElement {
     }
     return el('div', { class: `field field-${f.key}` },
       el('label', { for: id, text: f.label }), control,
-      el('p', { class: 'help', id: `${id}-help`, text: f.help ?? '' }),
+      el('p', { class: 'help', id: `${id}-help` }, ...withCode(f.help ?? '')),
       el('p', { class: 'msg', id: msg }));
   }
 
@@ -573,11 +576,34 @@ export class IrsaGenerator extends HTMLElement {
     this.urlTimer = setTimeout(() => this.writeUrl(), URL_DELAY_MS);
   }
 
-  writeUrl() {
+  writeUrl(leaving = false) {
     if (this.urlTimer === undefined) return;
     clearTimeout(this.urlTimer);
     this.urlTimer = undefined;
-    history.replaceState(null, '', `#spec=${encodeState(this.state)}`);
+    const from = location.hash;
+    const to = `#spec=${encodeState(this.state)}`;
+    history.replaceState(null, '', to);
+    // A reload has taken its URL before the page hears it is leaving: the link goes to
+    // the reloaded page this way instead.
+    if (!leaving) return;
+    try {
+      sessionStorage.setItem(RELOAD_KEY, JSON.stringify({ path: location.pathname, from, to }));
+    } catch { /* storage disabled: a reload shows the last written link */ }
+  }
+
+  /** On a reload of a page that left its link unwritten, that link (and the URL gets it). */
+  reloadedHash() {
+    let left;
+    try {
+      left = JSON.parse(sessionStorage.getItem(RELOAD_KEY));
+      sessionStorage.removeItem(RELOAD_KEY);
+    } catch {
+      return null;
+    }
+    const reload = performance.getEntriesByType('navigation')[0]?.type === 'reload';
+    if (!reload || left?.path !== location.pathname || left.from !== location.hash || !String(left.to).startsWith('#spec=')) return null;
+    history.replaceState(null, '', left.to);
+    return left.to;
   }
 
   showDiagnostics(diagnostics) {

@@ -888,6 +888,20 @@ test('the diagram names its arrows; on phones it is drawn top to bottom, wide it
   assert.ok(at.vertical && at.scroll <= at.client && at.tabIndex === -1, JSON.stringify(at));
   // The other account's role: a dashed box and arrow.
   assert.equal(await figure.locator('.node.target-role.cross-account rect[stroke-dasharray]').count(), 1);
+  // The longest names still fit, shortened in the middle and whole in the box's tooltip.
+  const longAccount = `${'n'.repeat(63)}/${'s'.repeat(200)}`;
+  await fill(page, 'serviceAccount', longAccount);
+  await fill(page, 'role', 'r'.repeat(64));
+  await page.waitForFunction(() => document.querySelector('irsa-generator').shadowRoot.querySelector('.diagram title'));
+  at = await drawn(figure);
+  assert.ok(at.vertical && at.scroll <= at.client, JSON.stringify(at));
+  assert.deepEqual(await figure.locator('.node.service-account title').allTextContents(), [`service account: ${longAccount}`]);
+  await generator(page).locator('.reset').click();
+  // Help text never breaks a flag at its hyphens: each word of quoted code on one line.
+  const broken = await generator(page).locator('.help code .word').evaluateAll((words) =>
+    words.filter((w) => w.getClientRects().length > 1).map((w) => w.textContent));
+  assert.deepEqual(broken, []);
+  assert.ok(await generator(page).locator('.help code .word', { hasText: '--query' }).count());
   // Narrower still, the same drawing scrolls: the tab stop follows the resize.
   await page.setViewportSize({ width: 320, height: 900 });
   await page.waitForFunction(() => document.querySelector('irsa-generator').shadowRoot.querySelector('.diagram').tabIndex === 0);
@@ -970,6 +984,20 @@ test('every change reaches the share link: removing a row, resetting', async () 
   await page.evaluate(() => history.replaceState(null, '', location.pathname));
   await generator(page).locator('.reset').click();
   assert.equal((await linked()).targets?.[0]?.profile, 'deploy');
+  // A reload right after typing, before the link is written, keeps what was typed, and
+  // only a reload does: a fresh visit to the same URL opens it as it is.
+  const role = () => generator(page).locator('input[name=role]');
+  await role().fill('typed-then-reloaded');
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('irsa-first-output').length);
+  assert.equal(await role().inputValue(), 'typed-then-reloaded');
+  assert.equal((await linked()).role, 'typed-then-reloaded', 'the URL has the restored link');
+  await role().fill('typed-then-left');
+  const url = page.url();
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('irsa-first-output').length);
+  assert.equal(await role().inputValue(), 'typed-then-reloaded');
   await context.close();
 });
 

@@ -21,6 +21,11 @@ const CAPTION_HEIGHT: usize = 18;
 /// title's (10 px), in half pixels.
 const CHAR_HALF_PIXELS: usize = 15;
 const TITLE_CHAR_HALF_PIXELS: usize = 13;
+/// The widest the top-to-bottom chain gets, whatever the names: a 390 px phone's pane.
+/// Longer names are shortened in the middle, whole in the box's tooltip.
+const NARROW_WIDTH: usize = 374;
+/// A box's padding around its text.
+const BOX_PADDING: usize = 24;
 
 struct Node {
     kind: &'static str,
@@ -28,6 +33,8 @@ struct Node {
     label: String,
     /// A target role in another account than the pod role's.
     cross_account: bool,
+    /// Title and label in full, where the drawing shortened them (the box's tooltip).
+    full: Option<String>,
 }
 
 struct Layout {
@@ -63,6 +70,7 @@ fn chain(plan: &Plan) -> Chain {
                 title: title.to_owned(),
                 label,
                 cross_account: false,
+                full: None,
             }
         })
         .collect();
@@ -77,6 +85,7 @@ fn chain(plan: &Plan) -> Chain {
             title: "EKS Pod Identity".to_owned(),
             label: name.value.clone(),
             cross_account: false,
+            full: None,
         }];
     }
     let subjects: Vec<Node> = plan
@@ -86,6 +95,7 @@ fn chain(plan: &Plan) -> Chain {
             title: "service account".to_owned(),
             label: format!("{}/{}", s.namespace, s.name),
             cross_account: false,
+            full: None,
         })
         .collect();
     let pod = vec![Node {
@@ -93,6 +103,7 @@ fn chain(plan: &Plan) -> Chain {
         title: format!("pod role · {}", plan.pod_role.account),
         label: plan.pod_role.name.clone(),
         cross_account: false,
+        full: None,
     }];
     let targets: Vec<Node> = plan
         .targets
@@ -108,6 +119,7 @@ fn chain(plan: &Plan) -> Chain {
                 title,
                 label: arn.name.clone(),
                 cross_account: arn.account != plan.pod_role.account,
+                full: None,
             }
         })
         .collect();
@@ -190,7 +202,16 @@ pub fn render(plan: &Plan) -> String {
 /// under the one before, a trunk down from them with a branch into each box of the next
 /// step, and beside the trunk what its arrows are.
 pub fn render_vertical(plan: &Plan) -> String {
-    let Chain { columns, captions } = chain(plan);
+    let Chain {
+        mut columns,
+        captions,
+    } = chain(plan);
+    for (step, nodes) in columns.iter_mut().enumerate() {
+        let room = NARROW_WIDTH.saturating_sub(MARGIN * 2 + step * INDENT + BOX_PADDING) * 2;
+        for node in nodes {
+            node.shorten(room);
+        }
+    }
     let mut layouts: [Vec<Layout>; 4] = Default::default();
     let mut y = MARGIN;
     for ((i, nodes), placed) in columns.iter().enumerate().zip(&mut layouts) {
@@ -317,9 +338,14 @@ fn boxes(out: &mut String, columns: &[Vec<Node>; 4], layouts: &[Vec<Layout>; 4])
             } else {
                 ("", "")
             };
+            let tooltip = node
+                .full
+                .as_ref()
+                .map(|full| format!("<title>{}</title>", escape(full)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                r##"<g class="node {}{class}"><rect x="{}" y="{}" width="{}" height="{ROW_HEIGHT}" rx="8" fill="#f9fafb" stroke="#9ca3af"{dash}/><text class="title" x="{}" y="{}" font-size="10" fill="#6b7280">{}</text><text class="label" x="{}" y="{}" fill="#111827">{}</text></g>"##,
+                r##"<g class="node {}{class}">{tooltip}<rect x="{}" y="{}" width="{}" height="{ROW_HEIGHT}" rx="8" fill="#f9fafb" stroke="#9ca3af"{dash}/><text class="title" x="{}" y="{}" font-size="10" fill="#6b7280">{}</text><text class="label" x="{}" y="{}" fill="#111827">{}</text></g>"##,
                 node.kind,
                 at.x,
                 at.y,
@@ -335,6 +361,19 @@ fn boxes(out: &mut String, columns: &[Vec<Node>; 4], layouts: &[Vec<Layout>; 4])
     }
 }
 
+impl Node {
+    /// Shortens the title and label to `room` half pixels, if need be.
+    fn shorten(&mut self, room: usize) {
+        let title = middle(&self.title, room / TITLE_CHAR_HALF_PIXELS);
+        let label = middle(&self.label, room / CHAR_HALF_PIXELS);
+        if title.is_some() || label.is_some() {
+            self.full = Some(format!("{}: {}", self.title, self.label));
+            self.title = title.unwrap_or_else(|| self.title.clone());
+            self.label = label.unwrap_or_else(|| self.label.clone());
+        }
+    }
+}
+
 /// As wide as the column's widest title or label.
 fn column_width(nodes: &[Node]) -> usize {
     let half_pixels = nodes
@@ -345,7 +384,7 @@ fn column_width(nodes: &[Node]) -> usize {
         })
         .max()
         .unwrap_or(0);
-    half_pixels / 2 + 24
+    half_pixels / 2 + BOX_PADDING
 }
 
 /// Columns side by side, each as wide as its longest text, centred vertically.
@@ -368,6 +407,26 @@ fn layout(columns: &[Vec<Node>; 4]) -> [Vec<Layout>; 4] {
         }
         placed
     })
+}
+
+/// `s` in `max` characters, its start and end around an ellipsis; `None` if it fits.
+fn middle(s: &str, max: usize) -> Option<String> {
+    let count = s.chars().count();
+    if count <= max {
+        return None;
+    }
+    let head = max.saturating_sub(1).div_ceil(2);
+    let tail = count.saturating_sub(max.saturating_sub(1 + head));
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == head {
+            out.push('…');
+        }
+        if i < head || i >= tail {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 fn short(s: &str, max: usize) -> String {
@@ -499,6 +558,36 @@ assume: {deploy: arn:aws:iam::444455556666:role/payments-deploy, read: payments-
             2,
             "the box and its arrow"
         );
+    }
+
+    #[test]
+    fn top_to_bottom_fits_a_phone_whatever_the_names() {
+        let (namespace, name, role, profile) = (
+            "n".repeat(63),
+            "s".repeat(242),
+            "r".repeat(64),
+            "p".repeat(64),
+        );
+        let spec = format!(
+            "account: \"111122223333\"\ncluster: https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF\nserviceAccount: {namespace}/{name}\nrole: {role}\nassume: {{{profile}: arn:aws:iam::444455556666:role/{role}}}\n"
+        );
+        let plan = crate::plan(&spec).unwrap_or_else(|d| panic!("{d:?}"));
+        let svg = render_vertical(&plan);
+        let right_edges = ["cluster", "service-account", "pod-role", "target-role"]
+            .iter()
+            .flat_map(|k| attrs(&svg, k, "x").into_iter().zip(attrs(&svg, k, "width")))
+            .map(|(x, width)| x + width);
+        assert!(right_edges.max() <= Some(NARROW_WIDTH - MARGIN), "{svg}");
+        assert!(svg.contains(&format!(">service account: {namespace}/{name}</title>")));
+        assert!(svg.contains(&format!(">pod role · 111122223333: {role}</title>")));
+        assert!(svg.contains(&format!(
+            ">--profile {profile} · account 444455556666: {role}</title>"
+        )));
+        // Short names are drawn whole, with no tooltip.
+        let plan = crate::plan(SPEC).unwrap_or_else(|d| panic!("{d:?}"));
+        assert!(!render_vertical(&plan).contains("<title>"));
+        assert_eq!(middle("abcdefghij", 5).as_deref(), Some("ab…ij"));
+        assert_eq!(middle("abcdefghij", 10), None);
     }
 
     #[test]
