@@ -33,8 +33,10 @@ const STYLESHEET = new URL('./irsa-generator.css', import.meta.url).href;
 const THEME_KEY = 'irsa-theme';
 /** How long typing must pause before the share link in the URL is rewritten. */
 const URL_DELAY_MS = 300;
-// Where a page left with its link unwritten keeps it for its own reload (sessionStorage).
+// Where a page left with its link unwritten keeps it for its own reload (sessionStorage),
+// for a few seconds: a reload is at once.
 const RELOAD_KEY = 'irsa-generator:reload';
+const RELOAD_WITHIN_MS = 10_000;
 /** How long typing must pause before the per-container SDK tables are redrawn. */
 const ROLES_DELAY_MS = 150;
 
@@ -584,24 +586,32 @@ export class IrsaGenerator extends HTMLElement {
     const to = `#spec=${encodeState(this.state)}`;
     history.replaceState(null, '', to);
     // A reload has taken its URL before the page hears it is leaving: the link goes to
-    // the reloaded page this way instead.
-    if (!leaving) return;
+    // the reloaded page this way instead. A link written while the page stays makes an
+    // earlier one moot.
     try {
-      sessionStorage.setItem(RELOAD_KEY, JSON.stringify({ path: location.pathname, from, to }));
+      if (leaving) sessionStorage.setItem(this.reloadKey(), JSON.stringify({ from, to, at: Date.now() }));
+      else sessionStorage.removeItem(this.reloadKey());
     } catch { /* storage disabled: a reload shows the last written link */ }
+  }
+
+  /** One per page and generator on it: a link is only ever handed to its own. */
+  reloadKey() {
+    return `${RELOAD_KEY}:${location.pathname}${location.search}#${this.id}`;
   }
 
   /** On a reload of a page that left its link unwritten, that link (and the URL gets it). */
   reloadedHash() {
     let left;
     try {
-      left = JSON.parse(sessionStorage.getItem(RELOAD_KEY));
-      sessionStorage.removeItem(RELOAD_KEY);
+      left = sessionStorage.getItem(this.reloadKey());
+      sessionStorage.removeItem(this.reloadKey());
+      left = JSON.parse(left);
     } catch {
       return null;
     }
     const reload = performance.getEntriesByType('navigation')[0]?.type === 'reload';
-    if (!reload || left?.path !== location.pathname || left.from !== location.hash || !String(left.to).startsWith('#spec=')) return null;
+    const fresh = Date.now() - left?.at < RELOAD_WITHIN_MS;
+    if (!reload || !fresh || left.from !== location.hash || !String(left.to).startsWith('#spec=')) return null;
     history.replaceState(null, '', left.to);
     return left.to;
   }

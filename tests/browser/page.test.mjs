@@ -897,9 +897,9 @@ test('the diagram names its arrows; on phones it is drawn top to bottom, wide it
   assert.ok(at.vertical && at.scroll <= at.client, JSON.stringify(at));
   assert.deepEqual(await figure.locator('.node.service-account title').allTextContents(), [`service account: ${longAccount}`]);
   await generator(page).locator('.reset').click();
-  // Help text never breaks a flag at its hyphens: each word of quoted code on one line.
+  // Help text never breaks a flag at its hyphens: each word of quoted code kept whole.
   const broken = await generator(page).locator('.help code .word').evaluateAll((words) =>
-    words.filter((w) => w.getClientRects().length > 1).map((w) => w.textContent));
+    words.filter((w) => getComputedStyle(w).whiteSpace !== 'nowrap' || w.getClientRects().length > 1).map((w) => w.textContent));
   assert.deepEqual(broken, []);
   assert.ok(await generator(page).locator('.help code .word', { hasText: '--query' }).count());
   // Narrower still, the same drawing scrolls: the tab stop follows the resize.
@@ -987,7 +987,14 @@ test('every change reaches the share link: removing a row, resetting', async () 
   // A reload right after typing, before the link is written, keeps what was typed, and
   // only a reload does: a fresh visit to the same URL opens it as it is.
   const role = () => generator(page).locator('input[name=role]');
+  // The pause before writing the link stretched to a minute: surely unwritten at the reload.
+  await page.evaluate(() => {
+    const g = document.querySelector('irsa-generator');
+    g.scheduleUrl = function () { clearTimeout(this.urlTimer); this.urlTimer = setTimeout(() => this.writeUrl(), 60_000); };
+  });
   await role().fill('typed-then-reloaded');
+  const unwritten = await page.evaluate(async () => (await import('/share.js')).decodeState(location.hash.slice('#spec='.length)));
+  assert.notEqual(unwritten.role, 'typed-then-reloaded');
   await page.reload();
   await page.waitForFunction(() => performance.getEntriesByName('irsa-first-output').length);
   assert.equal(await role().inputValue(), 'typed-then-reloaded');

@@ -15,7 +15,8 @@ fn botocore_partitions() -> Value {
     let out = Command::new(venv_tool("python"))
         .args([
             "-c",
-            "import botocore.loaders as l; import json; print(json.dumps(l.Loader().load_data('partitions')))",
+            // The pinned package's own file: botocore's loader would also read ~/.aws/models.
+            "import botocore, pathlib; print((pathlib.Path(botocore.__file__).parent / 'data' / 'partitions.json').read_text())",
         ])
         .output()
         .expect("run the virtualenv's python");

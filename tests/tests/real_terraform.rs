@@ -133,14 +133,25 @@ fn every_example_is_fmt_clean_and_validates() {
         println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
         return;
     };
-    // The mirror's provider itself, as a development override: `terraform init` would hash
-    // its 600 MB for every directory, and `validate` again. The applies above install it
-    // the usual way, version constraints and lock file included.
-    let provider = std::fs::read_dir(mirror.join("registry.terraform.io/hashicorp/aws"))
-        .expect("the mirror has hashicorp/aws")
-        .filter_map(|version| Some(version.ok()?.path().join("linux_amd64")))
-        .find(|dir| dir.is_dir())
-        .expect("a linux_amd64 build of hashicorp/aws in the mirror");
+    // Where the mirror holds the provider unpacked, it is used as a development override:
+    // `terraform init` would hash its 600 MB for every directory, and `validate` again.
+    // The applies above install it the usual way, version constraints and lock file
+    // included. A packed mirror is installed from by `init` here too.
+    let cli_config = match unpacked_provider(&mirror) {
+        Some(provider) => format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n",
+            provider.display()
+        ),
+        None => format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
+            mirror.display()
+        ),
+    };
+    let install: &[&str] = if cli_config.contains("dev_overrides") {
+        &["get"]
+    } else {
+        &["init", "-input=false", "-backend=false"]
+    };
     let module = repo_root().join("terraform/irsa");
     let home = tempfile::tempdir().expect("tempdir");
     let aws = Aws::start(home.path());
@@ -178,11 +189,7 @@ fn every_example_is_fmt_clean_and_validates() {
                 .to_path_buf();
             std::fs::create_dir_all(&dir).expect("mkdir");
             std::fs::write(dir.join("main.tf"), &artifact.content).expect("write");
-            std::fs::write(
-                dir.join("cli.tfrc"),
-                format!("provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n", provider.display()),
-            )
-            .expect("cli config");
+            std::fs::write(dir.join("cli.tfrc"), &cli_config).expect("cli config");
             dirs.push((format!("{name} {}", artifact.path), dir));
         }
     }
@@ -192,9 +199,10 @@ fn every_example_is_fmt_clean_and_validates() {
         dirs.len()
     );
     // Each validate loads the provider's schema: CPU-bound and independent, so one worker
-    // per core. `terraform get` installs the module form's local modules.
+    // per core, at most 4 (each holds the provider's ~1 GB). `terraform get` installs the
+    // module form's local modules.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -207,10 +215,30 @@ fn every_example_is_fmt_clean_and_validates() {
                         "{what}: not terraform fmt clean:\n{}",
                         String::from_utf8_lossy(&fmt.stdout)
                     );
-                    ok(&aws, dir, &["get"]);
+                    ok(&aws, dir, install);
                     ok(&aws, dir, &["validate"]);
                 }
             });
         }
     });
+}
+
+/// The newest hashicorp/aws of the mirror unpacked for this machine's platform, if any.
+fn unpacked_provider(mirror: &Path) -> Option<PathBuf> {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let platform = format!("{}_{arch}", std::env::consts::OS);
+    let version = |path: &Path| -> Vec<u64> {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.split('.').map(|n| n.parse().unwrap_or(0)).collect()
+    };
+    std::fs::read_dir(mirror.join("registry.terraform.io/hashicorp/aws"))
+        .ok()?
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|version| version.join(&platform).is_dir())
+        .max_by_key(|path| version(path))
+        .map(|version| version.join(platform))
 }

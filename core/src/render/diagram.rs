@@ -22,7 +22,8 @@ const CAPTION_HEIGHT: usize = 18;
 const CHAR_HALF_PIXELS: usize = 15;
 const TITLE_CHAR_HALF_PIXELS: usize = 13;
 /// The widest the top-to-bottom chain gets, whatever the names: a 390 px phone's pane.
-/// Longer names are shortened in the middle, whole in the box's tooltip.
+/// Longer names are shortened in the middle, whole in the box's tooltip (for a pointer)
+/// and in the picture's accessible name.
 const NARROW_WIDTH: usize = 374;
 /// A box's padding around its text.
 const BOX_PADDING: usize = 24;
@@ -143,6 +144,7 @@ fn chain(plan: &Plan) -> Chain {
 pub fn render(plan: &Plan) -> String {
     let Chain { columns, captions } = chain(plan);
     let layouts = layout(&columns);
+    let label = spoken(&columns);
     let width = width_of(&layouts, std::iter::empty());
     let height = layouts
         .iter()
@@ -152,7 +154,7 @@ pub fn render(plan: &Plan) -> String {
         .unwrap_or(0)
         + MARGIN;
 
-    let mut out = open(width, height);
+    let mut out = open(width, height, &label);
     let edge = |out: &mut String, from: &Layout, to: &Layout, class: &str| {
         let (x1, y1) = (from.x + from.width, from.y + ROW_HEIGHT / 2);
         let (x2, y2) = (to.x, to.y + ROW_HEIGHT / 2);
@@ -206,6 +208,7 @@ pub fn render_vertical(plan: &Plan) -> String {
         mut columns,
         captions,
     } = chain(plan);
+    let label = spoken(&columns);
     for (step, nodes) in columns.iter_mut().enumerate() {
         let room = NARROW_WIDTH.saturating_sub(MARGIN * 2 + step * INDENT + BOX_PADDING) * 2;
         for node in nodes {
@@ -238,7 +241,7 @@ pub fn render_vertical(plan: &Plan) -> String {
         let at = step.last()?;
         Some(caption_x(at) + caption.chars().count() * TITLE_CHAR_HALF_PIXELS / 2)
     });
-    let mut out = open(width_of(&layouts, captions_end), y + MARGIN);
+    let mut out = open(width_of(&layouts, captions_end), y + MARGIN, &label);
     for (i, caption) in captions.iter().enumerate() {
         let (Some(first), Some(last), Some(next)) = (
             layouts.get(i).and_then(|c| c.first()),
@@ -304,12 +307,30 @@ fn assume_class(cross_account: bool) -> &'static str {
     }
 }
 
+/// The chain in words, each name whole: what a screen reader says of the picture (an
+/// image's parts are not read).
+fn spoken(columns: &[Vec<Node>; 4]) -> String {
+    let steps: Vec<String> = columns
+        .iter()
+        .filter(|nodes| !nodes.is_empty())
+        .map(|nodes| {
+            let boxes: Vec<String> = nodes
+                .iter()
+                .map(|n| format!("{} {}", n.title, n.label))
+                .collect();
+            boxes.join(" and ")
+        })
+        .collect();
+    format!("IRSA chain: {}", steps.join(", then "))
+}
+
 /// The `<svg>` element and the arrowhead its edges share.
-fn open(width: usize, height: usize) -> String {
+fn open(width: usize, height: usize, label: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="irsa-diagram" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="IRSA chain: cluster issuers, service accounts, pod role and target roles" font-family="ui-sans-serif, system-ui, sans-serif" font-size="12">"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="irsa-diagram" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}" font-family="ui-sans-serif, system-ui, sans-serif" font-size="12">"##,
+        escape(label)
     );
     out.push_str(r##"<defs><marker id="irsa-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#6b7280"/></marker></defs>"##);
     out.push('\n');
@@ -409,7 +430,8 @@ fn layout(columns: &[Vec<Node>; 4]) -> [Vec<Layout>; 4] {
     })
 }
 
-/// `s` in `max` characters, its start and end around an ellipsis; `None` if it fits.
+/// `s` in `max` characters (the ellipsis at least), its start and end around an
+/// ellipsis; `None` if it fits.
 fn middle(s: &str, max: usize) -> Option<String> {
     let count = s.chars().count();
     if count <= max {
@@ -577,8 +599,18 @@ assume: {deploy: arn:aws:iam::444455556666:role/payments-deploy, read: payments-
             .iter()
             .flat_map(|k| attrs(&svg, k, "x").into_iter().zip(attrs(&svg, k, "width")))
             .map(|(x, width)| x + width);
-        assert!(right_edges.max() <= Some(NARROW_WIDTH - MARGIN), "{svg}");
+        let right_edges: Vec<usize> = right_edges.collect();
+        assert_eq!(right_edges.len(), 4, "{svg}");
+        assert!(
+            right_edges
+                .iter()
+                .all(|&edge| edge <= NARROW_WIDTH - MARGIN),
+            "{svg}"
+        );
         assert!(svg.contains(&format!(">service account: {namespace}/{name}</title>")));
+        assert!(svg.contains(&format!(
+            ", then service account {namespace}/{name}, then pod role"
+        )));
         assert!(svg.contains(&format!(">pod role · 111122223333: {role}</title>")));
         assert!(svg.contains(&format!(
             ">--profile {profile} · account 444455556666: {role}</title>"
