@@ -183,6 +183,7 @@ export class IrsaAudit extends HTMLElement {
       if (a.anyServiceAccount) parts.push('ANY service account');
       parts.push(...a.serviceAccounts, ...a.patterns.map((p) => `pattern ${p}`));
       if (a.denied.length) parts.push(`except ${a.denied.join(', ')}`);
+      if (parts.length === 0) parts.push('no service account (no sub value names one)');
       who.append(el('li', {}, el('code', { text: a.issuer }), `: ${parts.join(', ')}`));
     }
     const findings = el('ul', { class: 'findings' });

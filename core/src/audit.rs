@@ -28,6 +28,7 @@ crate::wire::wire_enum! {
         WildcardSub => "wildcard-sub",
         MissingAud => "missing-aud",
         WildcardWithoutLike => "wildcard-without-like",
+        SubNotAServiceAccount => "sub-not-a-service-account",
         OidcWrongAction => "oidc-wrong-action",
         PrincipalStar => "principal-star",
         NotPrincipal => "not-principal",
@@ -604,6 +605,9 @@ fn sub_access(
             help: Some("add StringEquals on `sub` with the service accounts that use the role (`system:serviceaccount:NAMESPACE:NAME`)".to_owned()),
         });
     }
+    // An EKS cluster signs every pod's token with `sub` = `system:serviceaccount:NS:NAME`
+    // (other issuers, a CI system's say, have subjects of their own).
+    let eks = issuer.starts_with("oidc.eks.");
     for c in subs {
         let negated = c.operator.starts_with("StringNot");
         let like_op = c.operator.contains("Like");
@@ -676,9 +680,32 @@ fn sub_access(
             } else if let Some(sa) = value
                 .strip_prefix(SUB_PREFIX)
                 .and_then(|r| r.split_once(':'))
+                .filter(|(ns, name)| !ns.is_empty() && !name.is_empty() && !name.contains(':'))
             {
                 entry.service_accounts.push(format!("{}/{}", sa.0, sa.1));
+            } else if eks {
+                findings.push(Finding {
+                    code: Rule::SubNotAServiceAccount,
+                    severity: Risk::Medium,
+                    path: format!("{at}.Condition"),
+                    message: format!(
+                        "`sub` value `{value}` is not a service account (`{SUB_PREFIX}NAMESPACE:NAME`): no pod's token has it, so it admits nobody"
+                    ),
+                    help: Some("check its spelling: `system:serviceaccount:NAMESPACE:NAME`".to_owned()),
+                });
             }
+        }
+        if c.values.is_empty() {
+            findings.push(Finding {
+                code: Rule::SubNotAServiceAccount,
+                severity: Risk::Medium,
+                path: format!("{at}.Condition"),
+                message: format!(
+                    "`{}` on `sub` lists no value: it admits nobody",
+                    c.written()
+                ),
+                help: Some("list the service accounts that use the role".to_owned()),
+            });
         }
     }
     for c in s

@@ -15,7 +15,7 @@ impl<'a> Fields<'a> {
         match node {
             Node::Map(entries) => Some(Self {
                 path: path.to_owned(),
-                entries: entries.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+                entries: unique(entries, path, diags),
             }),
             other => {
                 diags.push(wrong_type(path, "a mapping", other));
@@ -171,15 +171,38 @@ pub(crate) fn entries<'a>(
     diags: &mut Diagnostics,
 ) -> Vec<(String, &'a str, &'a Node)> {
     match node {
-        Node::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| (field(path, k), k.as_str(), v))
+        Node::Map(entries) => unique(entries, path, diags)
+            .into_iter()
+            .map(|(k, v)| (field(path, k), k, v))
             .collect(),
         other => {
             diags.push(wrong_type(path, "a mapping", other));
             Vec::new()
         }
     }
+}
+
+/// A mapping's entries, each key once: the parsers refuse a repeated key, but a tree
+/// built otherwise (from flags: `--assume deploy=a --assume deploy=b`) may hold one.
+fn unique<'a>(
+    entries: &'a [(String, Node)],
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(&'a str, &'a Node)> {
+    let mut kept = Vec::with_capacity(entries.len());
+    for (i, (key, value)) in entries.iter().enumerate() {
+        // Quadratic, as the parsers' own check: maps in a spec are small.
+        if entries.iter().take(i).any(|(k, _)| k == key) {
+            diags.push(Diagnostic::error(
+                Code::Duplicate,
+                field(path, key),
+                format!("`{key}` is given twice"),
+            ));
+        } else {
+            kept.push((key.as_str(), value));
+        }
+    }
+    kept
 }
 
 /// The known key within edit distance 2 of `key`, if any.

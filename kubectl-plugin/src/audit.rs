@@ -89,8 +89,8 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         });
     }
     match args.output {
-        Some(format) => print!("{}", crate::printer::value(&results, format)),
-        None => print!("{}", text(&results)),
+        Some(format) => out!("{}", crate::printer::value(&results, format))?,
+        None => out!("{}", text(&results))?,
     }
     if results.iter().any(|r| r.error.is_some()) {
         return Ok(Outcome::Invalid);
@@ -131,6 +131,9 @@ fn text(results: &[Audited]) -> String {
             who.extend(a.patterns.iter().map(|p| format!("pattern {p}")));
             if !a.denied.is_empty() {
                 who.push(format!("except {}", a.denied.join(", ")));
+            }
+            if who.is_empty() {
+                who.push("no service account (no `sub` value names one)".to_owned());
             }
             let _ = writeln!(out, "    {}: {}", a.issuer, who.join(", "));
         }

@@ -82,10 +82,10 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         if args.iam {
             iam_side(&plan, &args).await?;
         }
-        print!(
+        out!(
             "{}",
             printer::objects(&objects, args.output.unwrap_or(Format::Yaml))
-        );
+        )?;
         return Ok(Outcome::Done);
     }
     if let Some(dir) = &args.out_dir {
@@ -101,7 +101,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
     let applied = apply_all(&context.api, &objects, running.before, &args).await?;
     if let Some(format) = args.output {
         let objects: Vec<Value> = applied.iter().map(|(o, _)| o.clone()).collect();
-        print!("{}", printer::objects(&objects, format));
+        out!("{}", printer::objects(&objects, format))?;
     }
     sdk_warnings(&objects, &applied);
     restart(
@@ -220,10 +220,10 @@ async fn apply_all(
         match apply(api, object, options, before, args).await {
             Ok(done) => {
                 if args.output.is_none() {
-                    println!(
+                    outln!(
                         "{}",
                         printer::applied(object, done.change.word(), options.dry_run)
-                    );
+                    )?;
                 }
                 applied.push((done.object, done.change));
             }
@@ -596,7 +596,7 @@ async fn restart(
         } else {
             api.merge_patch(resource, &ns, &name, &pods::restart_patch(&now))
                 .await?;
-            println!("{slashed} restarted");
+            outln!("{slashed} restarted")?;
         }
     }
     Ok(())

@@ -64,8 +64,8 @@ pub async fn run(input: Input<'_>) -> Result<Outcome, Error> {
     }
     let report = cluster_audit::audit(&service_accounts, policies, &issuer);
     match input.output {
-        Some(format) => print!("{}", printer::value(&report, format)),
-        None => print!("{}", cluster_audit::text(&report)),
+        Some(format) => out!("{}", printer::value(&report, format))?,
+        None => out!("{}", cluster_audit::text(&report))?,
     }
     Ok(if invalid {
         Outcome::Invalid

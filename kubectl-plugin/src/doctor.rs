@@ -59,11 +59,11 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     let checks = doctor::diagnose(&inventory, target, &webhook, trust)
         .map_err(|missing| Error::Cluster(missing.to_string()))?;
     match args.output {
-        Some(format) => print!(
+        Some(format) => out!(
             "{}",
             printer::value(&serde_json::json!({"checks": checks}), format)
-        ),
-        None => print!("{}", printer::checks(&checks)),
+        )?,
+        None => out!("{}", printer::checks(&checks))?,
     }
     Ok(
         if checks.iter().any(|c| c.finding.severity == Level::Fail) {

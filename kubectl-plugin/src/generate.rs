@@ -44,17 +44,17 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             if let (Some(dir), Outcome::Done) = (&args.out_dir, &outcome) {
                 write_out_dir(dir, &bundle.artifacts)?;
             }
-            print!("{}", printer::bundle(&bundle, format));
+            out!("{}", printer::bundle(&bundle, format))?;
         }
         (Some(dir), None) => {
             if outcome == Outcome::Done {
                 write_out_dir(dir, &bundle.artifacts)?;
                 for artifact in &bundle.artifacts {
-                    println!("wrote {}", dir.join(&artifact.path).display());
+                    outln!("wrote {}", dir.join(&artifact.path).display())?;
                 }
             }
         }
-        (None, None) => print!("{}", printer::text(&bundle.artifacts)),
+        (None, None) => out!("{}", printer::text(&bundle.artifacts))?,
     }
     Ok(outcome)
 }

@@ -1,10 +1,21 @@
 //! `kubectl irsa`: the command line over irsa-core. All IO lives here; every decision
 //! about roles, policies and objects is the core's.
 //!
-//! Exit codes: 0 success (warnings allowed), 1 the input is invalid (diagnostics on
-//! stderr), 2 usage error, 3 a file could not be read or written, 4 `audit` found a high
+//! Exit codes: 0 success (warnings allowed, or the reader of the output went away: `| head`),
+//! 1 the input is invalid (diagnostics on stderr), 2 usage error, 3 a file or standard
+//! output could not be read or written, 4 `audit` found a high
 //! or critical problem or `doctor` a failing check, 5 the cluster or AWS could not be reached
 //! or refused a request, 6 `bind` refused to change what another owner set.
+
+/// `print!` that returns a closed pipe or a full disk as [`Error::Stdout`], never panics.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` that returns a closed pipe or a full disk as [`Error::Stdout`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 mod api;
 mod audit;
@@ -87,6 +98,17 @@ pub enum Error {
     Aws(String),
     #[error("{0}")]
     Refused(String),
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
+}
+
+fn write_stdout(text: std::fmt::Arguments) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_fmt(text)
+        .and_then(|()| stdout.flush())
+        .map_err(Error::Stdout)
 }
 
 /// How a command ended: the spec was invalid (diagnostics already printed) or it succeeded.
@@ -108,13 +130,9 @@ pub fn main() -> ExitCode {
         Command::Doctor(args) => live(doctor::run(*args)),
         Command::Completion(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(
-                args.shell,
-                &mut command,
-                "kubectl-irsa",
-                &mut std::io::stdout(),
-            );
-            Ok(Outcome::Done)
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "kubectl-irsa", &mut script);
+            out!("{}", String::from_utf8_lossy(&script)).map(|()| Outcome::Done)
         }
         Command::Audit(args) => audit::run(*args),
     };
@@ -122,6 +140,10 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => ExitCode::from(1),
         Ok(Outcome::Findings) => ExitCode::from(4),
+        // Whoever read the output has all they wanted (`| head`): as cat or grep would, stop.
+        Err(Error::Stdout(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(Error::Usage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)

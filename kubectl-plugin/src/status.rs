@@ -27,12 +27,12 @@ pub async fn run(args: Args) -> Result<Outcome, Error> {
     let rows = status::rows(&inventory);
     let list = serde_json::json!({"items": rows});
     match args.output {
-        Some(format) => print!("{}", crate::printer::value(&list, format)),
+        Some(format) => out!("{}", crate::printer::value(&list, format))?,
         None if rows.is_empty() => match namespace {
             Some(ns) => eprintln!("No ServiceAccount with an IAM role in namespace {ns}."),
             None => eprintln!("No ServiceAccount with an IAM role."),
         },
-        None => print!("{}", status::table(&rows, args.all_namespaces)),
+        None => out!("{}", status::table(&rows, args.all_namespaces))?,
     }
     Ok(Outcome::Done)
 }

@@ -219,18 +219,18 @@ async fn unbind(
         if users.is_empty() {
             steps.push((api::CONFIG_MAP, config_map));
         } else {
-            println!(
+            outln!(
                 "configmap/{} kept: {} still mounts it",
                 objects::name(config_map),
                 users.join(", ")
-            );
+            )?;
         }
     }
     if ours(sa) {
         steps.push((api::SERVICE_ACCOUNT, sa));
     }
     if steps.is_empty() {
-        println!("serviceaccount/{name} was not bound by kubectl irsa: nothing to unbind");
+        outln!("serviceaccount/{name} was not bound by kubectl irsa: nothing to unbind")?;
         return Ok(());
     }
     let suffix = match dry_run {
@@ -267,7 +267,7 @@ async fn unbind(
             }
             "unbound"
         };
-        println!("{} {verb}{suffix}", resource.slash(object_name));
+        outln!("{} {verb}{suffix}", resource.slash(object_name))?;
     }
     let running = inventory
         .pods_of(ns, name)

@@ -524,3 +524,67 @@ fn live_commands_refuse_bad_arguments_before_any_request() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
+    // `| head -1`: the reader leaves after the first line; every command stops quietly.
+    for args in [
+        vec!["generate", "-f", "examples/minimal.yaml"],
+        vec!["completion", "zsh"],
+    ] {
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn kubectl-irsa");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let full = Command::new(BIN)
+        .args(["generate", "-f", &example("minimal.yaml"), "-o", "json"])
+        .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
+        .output()
+        .expect("run");
+    assert_eq!(full.status.code(), Some(3));
+    assert!(
+        stderr(&full).contains("\nerror: cannot write to standard output: No space left"),
+        "{}",
+        stderr(&full)
+    );
+}
+
+#[test]
+fn a_profile_given_twice_is_an_error_not_two_profiles() {
+    let out = run(
+        &[
+            "generate",
+            "a/b",
+            "--role",
+            "r",
+            "--account",
+            "111122223333",
+            "--issuer",
+            ISSUER,
+            "--assume",
+            "deploy=x",
+            "--assume",
+            "deploy=y",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("error[duplicate] assume.deploy: `deploy` is given twice"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out), "");
+}

@@ -64,6 +64,11 @@ fn the_corpus_findings_are_the_expected_ones() {
     assert_eq!(codes("terraform-module-list"), Vec::<&str>::new());
     assert_eq!(codes("wildcard-everything"), ["wildcard-sub"]);
     assert_eq!(codes("wildcard-without-like"), ["wildcard-without-like"]);
+    // A misspelt or empty `sub` admits nobody from an EKS cluster; another issuer's
+    // subjects are its own.
+    assert_eq!(codes("sub-typo"), ["sub-not-a-service-account"]);
+    assert_eq!(codes("sub-empty-list"), ["sub-not-a-service-account"]);
+    assert_eq!(codes("sub-other-issuer"), Vec::<&str>::new());
     assert_eq!(codes("missing-aud"), ["missing-aud"]);
     assert!(codes("wrong-action").contains(&"oidc-wrong-action"));
     assert_eq!(codes("principal-star"), ["principal-star"]);
