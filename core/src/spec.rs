@@ -811,7 +811,7 @@ fn read_condition(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Cond
                     .ok()
                     .map(|()| Value::String(s.clone())),
                 Node::Bool(b) => Some(Value::Bool(*b)),
-                Node::Int(i) => i64::try_from(*i).ok().map(Value::from),
+                Node::Int(i) => Some(Value::from(*i)),
                 _ => None,
             };
             let parsed = match values {

@@ -26,6 +26,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ("account: true", "account", "wrong-type"),
     ("account: [\"111122223333\"]", "account", "wrong-type"),
     ("account: 1.5", "account", "wrong-type"),
+    // Beyond i64 a number is a float, as JSON readers take it: never silently text.
+    ("account: 12345678901234567890", "account", "wrong-type"),
     ("account: ~", "account", "missing-field"),
     // cluster
     ("cluster: ~", "cluster", "missing-field"),

@@ -88,7 +88,7 @@ fn scalar() -> impl Strategy<Value = Node> {
     prop_oneof![
         Just(Node::Null),
         any::<bool>().prop_map(Node::Bool),
-        any::<i64>().prop_map(|i| Node::Int(i.into())),
+        any::<i64>().prop_map(Node::Int),
         any::<f64>()
             .prop_filter("NaN is not equal to itself", |f| !f.is_nan())
             .prop_map(Node::Float),
@@ -139,7 +139,7 @@ fn yaml_1_1_reads_tricky_strings_back_as_themselves() {
         .flat_map(|(i, s)| {
             [
                 (format!("value{i}"), Node::Str((*s).to_owned())),
-                ((*s).to_owned(), Node::Int(i as i128)),
+                ((*s).to_owned(), Node::Int(i as i64)),
             ]
         })
         .collect();
@@ -156,7 +156,7 @@ fn yaml_1_1_reads_tricky_strings_back_as_themselves() {
         .map(|(k, v)| {
             let v = match v {
                 Node::Str(s) => serde_json::Value::from(s),
-                Node::Int(i) => serde_json::Value::from(i as i64),
+                Node::Int(i) => serde_json::Value::from(i),
                 _ => unreachable!(),
             };
             (k, v)
@@ -239,7 +239,7 @@ fn json_of(node: &Node) -> serde_json::Value {
     match node {
         Node::Null => serde_json::Value::Null,
         Node::Str(s) => s.clone().into(),
-        Node::Int(i) => (*i as i64).into(),
+        Node::Int(i) => (*i).into(),
         Node::Seq(items) => items.iter().map(json_of).collect(),
         Node::Map(entries) => entries
             .iter()

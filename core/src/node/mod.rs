@@ -19,7 +19,8 @@ pub const MAX_INPUT_BYTES: usize = 1 << 20;
 pub enum Node {
     Null,
     Bool(bool),
-    Int(i128),
+    /// An integer that fits `i64`; a larger one is read as a `Float`, as serde_json does.
+    Int(i64),
     Float(f64),
     Str(String),
     Seq(Vec<Node>),
@@ -104,11 +105,9 @@ impl From<serde_json::Value> for Node {
         match value {
             Value::Null => Node::Null,
             Value::Bool(b) => Node::Bool(b),
-            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => Node::Int(i.into()),
-                (_, Some(u)) => Node::Int(u.into()),
-                _ => Node::Float(n.as_f64().unwrap_or(f64::NAN)),
-            },
+            Value::Number(n) => n
+                .as_i64()
+                .map_or_else(|| Node::Float(n.as_f64().unwrap_or(f64::NAN)), Node::Int),
             Value::String(s) => Node::Str(s),
             Value::Array(items) => Node::Seq(items.into_iter().map(Node::from).collect()),
             Value::Object(entries) => Node::Map(
@@ -157,18 +156,16 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Int(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Int(v.into()))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
         Ok(Node::Int(v))
     }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        i128::try_from(v)
-            .map(Node::Int)
-            .map_err(|_| E::custom("number out of range"))
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
+        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
         Ok(Node::Float(v))
@@ -204,7 +201,7 @@ impl Serialize for Node {
         match self {
             Node::Null => serializer.serialize_unit(),
             Node::Bool(b) => serializer.serialize_bool(*b),
-            Node::Int(i) => serializer.serialize_i128(*i),
+            Node::Int(i) => serializer.serialize_i64(*i),
             Node::Float(f) => serializer.serialize_f64(*f),
             Node::Str(s) => serializer.serialize_str(s),
             Node::Seq(items) => serializer.collect_seq(items),

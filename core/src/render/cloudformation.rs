@@ -129,7 +129,8 @@ fn template(plan: &Plan, account: &Account<'_>, pod_account: bool) -> String {
             ("Path", Node::Str(role.arn.path.clone())),
             (
                 "MaxSessionDuration",
-                Node::Int(i128::from(role.max_session_duration)),
+                // Validated to at most 43,200 seconds.
+                Node::Int(i64::try_from(role.max_session_duration).unwrap_or(i64::MAX)),
             ),
         ];
         if let Some(boundary) = &role.permissions_boundary {
