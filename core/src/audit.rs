@@ -222,17 +222,44 @@ fn parse_statements(text: &str) -> Result<(Node, Vec<ParsedStatement>), ParseErr
             error(at, format!("not JSON: {why}"))
         })
     };
+    // Editors on Windows save JSON with a byte order mark; JSON parsers refuse it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(error(
+            "",
+            "it is empty: give a trust policy, or `aws iam get-role` output",
+        ));
+    }
     let mut doc = json(text, "")?;
+    // `aws iam get-role` output, or the document under its key; IAM's own API returns
+    // the document URL-encoded, the CLI decoded.
+    let mut at = "";
     if let Some(inner) = get(&doc, "Role").and_then(|r| get(r, "AssumeRolePolicyDocument")) {
         doc = inner.clone();
+        at = "Role.AssumeRolePolicyDocument";
+    } else if let Some(inner) = get(&doc, "AssumeRolePolicyDocument") {
+        doc = inner.clone();
+        at = "AssumeRolePolicyDocument";
     }
-    if let Some(Node::Str(encoded)) = get(&doc, "AssumeRolePolicyDocument") {
-        doc = json(encoded, "AssumeRolePolicyDocument")?;
+    if let Node::Str(encoded) = &doc {
+        doc = if encoded.trim_start().starts_with('{') {
+            json(encoded, at)?
+        } else {
+            let decoded = url_decoded(encoded)
+                .ok_or_else(|| error(at, "neither JSON nor URL-encoded JSON"))?;
+            json(&decoded, at)?
+        };
     }
     let statements = match get(&doc, "Statement") {
         Some(Node::Seq(items)) => items.clone(),
         Some(one @ Node::Map(_)) => vec![one.clone()],
         Some(_) => return Err(error("Statement", "expected a statement or a list of them")),
+        None if get(&doc, "Roles").is_some() => {
+            return Err(error(
+                "Roles",
+                "`aws iam list-roles` output holds many roles: give one role's `aws iam get-role` output",
+            ));
+        }
         None => return Err(error("", "not a policy document: it has no `Statement`")),
     };
     let parsed = statements
@@ -244,6 +271,21 @@ fn parse_statements(text: &str) -> Result<(Node, Vec<ParsedStatement>), ParseErr
 }
 
 /// The value of `key` in a JSON object.
+/// `%7B%22Version…` as IAM's API returns a policy, decoded.
+fn url_decoded(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.bytes();
+    while let Some(b) = rest.next() {
+        if b == b'%' {
+            let hex = [rest.next()?, rest.next()?];
+            bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+        } else {
+            bytes.push(b);
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
 fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match node {
         Node::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),

@@ -462,6 +462,15 @@ pub(crate) fn redacted(message: &str) -> String {
 /// kube-rs nests the cause (refused, timed out, DNS) a few errors deep; show it all,
 /// without credentials.
 fn connection_message(error: &kube::Error) -> String {
+    // The transport's layers (`ServiceError: client error (Connect): tcp connect error:
+    // …`) say less than their innermost cause: a refused connection, a DNS failure.
+    if let kube::Error::Service(_) = error {
+        let mut cause: &dyn std::error::Error = error;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        return redacted(&format!("cannot reach the API server: {cause}"));
+    }
     redacted(&connection_chain(error))
 }
 

@@ -13,10 +13,11 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exit codes: 0 no high finding, 1 a policy could not be read or parsed, 4 a high or critical finding.\n\nExamples:\n  kubectl irsa audit --trust-policy trust.json\n  aws iam get-role --role-name payments-api > role.json && kubectl irsa audit --trust-policy role.json -o json\n  kubectl irsa audit -A --from-iam"
+    after_help = "Exit codes: 0 no high finding, 1 a policy could not be parsed, 3 a file could not be read, 4 a high or critical finding.\n\nExamples:\n  kubectl irsa audit --trust-policy trust.json\n  aws iam get-role --role-name payments-api > role.json && kubectl irsa audit --trust-policy role.json -o json\n  kubectl irsa audit -A --from-iam"
 )]
 pub struct Args {
-    /// Trust policy files: a policy document or `aws iam get-role` output (repeatable)
+    /// Trust policy files: a policy document or `aws iam get-role` output (repeatable);
+    /// `-` reads standard input
     #[arg(long = "trust-policy", value_name = "FILE", required_unless_present_any = ["policies", "all_namespaces", "namespace", "from_iam"])]
     files: Vec<String>,
 
@@ -49,9 +50,9 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_enum)]
     output: Option<Format>,
 
-    /// The account's role trust policy length quota
-    #[arg(long, default_value_t = irsa_core::spec::defaults::TRUST_POLICY_QUOTA as usize)]
-    quota: usize,
+    /// The account's role trust policy length quota (IAM allows 2048 to 8192)
+    #[arg(long, default_value_t = irsa_core::spec::defaults::TRUST_POLICY_QUOTA, value_parser = clap::value_parser!(u64).range(1..=8192))]
+    quota: u64,
 }
 
 #[derive(Serialize)]
@@ -63,6 +64,13 @@ struct Audited {
     error: Option<audit::ParseError>,
 }
 
+impl Args {
+    /// At most 8192, as clap checked.
+    fn quota(&self) -> usize {
+        usize::try_from(self.quota).unwrap_or(usize::MAX)
+    }
+}
+
 pub fn run(args: Args) -> Result<Outcome, Error> {
     if args.files.is_empty() {
         return crate::live(cluster_audit::run(cluster_audit::Input {
@@ -71,14 +79,14 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             context: &args.context,
             all_namespaces: args.all_namespaces,
             issuer: args.issuer.as_deref(),
-            quota: args.quota,
+            quota: args.quota(),
             output: args.output,
         }));
     }
     let mut results = Vec::new();
     for file in &args.files {
-        let text = crate::input::read_file(std::path::Path::new(file))?;
-        let (report, error) = match audit::analyze(&text, args.quota) {
+        let text = crate::input::read_spec(file)?;
+        let (report, error) = match audit::analyze(&text, args.quota()) {
             Ok(report) => (Some(report), None),
             Err(e) => (None, Some(e)),
         };

@@ -89,7 +89,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         return Ok(Outcome::Done);
     }
     if let Some(dir) = &args.out_dir {
-        crate::generate::write_out_dir(dir, &bundle.artifacts)?;
+        crate::generate::write_out_dir(dir, &bundle.artifacts, false)?;
         eprintln!("wrote the bundle under {}", dir.display());
     }
     let running = running_pods(&context.api, &objects, &args).await?;

@@ -3,7 +3,7 @@
 
 use crate::Error;
 use crate::api::Api;
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -53,14 +53,58 @@ fn kube_error(error: impl std::fmt::Display) -> Error {
     ))
 }
 
+/// A kubeconfig file's error, its path said once and plainly.
+fn read_error(error: KubeconfigError) -> Error {
+    match error {
+        KubeconfigError::ReadConfig(source, path) => Error::Cluster(format!(
+            "cannot load the kubeconfig: cannot read `{}`: {source}",
+            path.display()
+        )),
+        other => kube_error(other),
+    }
+}
+
+/// kubectl's rule: the files `KUBECONFIG` lists, merged in order, those that do not exist
+/// skipped; without `KUBECONFIG`, ~/.kube/config.
+fn read_kubeconfig() -> Result<Kubeconfig, Error> {
+    let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) else {
+        return Kubeconfig::read().map_err(read_error);
+    };
+    let files: Vec<PathBuf> = std::env::split_paths(&list)
+        .filter(|p| p.exists())
+        .collect();
+    if files.is_empty() {
+        return Err(Error::Cluster(format!(
+            "cannot load the kubeconfig: no file KUBECONFIG lists exists ({})",
+            list.to_string_lossy()
+        )));
+    }
+    files
+        .iter()
+        .try_fold(Kubeconfig::default(), |merged, path| {
+            Kubeconfig::read_from(path)
+                .and_then(|next| merged.merge(next))
+                .map_err(read_error)
+        })
+}
+
 impl ContextArgs {
     pub async fn connect(&self) -> Result<Context, Error> {
         let kubeconfig = match &self.kubeconfig {
-            Some(path) => Kubeconfig::read_from(path),
-            None => Kubeconfig::read(),
+            Some(path) => Kubeconfig::read_from(path).map_err(read_error),
+            None => read_kubeconfig(),
         };
         let (mut config, eks) = match kubeconfig {
             Ok(kubeconfig) => {
+                if let Some(name) = self
+                    .context
+                    .as_ref()
+                    .filter(|name| !kubeconfig.contexts.iter().any(|c| &c.name == *name))
+                {
+                    return Err(Error::Cluster(format!(
+                        "no context `{name}` in the kubeconfig (kubectl config get-contexts lists them)"
+                    )));
+                }
                 let eks = self.eks_facts(&kubeconfig);
                 let options = KubeConfigOptions {
                     context: self.context.clone(),
@@ -75,9 +119,9 @@ impl ContextArgs {
             // Inside a pod with no kubeconfig, kubectl uses the pod's service account.
             Err(error) if self.kubeconfig.is_none() => match kube::Config::incluster() {
                 Ok(config) => (config, EksFacts::default()),
-                Err(_) => return Err(kube_error(error)),
+                Err(_) => return Err(error),
             },
-            Err(error) => return Err(kube_error(error)),
+            Err(error) => return Err(error),
         };
         if let Some(timeout) = self.request_timeout {
             let timeout = (!timeout.is_zero()).then_some(timeout);

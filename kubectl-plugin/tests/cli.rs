@@ -588,3 +588,126 @@ fn a_profile_given_twice_is_an_error_not_two_profiles() {
     );
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn the_kubeconfig_is_read_as_kubectl_reads_it_and_its_errors_are_plain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        "apiVersion: v1\nkind: Config\ncurrent-context: dev\ncontexts:\n- name: dev\n  context: {cluster: dev, user: dev}\nclusters:\n- name: dev\n  cluster: {server: \"https://127.0.0.1:1\"}\nusers:\n- name: dev\n  user: {token: x}\n",
+    )
+    .expect("write");
+    let status = |kubeconfig: &str, extra: &[&str]| {
+        let out = Command::new(BIN)
+            .args(["status", "--request-timeout", "5s"])
+            .args(extra)
+            .env("KUBECONFIG", kubeconfig)
+            .output()
+            .expect("run");
+        (out.status.code(), stderr(&out))
+    };
+    // A listed file that does not exist is skipped, as kubectl skips it.
+    let listed = format!("/nonexistent/config:{}", config.display());
+    let (code, said) = status(&listed, &[]);
+    assert_eq!(code, Some(5), "{said}");
+    assert!(
+        said.contains("cannot reach the API server: Connection refused"),
+        "{said}"
+    );
+    let (code, said) = status("/nonexistent/a:/nonexistent/b", &[]);
+    assert_eq!(code, Some(5));
+    assert!(said.contains("no file KUBECONFIG lists exists"), "{said}");
+    let (code, said) = status(&listed, &["--context", "nope"]);
+    assert_eq!(code, Some(5));
+    assert!(
+        said.contains("no context `nope` in the kubeconfig"),
+        "{said}"
+    );
+}
+
+#[test]
+fn audit_reads_standard_input_and_checks_its_quota() {
+    let policy = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/audit/eksctl-with-sub.json"
+    ))
+    .expect("read");
+    let out = run(&["audit", "--trust-policy", "-"], Some(&policy));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("payments/api"), "{}", stdout(&out));
+    let zero = run(&["audit", "--trust-policy", "x.json", "--quota", "0"], None);
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(
+        stderr(&zero).contains("0 is not in 1..=8192"),
+        "{}",
+        stderr(&zero)
+    );
+}
+
+#[test]
+fn a_format_the_spec_does_not_produce_is_said() {
+    let out = run(
+        &[
+            "generate",
+            "-f",
+            &example("minimal.yaml"),
+            "--format",
+            "eksctl",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out)
+            .contains("warning: this spec gives no `eksctl` artifact (it needs `clusterName`)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_dir = out.display().to_string();
+    let base = [
+        "generate",
+        "a/b",
+        "--role",
+        "r",
+        "--account",
+        "111122223333",
+        "--issuer",
+        ISSUER,
+    ];
+    let with_target = [
+        &base[..],
+        &["--assume", "deploy=deploy", "--out-dir", &out_dir],
+    ]
+    .concat();
+    assert_eq!(run(&with_target, None).status.code(), Some(0));
+    let left = out.join("iam/deploy.trust.json");
+    assert!(left.exists());
+    // A user's own file beside the bundle, outside its directories, is never touched.
+    std::fs::write(out.join("README.md"), "mine").expect("write");
+    let again = run(&[&base[..], &["--out-dir", &out_dir]].concat(), None);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        stderr(&again).contains(&format!(
+            "warning: {} is not part of this bundle",
+            left.display()
+        )),
+        "{}",
+        stderr(&again)
+    );
+    assert!(left.exists(), "a warning deletes nothing");
+    let pruned = run(
+        &[&base[..], &["--out-dir", &out_dir, "--prune"]].concat(),
+        None,
+    );
+    assert_eq!(pruned.status.code(), Some(0));
+    assert!(!left.exists() && out.join("README.md").exists());
+    assert!(out.join("iam/r.trust.json").exists());
+}

@@ -536,6 +536,11 @@ test('the trust policy panel analyses as kubectl irsa audit does, loading its mo
       await el.analyse(policy);
       return el.result;
     }, policy);
+    // An empty panel shows nothing rather than an error.
+    if (!policy.trim()) {
+      assert.equal(result, null, name);
+      continue;
+    }
     const expected = cliAudit(policy);
     assert.deepEqual(result.report ?? { error: result.error }, expected, name);
   }

@@ -69,6 +69,9 @@ fn the_corpus_findings_are_the_expected_ones() {
     assert_eq!(codes("sub-typo"), ["sub-not-a-service-account"]);
     assert_eq!(codes("sub-empty-list"), ["sub-not-a-service-account"]);
     assert_eq!(codes("sub-other-issuer"), Vec::<&str>::new());
+    // IAM's API returns the document URL-encoded; Windows editors add a byte order mark.
+    assert_eq!(codes("get-role-url-encoded"), codes("eksctl-with-sub"));
+    assert_eq!(codes("byte-order-mark"), codes("eksctl-with-sub"));
     assert_eq!(codes("missing-aud"), ["missing-aud"]);
     assert!(codes("wrong-action").contains(&"oidc-wrong-action"));
     assert_eq!(codes("principal-star"), ["principal-star"]);

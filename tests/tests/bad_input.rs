@@ -240,7 +240,35 @@ const RAW: &[(&str, &str, &str)] = &[
     ("{\"account\": \"111122223333\", \"account\": \"111122223333\"}", "", "syntax"),
     ("a:\n\tb: 1\n", "", "syntax"),
     ("{\"account\": ", "", "syntax"),
+    ("role: a\n---\nrole: b\n", "", "syntax"),
 ];
+
+#[test]
+fn syntax_errors_speak_of_the_spec_not_the_parser() {
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+    for (text, says) in [
+        (
+            "role: a\nrole: b\n",
+            "line 2 column 1: duplicate key `role`",
+        ),
+        (
+            "role: a\n---\nrole: b\n",
+            "line 3 column 1: a spec is one YAML document; this one has more (`---`)",
+        ),
+        (
+            bomb,
+            "the document expands to too many values through its anchors and aliases",
+        ),
+    ] {
+        let bundle = irsa_core::generate(text);
+        let message = bundle
+            .diagnostics
+            .first()
+            .map(|d| d.message.as_str())
+            .unwrap_or("");
+        assert!(message.ends_with(says), "{text}: {message}");
+    }
+}
 
 fn merged(overrides: &str) -> Node {
     let (Ok(Node::Map(mut base)), Ok(Node::Map(changes))) =

@@ -49,6 +49,8 @@ impl Node {
 /// Without the `yaml` feature (the browser build, where a YAML parser would triple the
 /// download) only JSON is read.
 pub fn parse(text: &str) -> Result<Node, String> {
+    // Editors on Windows save with a byte order mark; JSON parsers refuse it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_INPUT_BYTES {
         return Err(format!(
             "the document is {} bytes; the limit is {MAX_INPUT_BYTES}",
@@ -123,9 +125,28 @@ impl From<serde_json::Value> for Node {
 #[cfg(feature = "yaml")]
 /// serde-saphyr appends a source snippet after the first line; the message and its
 /// position are on that first line.
+/// Messages that name the parser's own API or types are said in the spec's terms.
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message);
-    line.strip_prefix("error: ").unwrap_or(line).to_owned()
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    let (at, what) = match line.split_once(": ") {
+        Some((at, what)) if at.starts_with("line ") => (Some(at), what),
+        _ => (None, line),
+    };
+    let plain = if what.starts_with("budget breached") {
+        "the document expands to too many values through its anchors and aliases".to_owned()
+    } else if what.starts_with("multiple YAML documents") {
+        "a spec is one YAML document; this one has more (`---`)".to_owned()
+    } else if let Some(key) = what.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
+        format!("duplicate key `{key}`")
+    } else {
+        what.to_owned()
+    };
+    match at {
+        Some(at) => format!("{at}: {plain}"),
+        None => plain,
+    }
 }
 
 impl<'de> Deserialize<'de> for Node {
