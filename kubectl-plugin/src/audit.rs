@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exit codes: 0 no high finding, 1 a policy could not be parsed, 3 a file could not be read, 4 a high or critical finding.\n\nExamples:\n  kubectl irsa audit --trust-policy trust.json\n  aws iam get-role --role-name payments-api > role.json && kubectl irsa audit --trust-policy role.json -o json\n  kubectl irsa audit -A --from-iam"
+    after_help = "Exit codes: 0 no high finding, 1 a policy could not be parsed, 3 a file could not be read, 4 a high or critical finding.\n\nExamples:\n  kubectl irsa audit --trust-policy trust.json\n  aws iam get-role --role-name payments-api > role.json\n  kubectl irsa audit --trust-policy role.json -o json\n  kubectl irsa audit -A --from-iam"
 )]
 pub struct Args {
     /// Trust policy files: a policy document or `aws iam get-role` output (repeatable);

@@ -30,7 +30,7 @@ pub enum DryRun {
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kubectl irsa bind payments/api --role payments-api\n  kubectl irsa bind payments/api --role payments-api --iam   # the IAM side too\n  kubectl irsa bind api -n payments --role payments-api \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy --workload deployment/api --restart\n  kubectl irsa bind -f irsa.yaml --dry-run=server -o yaml\n\nThe issuer, account and cluster name come from the cluster and an EKS context\n(`aws eks update-kubeconfig`); --issuer and --account override them."
+    after_help = "Examples:\n  kubectl irsa bind payments/api --role payments-api\n  kubectl irsa bind payments/api --role payments-api --iam   # the IAM side too\n  kubectl irsa bind api -n payments --role payments-api \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy \\\n    --workload deployment/api --restart\n  kubectl irsa bind -f irsa.yaml --dry-run=server -o yaml\n\nThe issuer, account and cluster name come from the cluster and an EKS context\n(`aws eks update-kubeconfig`); --issuer and --account override them."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -126,7 +126,7 @@ async fn checked_plan(
 ) -> Result<Option<(irsa_core::Bundle, irsa_core::Plan)>, Error> {
     let defaults = defaults(args, context).await?;
     let (bundle, plan) = args.input.bundle_and_plan(&defaults)?;
-    printer::diagnostics(&bundle.diagnostics, &mut std::io::stderr());
+    args.input.report(&bundle.diagnostics);
     if bundle.has_errors() {
         if bundle.diagnostics.iter().any(|d| d.path == "account") {
             eprintln!("hint: pass --account, or use an EKS context named by its cluster ARN");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kubectl irsa generate -f irsa.yaml\n  kubectl irsa generate -f irsa.yaml --out-dir deploy/irsa\n  kubectl irsa generate payments/api --role payments-api --account 111122223333 \\\n    --issuer https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy"
+    after_help = "Examples:\n  kubectl irsa generate -f irsa.yaml\n  kubectl irsa generate -f irsa.yaml --out-dir deploy/irsa\n  ISSUER=$(aws eks describe-cluster --name prod \\\n    --query cluster.identity.oidc.issuer --output text)\n  kubectl irsa generate payments/api --role payments-api \\\n    --account 111122223333 --issuer \"$ISSUER\" \\\n    --assume deploy=arn:aws:iam::444455556666:role/payments-deploy"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -59,7 +59,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     } else {
         Outcome::Done
     };
-    printer::diagnostics(&bundle.diagnostics, &mut std::io::stderr());
+    args.input.report(&bundle.diagnostics);
     match (&args.out_dir, format) {
         (_, Some(format)) => {
             if let (Some(dir), Outcome::Done) = (&args.out_dir, &outcome) {

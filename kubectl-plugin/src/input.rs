@@ -156,6 +156,34 @@ impl SpecInput {
         Ok(Node::Map(map))
     }
 
+    /// The diagnostics, and for a spec made of flags, which flag each key named is:
+    /// messages speak of the spec's keys.
+    pub fn report(&self, diagnostics: &[irsa_core::Diagnostic]) {
+        crate::printer::diagnostics(diagnostics, &mut std::io::stderr());
+        if self.filename.is_some() {
+            return;
+        }
+        let mut said = Vec::new();
+        for d in diagnostics {
+            let key = d.path.split(['.', '[']).next().unwrap_or_default();
+            let flag = match key {
+                "cluster" => "--issuer",
+                "serviceAccount" => "NAMESPACE/NAME",
+                "role" => "--role",
+                "account" => "--account",
+                "assume" => "--assume PROFILE=ROLE",
+                "workload" => "--workload (--container, --profile)",
+                "partition" => "--partition",
+                "podProfile" => "--pod-profile",
+                _ => continue,
+            };
+            if !said.contains(&key) {
+                said.push(key);
+                eprintln!("note: given as flags, `{key}` is {flag}");
+            }
+        }
+    }
+
     /// The bundle of the file or the flags.
     pub fn bundle(&self, defaults: &Defaults) -> Result<irsa_core::Bundle, Error> {
         Ok(match self.file_text()? {

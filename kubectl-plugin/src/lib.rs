@@ -22,6 +22,7 @@ mod audit;
 mod aws;
 mod bind;
 mod cluster_audit;
+mod complete;
 mod context;
 mod diff;
 mod doctor;
@@ -65,13 +66,20 @@ pub enum Command {
     Doctor(Box<doctor::Args>),
     /// Who can assume a role and what is dangerous in its trust policy; with --policies, for every ServiceAccount of the cluster
     Audit(Box<audit::Args>),
-    /// Print a shell completion script: bash, zsh or fish
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish) for the
+    /// `kubectl-irsa` command; for `kubectl irsa`, see the examples
     Completion(CompletionArgs),
+    /// kubectl's completion of `kubectl irsa …` (what `kubectl_complete-irsa` runs)
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  source <(kubectl irsa completion bash)\n  kubectl irsa completion zsh > \"${fpath[1]}/_kubectl-irsa\"\n  kubectl irsa completion fish > ~/.config/fish/completions/kubectl-irsa.fish"
+    after_help = "Examples:\n  # kubectl irsa <TAB>, in kubectl's own completion (kubectl 1.26 and later):\n  ln -s \"$(command -v kubectl-irsa)\" \\\n    \"$(dirname \"$(command -v kubectl-irsa)\")/kubectl_complete-irsa\"\n  source <(kubectl irsa completion bash)\n  kubectl irsa completion zsh > \"${fpath[1]}/_kubectl-irsa\"\n  kubectl irsa completion fish > ~/.config/fish/completions/kubectl-irsa.fish"
 )]
 pub struct CompletionArgs {
     shell: clap_complete::Shell,
@@ -121,6 +129,15 @@ pub enum Outcome {
 }
 
 pub fn main() -> ExitCode {
+    // Installed as `kubectl_complete-irsa`, kubectl asks it to complete `kubectl irsa …`.
+    let invoked = std::env::args_os().next().unwrap_or_default();
+    if std::path::Path::new(&invoked).file_stem() == Some("kubectl_complete-irsa".as_ref()) {
+        let words: Vec<String> = std::env::args_os()
+            .skip(1)
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        return complete(&words);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate::run(*args),
@@ -135,6 +152,7 @@ pub fn main() -> ExitCode {
             out!("{}", String::from_utf8_lossy(&script)).map(|()| Outcome::Done)
         }
         Command::Audit(args) => audit::run(*args),
+        Command::Complete { words } => return complete(&words),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
@@ -156,6 +174,14 @@ pub fn main() -> ExitCode {
                 _ => 3,
             })
         }
+    }
+}
+
+fn complete(words: &[String]) -> ExitCode {
+    let command = <Cli as clap::CommandFactory>::command();
+    match out!("{}", complete::answer(&command, words)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(3),
     }
 }
 

@@ -711,3 +711,73 @@ fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_it() {
     assert!(!left.exists() && out.join("README.md").exists());
     assert!(out.join("iam/r.trust.json").exists());
 }
+
+#[test]
+fn help_examples_stay_whole_at_80_columns() {
+    // An example is copied into a shell: clap must never wrap one, so each line fits and
+    // only a line ending in `\` continues on the next.
+    for command in [
+        "generate",
+        "bind",
+        "unbind",
+        "status",
+        "doctor",
+        "audit",
+        "completion",
+    ] {
+        let out = Command::new(BIN)
+            .args([command, "--help"])
+            .env("COLUMNS", "80")
+            .output()
+            .expect("run");
+        let help = stdout(&out);
+        let examples: Vec<&str> = help
+            .split("Examples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{command} --help has examples"))
+            .lines()
+            .take_while(|line| !line.is_empty())
+            .collect();
+        assert!(
+            examples.iter().all(|line| line.len() <= 80),
+            "{command}: {examples:#?}"
+        );
+        for pair in examples.windows(2) {
+            let [line, next] = pair else { continue };
+            assert_eq!(
+                next.starts_with("    "),
+                line.ends_with('\\'),
+                "{command}: wrapped or loose continuation:\n{line}\n{next}"
+            );
+        }
+    }
+}
+
+#[test]
+fn errors_in_the_flags_form_name_the_flag_of_each_key() {
+    let out = run(
+        &[
+            "generate",
+            "a/b",
+            "--role",
+            "r",
+            "--account",
+            "111122223333",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error[missing-field] cluster:")
+            && stderr(&out).contains("note: given as flags, `cluster` is --issuer"),
+        "{}",
+        stderr(&out)
+    );
+    // A spec file's errors need no such note.
+    let file = run(&["generate", "-f", "-"], Some("role: r\n"));
+    assert!(
+        !stderr(&file).contains("note: given as flags"),
+        "{}",
+        stderr(&file)
+    );
+}

@@ -300,3 +300,39 @@ fn kubectl_applies_the_generated_manifests_server_side() {
             .is_some()
     );
 }
+
+#[test]
+fn kubectl_completes_the_plugin_through_kubectl_complete_irsa() {
+    let Some(kubectl) = kubectl() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let installed = dir.path().join("kubectl-irsa");
+    std::fs::copy(BIN, &installed).expect("install the plugin");
+    // What the completion help says to do: the same binary under kubectl's name for it.
+    std::os::unix::fs::symlink(&installed, dir.path().join("kubectl_complete-irsa"))
+        .expect("link kubectl_complete-irsa");
+    let (code, stdout, stderr) = run(kubectl, dir.path(), &["__complete", "irsa", "gen"], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("generate\tGenerate every artifact"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with(":4\n"), "{stdout}");
+    let (_, stdout, _) = run(
+        kubectl,
+        dir.path(),
+        &["__complete", "irsa", "bind", "--dry-"],
+        None,
+    );
+    assert_eq!(
+        stdout.lines().next(),
+        Some("--dry-run\t`client` sends nothing, `server` sends dryRun=All"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(
+        kubectl,
+        dir.path(),
+        &["__complete", "irsa", "generate", "-o", ""],
+        None,
+    );
+    assert_eq!(stdout, "json\nyaml\n:4\n");
+}

@@ -1,0 +1,96 @@
+//! Completion of `kubectl irsa …` in kubectl's own completion: kubectl (1.26 and later)
+//! runs `kubectl_complete-irsa WORD…` (the plugin binary under that name, or
+//! `kubectl-irsa __complete WORD…`), the last word being the one to complete, and reads
+//! cobra's answer: one candidate a line, a tab before its description, then `:DIRECTIVE`.
+
+use clap::Command;
+
+/// cobra's ShellCompDirective values.
+const DEFAULT: u8 = 0;
+const NO_FILE_COMPLETION: u8 = 4;
+
+/// The answer for the words after `kubectl irsa`.
+pub fn answer(root: &Command, words: &[String]) -> String {
+    let (partial, typed) = match words.split_last() {
+        Some((last, typed)) => (last.as_str(), typed),
+        None => ("", &[][..]),
+    };
+    let sub = typed.iter().find_map(|word| {
+        root.get_subcommands()
+            .find(|s| !s.is_hide_set() && s.get_name() == word)
+    });
+    let Some(sub) = sub else {
+        let candidates = root
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set())
+            .map(|s| {
+                (
+                    s.get_name().to_owned(),
+                    s.get_about().map(|a| a.to_string()),
+                )
+            });
+        return reply(candidates, partial, NO_FILE_COMPLETION);
+    };
+    if partial.starts_with('-') {
+        let flags = sub
+            .get_arguments()
+            .filter(|a| !a.is_hide_set())
+            .filter_map(|a| {
+                Some((
+                    format!("--{}", a.get_long()?),
+                    a.get_help().map(|h| h.to_string()),
+                ))
+            });
+        return reply(flags, partial, NO_FILE_COMPLETION);
+    }
+    // The value of the flag just typed, else the next positional argument.
+    let flag = typed
+        .last()
+        .and_then(|word| {
+            word.strip_prefix("--").map_or_else(
+                || {
+                    let mut chars = word.strip_prefix('-')?.chars();
+                    let short = chars.next().filter(|_| chars.next().is_none())?;
+                    sub.get_arguments().find(|a| a.get_short() == Some(short))
+                },
+                |long| sub.get_arguments().find(|a| a.get_long() == Some(long)),
+            )
+        })
+        .filter(|a| a.get_action().takes_values());
+    let arg = flag.or_else(|| sub.get_positionals().next());
+    let values: Vec<(String, Option<String>)> = arg
+        .map(|a| {
+            a.get_possible_values()
+                .into_iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| (v.get_name().to_owned(), v.get_help().map(|h| h.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    // A flag with no fixed values takes a file (-f, --trust-policy, --kubeconfig) or a
+    // name the shell cannot know: the shell's own file completion.
+    let directive = if values.is_empty() && flag.is_some() {
+        DEFAULT
+    } else {
+        NO_FILE_COMPLETION
+    };
+    reply(values.into_iter(), partial, directive)
+}
+
+fn reply(
+    candidates: impl Iterator<Item = (String, Option<String>)>,
+    partial: &str,
+    directive: u8,
+) -> String {
+    let mut out = String::new();
+    for (name, about) in candidates.filter(|(name, _)| name.starts_with(partial)) {
+        out.push_str(&name);
+        if let Some(about) = about {
+            out.push('\t');
+            out.push_str(about.lines().next().unwrap_or_default());
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(":{directive}\n"));
+    out
+}
