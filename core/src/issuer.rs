@@ -33,6 +33,12 @@ impl Issuer {
                 "`{url}` is in quotes: remove them, the issuer is `{inner}`"
             ));
         }
+        if url.trim() != url {
+            return Err(format!(
+                "`{url}` has spaces around it: remove them, the issuer is `{}`",
+                url.trim()
+            ));
+        }
         if let Some((_, issuer)) = url
             .starts_with("arn:")
             .then(|| url.split_once(":oidc-provider/"))

@@ -215,6 +215,14 @@ const TARGET: &[&str] = &[
 
 /// Reads a spec. `None` when any error was found; every diagnostic is in `diags`.
 pub fn read(node: &Node, diags: &mut Diagnostics) -> Option<Spec> {
+    if *node == Node::Null {
+        diags.push(Diagnostic::error(
+            Code::WrongType,
+            "",
+            "the spec is empty: it needs at least `cluster`, `serviceAccount` and `role`",
+        ));
+        return None;
+    }
     let mut f = Fields::of(node, "", diags)?;
     let account = f.take("account").and_then(|(at, n)| {
         let value = reader::string(n, &at, diags)?;

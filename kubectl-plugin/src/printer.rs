@@ -49,11 +49,14 @@ pub fn text(artifacts: &[Artifact]) -> String {
             }
             (Kind::Eksctl, _) => "eksctl ClusterConfig: its header names the commands".to_owned(),
             (Kind::PodIdentity, _) => "EKS Pod Identity associations: bash".to_owned(),
-            (Kind::Diagram, _) => "the chain as a picture: SVG".to_owned(),
+            (Kind::Diagram, _) => "the chain as an SVG picture: --out-dir writes it".to_owned(),
             (kind, _) => format!("{kind:?}"),
         };
         out.push_str(&format!("# {} ({what})\n", artifact.path));
-        out.push_str(&artifact.content);
+        // SVG markup is not for reading on a terminal; the other artifacts are.
+        if artifact.kind != Kind::Diagram {
+            out.push_str(&artifact.content);
+        }
     }
     out
 }

@@ -34,6 +34,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("cluster: \"'https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF'\"", "cluster", "issuer"),
     ("cluster: arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF", "cluster", "issuer"),
     ("cluster: []", "cluster", "missing-field"),
+    ("cluster: \" https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF\"", "cluster", "issuer"),
     ("cluster: http://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF", "cluster", "issuer"),
     ("cluster: oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF", "cluster", "issuer"),
     ("cluster: https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF/", "cluster", "issuer"),
@@ -258,6 +259,10 @@ fn syntax_errors_speak_of_the_spec_not_the_parser() {
         (
             bomb,
             "the document expands to too many values through its anchors and aliases",
+        ),
+        (
+            "\n",
+            "the spec is empty: it needs at least `cluster`, `serviceAccount` and `role`",
         ),
     ] {
         let bundle = irsa_core::generate(text);
