@@ -246,7 +246,7 @@ fn parse_statements(text: &str) -> Result<(Node, Vec<ParsedStatement>), ParseErr
             json(encoded, at)?
         } else {
             let decoded = url_decoded(encoded)
-                .ok_or_else(|| error(at, "neither JSON nor URL-encoded JSON"))?;
+                .ok_or_else(|| error(at, "neither JSON nor URL-encoded JSON (a `%` escape, or the UTF-8 it decodes to, is broken)"))?;
             json(&decoded, at)?
         };
     }
@@ -270,14 +270,17 @@ fn parse_statements(text: &str) -> Result<(Node, Vec<ParsedStatement>), ParseErr
     Ok((doc, parsed))
 }
 
-/// The value of `key` in a JSON object.
-/// `%7B%22Version…` as IAM's API returns a policy, decoded.
+/// `%7B%22Version…` as IAM's API returns a policy, decoded; `None` for a broken `%`
+/// escape or text that is not UTF-8 once decoded.
 fn url_decoded(text: &str) -> Option<String> {
     let mut bytes = Vec::with_capacity(text.len());
     let mut rest = text.bytes();
     while let Some(b) = rest.next() {
         if b == b'%' {
             let hex = [rest.next()?, rest.next()?];
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
             bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
         } else {
             bytes.push(b);
@@ -286,6 +289,7 @@ fn url_decoded(text: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
+/// The value of `key` in a JSON object.
 fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match node {
         Node::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),

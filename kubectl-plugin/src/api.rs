@@ -464,9 +464,14 @@ pub(crate) fn redacted(message: &str) -> String {
 fn connection_message(error: &kube::Error) -> String {
     // The transport's layers (`ServiceError: client error (Connect): tcp connect error:
     // …`) say less than their innermost cause: a refused connection, a DNS failure.
+    // A failure of the credentials (a token file, an exec plugin) travels the same way:
+    // it keeps its own words, which name the file or the command.
     if let kube::Error::Service(_) = error {
         let mut cause: &dyn std::error::Error = error;
         while let Some(next) = cause.source() {
+            if let Some(auth) = next.downcast_ref::<kube::client::AuthError>() {
+                return redacted(&format!("cannot authenticate to the API server: {auth}"));
+            }
             cause = next;
         }
         return redacted(&format!("cannot reach the API server: {cause}"));

@@ -50,7 +50,7 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_enum)]
     output: Option<Format>,
 
-    /// The account's role trust policy length quota (IAM allows 2048 to 8192)
+    /// The account's role trust policy length quota (IAM's default 2048; at most 8192)
     #[arg(long, default_value_t = irsa_core::spec::defaults::TRUST_POLICY_QUOTA, value_parser = clap::value_parser!(u64).range(1..=8192))]
     quota: u64,
 }

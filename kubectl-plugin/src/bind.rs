@@ -89,7 +89,8 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         return Ok(Outcome::Done);
     }
     if let Some(dir) = &args.out_dir {
-        crate::generate::write_out_dir(dir, &bundle.artifacts, false)?;
+        let keep: Vec<&str> = bundle.artifacts.iter().map(|a| a.path.as_str()).collect();
+        crate::generate::write_out_dir(dir, &bundle.artifacts, &keep, false)?;
         eprintln!("wrote the bundle under {}", dir.display());
     }
     let running = running_pods(&context.api, &objects, &args).await?;

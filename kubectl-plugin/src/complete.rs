@@ -67,9 +67,16 @@ pub fn answer(root: &Command, words: &[String]) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    // A flag with no fixed values takes a file (-f, --trust-policy, --kubeconfig) or a
-    // name the shell cannot know: the shell's own file completion.
-    let directive = if values.is_empty() && flag.is_some() {
+    // A flag whose value is a file (-f SPEC, --trust-policy FILE, --out-dir DIR): the
+    // shell's own file completion; a name (--role) the shell cannot know: nothing.
+    let takes_path = flag.and_then(|a| a.get_value_names()).is_some_and(|names| {
+        names.iter().any(|n| {
+            ["FILE", "DIR", "SPEC"]
+                .iter()
+                .any(|p| n.as_str().contains(p))
+        })
+    });
+    let directive = if values.is_empty() && takes_path {
         DEFAULT
     } else {
         NO_FILE_COMPLETION

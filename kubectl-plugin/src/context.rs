@@ -54,44 +54,78 @@ fn kube_error(error: impl std::fmt::Display) -> Error {
 }
 
 /// A kubeconfig file's error, its path said once and plainly.
-fn read_error(error: KubeconfigError) -> Error {
+fn read_error(path: &std::path::Path, error: KubeconfigError) -> Error {
     match error {
-        KubeconfigError::ReadConfig(source, path) => Error::Cluster(format!(
+        KubeconfigError::ReadConfig(source, _) => Error::Cluster(format!(
             "cannot load the kubeconfig: cannot read `{}`: {source}",
             path.display()
         )),
+        KubeconfigError::Parse(error) => {
+            // The YAML reader's first line says where and why; a source snippet follows.
+            let text = error.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            Error::Cluster(format!(
+                "cannot load the kubeconfig: `{}` is not a kubeconfig: {}",
+                path.display(),
+                first.strip_prefix("error: ").unwrap_or(first)
+            ))
+        }
         other => kube_error(other),
     }
 }
 
 /// kubectl's rule: the files `KUBECONFIG` lists, merged in order, those that do not exist
-/// skipped; without `KUBECONFIG`, ~/.kube/config.
-fn read_kubeconfig() -> Result<Kubeconfig, Error> {
-    let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) else {
-        return Kubeconfig::read().map_err(read_error);
+/// skipped; without `KUBECONFIG`, ~/.kube/config. `Err(Absent)` when there is no file at
+/// all (inside a pod, the pod's service account is used then), `Err(Broken)` when one
+/// cannot be read.
+fn read_kubeconfig() -> Result<Kubeconfig, Failed> {
+    let files: Vec<PathBuf> = match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        Some(list) => {
+            let files: Vec<PathBuf> = std::env::split_paths(&list)
+                .filter(|p| p.exists())
+                .collect();
+            if files.is_empty() {
+                return Err(Failed::Absent(Error::Cluster(format!(
+                    "cannot load the kubeconfig: no file KUBECONFIG lists exists ({})",
+                    list.to_string_lossy()
+                ))));
+            }
+            files
+        }
+        None => {
+            let home = std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            let default = home.join(".kube").join("config");
+            if !default.exists() {
+                return Err(Failed::Absent(Error::Cluster(format!(
+                    "cannot load the kubeconfig: `{}` does not exist and KUBECONFIG is not set",
+                    default.display()
+                ))));
+            }
+            vec![default]
+        }
     };
-    let files: Vec<PathBuf> = std::env::split_paths(&list)
-        .filter(|p| p.exists())
-        .collect();
-    if files.is_empty() {
-        return Err(Error::Cluster(format!(
-            "cannot load the kubeconfig: no file KUBECONFIG lists exists ({})",
-            list.to_string_lossy()
-        )));
-    }
     files
         .iter()
         .try_fold(Kubeconfig::default(), |merged, path| {
             Kubeconfig::read_from(path)
                 .and_then(|next| merged.merge(next))
-                .map_err(read_error)
+                .map_err(|e| Failed::Broken(read_error(path, e)))
         })
+}
+
+enum Failed {
+    Absent(Error),
+    Broken(Error),
 }
 
 impl ContextArgs {
     pub async fn connect(&self) -> Result<Context, Error> {
         let kubeconfig = match &self.kubeconfig {
-            Some(path) => Kubeconfig::read_from(path).map_err(read_error),
+            Some(path) => {
+                Kubeconfig::read_from(path).map_err(|e| Failed::Broken(read_error(path, e)))
+            }
             None => read_kubeconfig(),
         };
         let (mut config, eks) = match kubeconfig {
@@ -116,12 +150,15 @@ impl ContextArgs {
                     .map_err(kube_error)?;
                 (config, eks)
             }
-            // Inside a pod with no kubeconfig, kubectl uses the pod's service account.
-            Err(error) if self.kubeconfig.is_none() => match kube::Config::incluster() {
-                Ok(config) => (config, EksFacts::default()),
-                Err(_) => return Err(error),
-            },
-            Err(error) => return Err(error),
+            // Inside a pod with no kubeconfig at all, kubectl uses the pod's service
+            // account; a kubeconfig that cannot be read, or a --context, never falls back.
+            Err(Failed::Absent(error)) if self.context.is_none() => {
+                match kube::Config::incluster() {
+                    Ok(config) => (config, EksFacts::default()),
+                    Err(_) => return Err(error),
+                }
+            }
+            Err(Failed::Absent(error) | Failed::Broken(error)) => return Err(error),
         };
         if let Some(timeout) = self.request_timeout {
             let timeout = (!timeout.is_zero()).then_some(timeout);

@@ -22,8 +22,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
 
-    /// With --out-dir: delete the files of the bundle's directories that this bundle does
-    /// not write (left from an earlier spec), instead of warning about them
+    /// With --out-dir: delete the files an earlier run wrote there that this spec no longer
+    /// gives (they are listed in DIR/.irsa-files), instead of warning about them
     #[arg(long, requires = "out_dir")]
     prune: bool,
 
@@ -34,6 +34,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
     let mut bundle = args.input.bundle(&Defaults::default())?;
+    let whole: Vec<String> = bundle.artifacts.iter().map(|a| a.path.clone()).collect();
+    let keep: Vec<&str> = whole.iter().map(String::as_str).collect();
     if !args.format.is_empty() {
         bundle.artifacts.retain(|a| args.format.contains(&a.kind));
         if !bundle.has_errors() {
@@ -63,13 +65,13 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     match (&args.out_dir, format) {
         (_, Some(format)) => {
             if let (Some(dir), Outcome::Done) = (&args.out_dir, &outcome) {
-                write_out_dir(dir, &bundle.artifacts, args.prune)?;
+                write_out_dir(dir, &bundle.artifacts, &keep, args.prune)?;
             }
             out!("{}", printer::bundle(&bundle, format))?;
         }
         (Some(dir), None) => {
             if outcome == Outcome::Done {
-                write_out_dir(dir, &bundle.artifacts, args.prune)?;
+                write_out_dir(dir, &bundle.artifacts, &keep, args.prune)?;
                 for artifact in &bundle.artifacts {
                     outln!("wrote {}", dir.join(&artifact.path).display())?;
                 }
@@ -90,14 +92,23 @@ fn parse_kind(name: &str) -> Result<Kind, String> {
     })
 }
 
-/// Writes each artifact under `dir`. Files of the same directories that this bundle does
-/// not write are left from an earlier spec: `kubectl apply -R` would still apply them, so
-/// each is said, or with `prune` deleted.
+/// The files irsa wrote into an out dir, one relative path a line: all that a later run
+/// may call left over, and all that --prune may delete (never a tfstate, never a file of
+/// the user's).
+const MANIFEST: &str = ".irsa-files";
+
+/// Writes each artifact under `dir`. Files an earlier run wrote there that the spec no
+/// longer gives (`keep`: every path of its whole bundle, whatever --format shows) are left
+/// from an earlier spec, and `kubectl apply -R` would still apply them: each is said, or
+/// with `prune` deleted.
 pub fn write_out_dir(
     dir: &Path,
     artifacts: &[irsa_core::Artifact],
+    keep: &[&str],
     prune: bool,
 ) -> Result<(), Error> {
+    let manifest = dir.join(MANIFEST);
+    let earlier = std::fs::read_to_string(&manifest).unwrap_or_default();
     for artifact in artifacts {
         let path = dir.join(&artifact.path);
         let write = |path: &Path| -> std::io::Result<()> {
@@ -111,48 +122,52 @@ pub fn write_out_dir(
             source,
         })?;
     }
-    for stale in leftovers(dir, artifacts) {
-        if prune {
-            std::fs::remove_file(&stale).map_err(|source| Error::Write {
-                path: stale.display().to_string(),
-                source,
-            })?;
-            eprintln!("pruned {}", stale.display());
-        } else {
-            eprintln!(
-                "warning: {} is not part of this bundle (left from an earlier spec?): remove it, or generate with --prune",
-                stale.display()
-            );
+    let mut listed: Vec<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    for stale in earlier.lines().filter(|p| written_here(dir, p)) {
+        if keep.contains(&stale) || listed.contains(&stale) {
+            continue;
         }
+        let path = dir.join(stale);
+        if !prune {
+            eprintln!(
+                "warning: {} was written for an earlier spec, not this one: remove it, or write with `kubectl irsa generate --prune`",
+                path.display()
+            );
+            listed.push(stale);
+            continue;
+        }
+        std::fs::remove_file(&path).map_err(|source| Error::Delete {
+            path: path.display().to_string(),
+            source,
+        })?;
+        eprintln!("pruned {}", path.display());
     }
-    Ok(())
+    listed.sort_unstable();
+    listed.dedup();
+    let text: String = listed.iter().map(|p| format!("{p}\n")).collect();
+    std::fs::write(&manifest, text).map_err(|source| Error::Write {
+        path: manifest.display().to_string(),
+        source,
+    })
 }
 
-/// Files under the bundle's top-level directories (`iam/`, `kubernetes/`, …) that are
-/// none of its artifacts.
-fn leftovers(dir: &Path, artifacts: &[irsa_core::Artifact]) -> Vec<PathBuf> {
-    let written: std::collections::BTreeSet<PathBuf> =
-        artifacts.iter().map(|a| dir.join(&a.path)).collect();
-    let tops: std::collections::BTreeSet<&str> = artifacts
-        .iter()
-        .filter_map(|a| a.path.split_once('/').map(|(top, _)| top))
-        .collect();
-    let mut found = Vec::new();
-    let mut pending: Vec<PathBuf> = tops.iter().map(|top| dir.join(top)).collect();
-    while let Some(folder) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            // A symbolic link is not followed (a link to a parent would never end).
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                pending.push(path);
-            } else if !written.contains(&path) {
-                found.push(path);
-            }
+/// `relative` names a file irsa may have written under `dir`: relative, no `..`, and no
+/// symbolic link on the way (a link would lead outside).
+fn written_here(dir: &Path, relative: &str) -> bool {
+    let path = Path::new(relative);
+    if !path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return false;
+    }
+    let mut at = dir.to_path_buf();
+    for part in path.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if !meta.file_type().is_symlink() => {}
+            _ => return false,
         }
     }
-    found.sort();
-    found
+    at.is_file()
 }

@@ -70,7 +70,7 @@ pub enum Command {
     /// `kubectl-irsa` command; for `kubectl irsa`, see the examples
     Completion(CompletionArgs),
     /// kubectl's completion of `kubectl irsa …` (what `kubectl_complete-irsa` runs)
-    #[command(name = "__complete", hide = true)]
+    #[command(name = "__complete", hide = true, disable_help_flag = true)]
     Complete {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         words: Vec<String>,
@@ -95,6 +95,11 @@ pub enum Error {
     },
     #[error("cannot write `{path}`: {source}")]
     Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot delete `{path}`: {source}")]
+    Delete {
         path: String,
         source: std::io::Error,
     },

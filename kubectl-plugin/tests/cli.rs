@@ -668,7 +668,7 @@ fn a_format_the_spec_does_not_produce_is_said() {
 }
 
 #[test]
-fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_it() {
+fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_only_that() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let out_dir = out.display().to_string();
@@ -690,26 +690,78 @@ fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_it() {
     assert_eq!(run(&with_target, None).status.code(), Some(0));
     let left = out.join("iam/deploy.trust.json");
     assert!(left.exists());
-    // A user's own file beside the bundle, outside its directories, is never touched.
+    // Files irsa did not write, even in the bundle's directories, are never touched: a
+    // README, Terraform's state beside the generated main.tf.
     std::fs::write(out.join("README.md"), "mine").expect("write");
+    let state = out.join("terraform/standalone/terraform.tfstate");
+    std::fs::write(&state, "{}").expect("write");
     let again = run(&[&base[..], &["--out-dir", &out_dir]].concat(), None);
     assert_eq!(again.status.code(), Some(0));
     assert!(
         stderr(&again).contains(&format!(
-            "warning: {} is not part of this bundle",
+            "warning: {} was written for an earlier spec",
             left.display()
         )),
         "{}",
         stderr(&again)
     );
+    assert!(!stderr(&again).contains("tfstate"), "{}", stderr(&again));
     assert!(left.exists(), "a warning deletes nothing");
+    // --format shows part of the bundle: the rest is not stale.
+    let part = run(
+        &[
+            &base[..],
+            &["--out-dir", &out_dir, "--format", "trust-policy", "--prune"],
+        ]
+        .concat(),
+        None,
+    );
+    assert_eq!(part.status.code(), Some(0));
+    assert!(
+        out.join("kubernetes/a/serviceaccount-b.yaml").exists(),
+        "{}",
+        stderr(&part)
+    );
+    assert!(!left.exists(), "{}", stderr(&part));
+    assert!(out.join("README.md").exists() && state.exists());
+    assert!(out.join("iam/r.trust.json").exists());
+}
+
+#[test]
+fn prune_never_follows_a_symbolic_link_out_of_the_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_dir = out.display().to_string();
+    let base = [
+        "generate",
+        "a/b",
+        "--role",
+        "r",
+        "--account",
+        "111122223333",
+        "--issuer",
+        ISSUER,
+    ];
+    let with_target = [
+        &base[..],
+        &["--assume", "deploy=deploy", "--out-dir", &out_dir],
+    ]
+    .concat();
+    assert_eq!(run(&with_target, None).status.code(), Some(0));
+    // iam/ moved elsewhere and linked back: what is there now is not irsa's to delete.
+    let shared = dir.path().join("shared");
+    std::fs::rename(out.join("iam"), &shared).expect("move");
+    std::os::unix::fs::symlink(&shared, out.join("iam")).expect("link");
     let pruned = run(
         &[&base[..], &["--out-dir", &out_dir, "--prune"]].concat(),
         None,
     );
-    assert_eq!(pruned.status.code(), Some(0));
-    assert!(!left.exists() && out.join("README.md").exists());
-    assert!(out.join("iam/r.trust.json").exists());
+    assert_eq!(pruned.status.code(), Some(0), "{}", stderr(&pruned));
+    assert!(
+        shared.join("deploy.trust.json").exists(),
+        "{}",
+        stderr(&pruned)
+    );
 }
 
 #[test]

@@ -133,13 +133,23 @@ fn first_line(message: &str) -> String {
         Some((at, what)) if at.starts_with("line ") => (Some(at), what),
         _ => (None, line),
     };
-    let plain = if what.starts_with("budget breached") {
-        "the document expands to too many values through its anchors and aliases".to_owned()
+    let plain = if let Some(budget) = what.strip_prefix("budget breached") {
+        if budget.contains("Depth") {
+            "the document is nested too deeply".to_owned()
+        } else {
+            "the document has too many values (its anchors and aliases expand them)".to_owned()
+        }
     } else if what.starts_with("multiple YAML documents") {
         "a spec is one YAML document; this one has more (`---`)".to_owned()
-    } else if let Some(key) = what.strip_prefix("duplicate mapping key: ") {
-        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
-        format!("duplicate key `{key}`")
+    } else if what.starts_with("duplicate mapping key") {
+        let key = what
+            .strip_prefix("duplicate mapping key: ")
+            .and_then(|k| k.split(", set DuplicateKeyPolicy").next())
+            .filter(|k| !k.is_empty() && !k.starts_with("set "));
+        key.map_or_else(
+            || "duplicate key".to_owned(),
+            |key| format!("duplicate key `{key}`"),
+        )
     } else {
         what.to_owned()
     };
