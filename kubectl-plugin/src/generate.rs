@@ -28,7 +28,7 @@ pub struct Args {
     prune: bool,
 
     /// Only these kinds of artifact (comma-separated), e.g. terraform,cloudformation
-    #[arg(long, value_name = "KIND,...", value_delimiter = ',', value_parser = parse_kind)]
+    #[arg(long, value_name = "KIND,...", value_delimiter = ',', value_parser = kinds())]
     format: Vec<Kind>,
 }
 
@@ -82,14 +82,11 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
-fn parse_kind(name: &str) -> Result<Kind, String> {
-    Kind::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-        format!(
-            "unknown kind `{name}`: expected one of {}",
-            names.join(", ")
-        )
-    })
+/// The artifact kinds by their wire names, listed for help and completion.
+fn kinds() -> impl clap::builder::TypedValueParser<Value = Kind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Kind::ALL.iter().map(|k| k.as_str()))
+        .try_map(|name| Kind::from_name(&name).ok_or(format!("unknown kind `{name}`")))
 }
 
 /// The files irsa wrote into an out dir, one relative path a line: all that a later run

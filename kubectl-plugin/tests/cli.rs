@@ -300,7 +300,7 @@ fn format_selects_kinds_of_artifact() {
     );
     assert_eq!(bad.status.code(), Some(2));
     assert!(
-        stderr(&bad).contains("unknown kind `helm`"),
+        stderr(&bad).contains("invalid value 'helm' for '--format <KIND,...>'"),
         "{}",
         stderr(&bad)
     );
@@ -831,5 +831,27 @@ fn errors_in_the_flags_form_name_the_flag_of_each_key() {
         !stderr(&file).contains("note: given as flags"),
         "{}",
         stderr(&file)
+    );
+}
+
+#[test]
+fn completion_offers_the_artifact_kinds_for_format() {
+    let out = run(&["__complete", "generate", "--format", "cl"], None);
+    assert_eq!(stdout(&out), "cloudformation\n:4\n");
+    let bogus = run(
+        &[
+            "generate",
+            "-f",
+            &example("minimal.yaml"),
+            "--format",
+            "bogus",
+        ],
+        None,
+    );
+    assert_eq!(bogus.status.code(), Some(2));
+    assert!(
+        stderr(&bogus).contains("possible values: trust-policy"),
+        "{}",
+        stderr(&bogus)
     );
 }
