@@ -374,9 +374,32 @@ fn check<T>(
         .ok()
 }
 
+/// More than these could never fit one trust policy (IAM's largest is 8,192 characters,
+/// about 100 service accounts or 20 clusters); a longer list is refused before it is
+/// read, which keeps each list's duplicate check (quadratic) cheap.
+const MAX_LISTED: usize = 1000;
+
+/// The list's items, or none and an error when it holds more than [`MAX_LISTED`].
+fn bounded(node: &Node, path: &str, what: &str, diags: &mut Diagnostics) -> Vec<(String, String)> {
+    if let Node::Seq(items) = node
+        && items.len() > MAX_LISTED
+    {
+        diags.push(Diagnostic::error(
+            Code::TrustPolicyTooLarge,
+            path,
+            format!(
+                "{} {what} are listed; one trust policy holds far fewer (IAM's limit is 8,192 characters), and more than {MAX_LISTED} are not read",
+                items.len()
+            ),
+        ));
+        return Vec::new();
+    }
+    reader::string_or_list(node, path, diags)
+}
+
 fn read_clusters(node: &Node, path: &str, diags: &mut Diagnostics) -> Vec<At<Issuer>> {
     let mut clusters: Vec<At<Issuer>> = Vec::new();
-    for (at, url) in reader::string_or_list(node, path, diags) {
+    for (at, url) in bounded(node, path, "cluster issuers", diags) {
         let Some((issuer, shape)) = check(Issuer::parse(&url), Code::Issuer, &at, diags) else {
             continue;
         };
@@ -413,7 +436,7 @@ fn read_subjects(
     diags: &mut Diagnostics,
 ) -> Vec<At<Subject>> {
     let mut subjects: Vec<At<Subject>> = Vec::new();
-    for (at, text) in reader::string_or_list(node, path, diags) {
+    for (at, text) in bounded(node, path, "service accounts", diags) {
         let Some(subject) = parse_subject(&text, &at, patterns, diags) else {
             continue;
         };

@@ -483,3 +483,26 @@ fn five_clusters_overflow_the_default_quota_and_four_fit() {
         .has_errors()
     );
 }
+
+#[test]
+fn a_list_no_trust_policy_could_hold_is_refused_before_it_is_read() {
+    let many: Vec<String> = (0..5000).map(|i| format!("ns/sa{i}")).collect();
+    let spec = format!(
+        "account: \"111122223333\"\ncluster: {EKS}\nrole: r\nserviceAccount: [{}]\n",
+        many.join(", ")
+    );
+    let bundle = irsa_core::generate(&spec);
+    assert_rejected(
+        "5000 service accounts",
+        &bundle,
+        "serviceAccount",
+        "trust-policy-too-large",
+    );
+    assert!(
+        bundle.diagnostics[0]
+            .message
+            .starts_with("5000 service accounts are listed"),
+        "{:?}",
+        bundle.diagnostics
+    );
+}
