@@ -121,7 +121,9 @@ pub fn write_out_dir(
     }
     let mut listed: Vec<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     for stale in earlier.lines().filter(|p| written_here(dir, p)) {
-        if keep.contains(&stale) || listed.contains(&stale) {
+        // Still the spec's (written now, or left out by --format): still irsa's file.
+        if keep.contains(&stale) {
+            listed.push(stale);
             continue;
         }
         let path = dir.join(stale);

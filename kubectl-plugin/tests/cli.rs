@@ -725,6 +725,14 @@ fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_only_that() {
     assert!(!left.exists(), "{}", stderr(&part));
     assert!(out.join("README.md").exists() && state.exists());
     assert!(out.join("iam/r.trust.json").exists());
+    // What --format left out is still listed as irsa's, for a later spec to call stale.
+    let listed = std::fs::read_to_string(out.join(".irsa-files")).expect("listed");
+    assert!(
+        listed
+            .lines()
+            .any(|l| l == "kubernetes/a/serviceaccount-b.yaml"),
+        "{listed}"
+    );
 }
 
 #[test]
