@@ -109,10 +109,14 @@ fn read_kubeconfig() -> Result<Kubeconfig, Failed> {
     files
         .iter()
         .try_fold(Kubeconfig::default(), |merged, path| {
-            Kubeconfig::read_from(path)
-                .and_then(|next| merged.merge(next))
-                .map_err(|e| Failed::Broken(read_error(path, e)))
+            merged
+                .merge(read_file(path)?)
+                .map_err(|e| Failed::Broken(kube_error(e)))
         })
+}
+
+fn read_file(path: &std::path::Path) -> Result<Kubeconfig, Failed> {
+    Kubeconfig::read_from(path).map_err(|e| Failed::Broken(read_error(path, e)))
 }
 
 enum Failed {
@@ -123,9 +127,7 @@ enum Failed {
 impl ContextArgs {
     pub async fn connect(&self) -> Result<Context, Error> {
         let kubeconfig = match &self.kubeconfig {
-            Some(path) => {
-                Kubeconfig::read_from(path).map_err(|e| Failed::Broken(read_error(path, e)))
-            }
+            Some(path) => read_file(path),
             None => read_kubeconfig(),
         };
         let (mut config, eks) = match kubeconfig {

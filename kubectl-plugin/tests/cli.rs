@@ -35,6 +35,22 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("wait")
 }
 
+/// `generate` from flags: service account a/b, pod role r in 111122223333, the EKS
+/// issuer, then `more`.
+fn generate_flags(more: &[&str]) -> Output {
+    let spec = [
+        "generate",
+        "a/b",
+        "--role",
+        "r",
+        "--account",
+        "111122223333",
+        "--issuer",
+        ISSUER,
+    ];
+    run(&[&spec[..], more].concat(), None)
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -563,23 +579,7 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
 
 #[test]
 fn a_profile_given_twice_is_an_error_not_two_profiles() {
-    let out = run(
-        &[
-            "generate",
-            "a/b",
-            "--role",
-            "r",
-            "--account",
-            "111122223333",
-            "--issuer",
-            ISSUER,
-            "--assume",
-            "deploy=x",
-            "--assume",
-            "deploy=y",
-        ],
-        None,
-    );
+    let out = generate_flags(&["--assume", "deploy=x", "--assume", "deploy=y"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
         stderr(&out).contains("error[duplicate] assume.deploy: `deploy` is given twice"),
@@ -672,22 +672,8 @@ fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_only_that() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let out_dir = out.display().to_string();
-    let base = [
-        "generate",
-        "a/b",
-        "--role",
-        "r",
-        "--account",
-        "111122223333",
-        "--issuer",
-        ISSUER,
-    ];
-    let with_target = [
-        &base[..],
-        &["--assume", "deploy=deploy", "--out-dir", &out_dir],
-    ]
-    .concat();
-    assert_eq!(run(&with_target, None).status.code(), Some(0));
+    let with_target = generate_flags(&["--assume", "deploy=deploy", "--out-dir", &out_dir]);
+    assert_eq!(with_target.status.code(), Some(0));
     let left = out.join("iam/deploy.trust.json");
     assert!(left.exists());
     // Files irsa did not write, even in the bundle's directories, are never touched: a
@@ -695,7 +681,7 @@ fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_only_that() {
     std::fs::write(out.join("README.md"), "mine").expect("write");
     let state = out.join("terraform/standalone/terraform.tfstate");
     std::fs::write(&state, "{}").expect("write");
-    let again = run(&[&base[..], &["--out-dir", &out_dir]].concat(), None);
+    let again = generate_flags(&["--out-dir", &out_dir]);
     assert_eq!(again.status.code(), Some(0));
     assert!(
         stderr(&again).contains(&format!(
@@ -708,14 +694,7 @@ fn out_dir_says_what_an_earlier_spec_left_and_prune_removes_only_that() {
     assert!(!stderr(&again).contains("tfstate"), "{}", stderr(&again));
     assert!(left.exists(), "a warning deletes nothing");
     // --format shows part of the bundle: the rest is not stale.
-    let part = run(
-        &[
-            &base[..],
-            &["--out-dir", &out_dir, "--format", "trust-policy", "--prune"],
-        ]
-        .concat(),
-        None,
-    );
+    let part = generate_flags(&["--out-dir", &out_dir, "--format", "trust-policy", "--prune"]);
     assert_eq!(part.status.code(), Some(0));
     assert!(
         out.join("kubernetes/a/serviceaccount-b.yaml").exists(),
@@ -740,30 +719,13 @@ fn prune_never_follows_a_symbolic_link_out_of_the_directory() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let out_dir = out.display().to_string();
-    let base = [
-        "generate",
-        "a/b",
-        "--role",
-        "r",
-        "--account",
-        "111122223333",
-        "--issuer",
-        ISSUER,
-    ];
-    let with_target = [
-        &base[..],
-        &["--assume", "deploy=deploy", "--out-dir", &out_dir],
-    ]
-    .concat();
-    assert_eq!(run(&with_target, None).status.code(), Some(0));
+    let with_target = generate_flags(&["--assume", "deploy=deploy", "--out-dir", &out_dir]);
+    assert_eq!(with_target.status.code(), Some(0));
     // iam/ moved elsewhere and linked back: what is there now is not irsa's to delete.
     let shared = dir.path().join("shared");
     std::fs::rename(out.join("iam"), &shared).expect("move");
     std::os::unix::fs::symlink(&shared, out.join("iam")).expect("link");
-    let pruned = run(
-        &[&base[..], &["--out-dir", &out_dir, "--prune"]].concat(),
-        None,
-    );
+    let pruned = generate_flags(&["--out-dir", &out_dir, "--prune"]);
     assert_eq!(pruned.status.code(), Some(0), "{}", stderr(&pruned));
     assert!(
         shared.join("deploy.trust.json").exists(),

@@ -29,6 +29,11 @@ pub enum Node {
 }
 
 impl Node {
+    /// An integer as JSON readers take it: an `Int` where it fits `i64`, else a `Float`.
+    pub(crate) fn wide(v: i128) -> Node {
+        i64::try_from(v).map_or(Node::Float(v as f64), Node::Int)
+    }
+
     /// What a user would call this value, for "expected a string, found a list" messages.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -190,13 +195,13 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Int(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+        Ok(Node::wide(v.into()))
     }
     fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
-        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+        Ok(Node::wide(v))
     }
     fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
-        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+        Ok(i128::try_from(v).map_or(Node::Float(v as f64), Node::wide))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
         Ok(Node::Float(v))

@@ -84,9 +84,8 @@ impl ser::Serializer for NodeSerializer {
     fn serialize_i64(self, v: i64) -> Result<Node, Error> {
         Ok(Node::Int(v))
     }
-
     fn serialize_i128(self, v: i128) -> Result<Node, Error> {
-        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+        Ok(Node::wide(v))
     }
     fn serialize_u8(self, v: u8) -> Result<Node, Error> {
         Ok(Node::Int(v.into()))
@@ -98,7 +97,7 @@ impl ser::Serializer for NodeSerializer {
         Ok(Node::Int(v.into()))
     }
     fn serialize_u64(self, v: u64) -> Result<Node, Error> {
-        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+        Ok(Node::wide(v.into()))
     }
     fn serialize_f32(self, v: f32) -> Result<Node, Error> {
         Ok(Node::Float(v.into()))
