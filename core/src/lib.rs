@@ -32,6 +32,7 @@ pub mod issuer;
 pub mod k8s;
 pub mod names;
 pub mod node;
+mod pairs;
 pub mod plan;
 pub mod policy;
 pub mod profiles;

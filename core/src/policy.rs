@@ -1,9 +1,8 @@
 //! IAM policy documents: the JSON grammar, in the key order IAM's own examples use.
 
 use crate::node::Node;
-use serde::Serialize;
-use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::pairs;
+use serde::{Serialize, Serializer};
 
 pub const VERSION: &str = "2012-10-17";
 
@@ -114,8 +113,48 @@ impl Principal {
     }
 }
 
-/// Operator -> condition key -> values. Ordered maps keep the output deterministic.
-pub type Conditions = BTreeMap<String, BTreeMap<String, OneOrMany<Value>>>;
+/// A condition value as written: IAM compares `true` and `42` as the text they are.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Str(String),
+    Bool(bool),
+    Int(i64),
+}
+
+/// Operator -> condition key -> values, each level in key order, so the output is
+/// deterministic whatever order they were set in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Conditions(Vec<(String, ConditionKeys)>);
+
+/// One operator's condition keys and their values, in key order.
+type ConditionKeys = Vec<(String, OneOrMany<Scalar>)>;
+
+impl Conditions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sets `operator: { key: values }`, replacing the key's values if it has some.
+    pub fn set(&mut self, operator: &str, key: &str, values: OneOrMany<Scalar>) {
+        let keys = pairs::entry(&mut self.0, operator, Vec::new);
+        if let Some(slot) =
+            keys.and_then(|keys| pairs::entry(keys, key, || OneOrMany::Many(Vec::new())))
+        {
+            *slot = values;
+        }
+    }
+}
+
+impl Serialize for Conditions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(op, keys)| (op, pairs::Map(keys))))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Statement {
@@ -133,7 +172,7 @@ pub struct Statement {
     pub resource: Option<OneOrMany<String>>,
     #[serde(rename = "NotResource", skip_serializing_if = "Option::is_none")]
     pub not_resource: Option<OneOrMany<String>>,
-    #[serde(rename = "Condition", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(rename = "Condition", skip_serializing_if = "Conditions::is_empty")]
     pub condition: Conditions,
 }
 
@@ -154,11 +193,8 @@ impl Statement {
 
     /// Adds `operator: { key: values }`, a single value written bare.
     pub fn with_condition(mut self, operator: &str, key: &str, values: Vec<String>) -> Self {
-        let values = OneOrMany::from_vec(values.into_iter().map(Value::String).collect());
-        self.condition
-            .entry(operator.to_owned())
-            .or_default()
-            .insert(key.to_owned(), values);
+        let values = OneOrMany::from_vec(values.into_iter().map(Scalar::Str).collect());
+        self.condition.set(operator, key, values);
         self
     }
 }

@@ -8,9 +8,8 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, field};
 use crate::issuer::Issuer;
 use crate::names;
 use crate::node::Node;
-use crate::policy::{Conditions, Effect, OneOrMany, Statement};
+use crate::policy::{Conditions, Effect, OneOrMany, Scalar, Statement};
 use crate::reader::{self, Fields, wrong_type};
-use serde_json::Value;
 
 /// A value with the field path it was read from, for diagnostics found later.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,8 +164,8 @@ pub struct Workload {
     pub container: String,
     /// `namespace/name` of one of the spec's service accounts; defaults to the only one.
     pub service_account: Option<Subject>,
-    /// The profile this container acts as by default, for every AWS SDK: a profile of
-    /// `assume` or the pod profile.
+    /// The profile this container acts as by default, for every AWS SDK but Java v1: a
+    /// profile of `assume` or the pod profile.
     pub profile: Option<At<String>>,
 }
 
@@ -838,11 +837,9 @@ fn read_condition(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Cond
                 continue;
             }
             let scalar = |n: &Node| match n {
-                Node::Str(s) => names::policy_text(s)
-                    .ok()
-                    .map(|()| Value::String(s.clone())),
-                Node::Bool(b) => Some(Value::Bool(*b)),
-                Node::Int(i) => Some(Value::from(*i)),
+                Node::Str(s) => names::policy_text(s).ok().map(|()| Scalar::Str(s.clone())),
+                Node::Bool(b) => Some(Scalar::Bool(*b)),
+                Node::Int(i) => Some(Scalar::Int(*i)),
                 _ => None,
             };
             let parsed = match values {
@@ -855,10 +852,7 @@ fn read_condition(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Cond
             };
             match parsed {
                 Some(v) => {
-                    conditions
-                        .entry(operator.to_owned())
-                        .or_default()
-                        .insert(key.to_owned(), v);
+                    conditions.set(operator, key, v);
                 }
                 None => diags.push(wrong_type(
                     &key_at,

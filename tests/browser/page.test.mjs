@@ -476,12 +476,12 @@ test('wasm throughput against native for the same spec', { skip: !process.env.IR
 
 // The budget holds what the generator does today (the chain drawn both ways included),
 // so that anything more is a decision.
-test('size budget: wasm and JS glue at most 130 KB gzipped', () => {
+test('size budget: wasm and JS glue at most 120 KB gzipped', () => {
   const wasm = gzipSync(readFileSync(join(REPO, 'web', 'pkg', 'irsa_wasm_bg.wasm')), { level: 9 }).length;
   const glue = gzipSync(readFileSync(join(REPO, 'web', 'pkg', 'irsa_wasm.js')), { level: 9 }).length;
   metrics.wasmGzipBytes = wasm;
   metrics.glueGzipBytes = glue;
-  assert.ok(wasm + glue <= 130_000, `${wasm} + ${glue} bytes gzipped is over the 130 KB budget`);
+  assert.ok(wasm + glue <= 120_000, `${wasm} + ${glue} bytes gzipped is over the 120 KB budget`);
 });
 
 test('size budget: the auditor, loaded on first use, at most 70 KB gzipped', () => {

@@ -4,7 +4,17 @@
 
 use crate::iam::{INLINE_POLICY_NAME, Role};
 use crate::plan::Plan;
+use serde::Serialize;
 use std::fmt::Write;
+
+/// A tag as `aws iam tag-role --tags` takes it in JSON.
+#[derive(Serialize)]
+struct Tag<'a> {
+    #[serde(rename = "Key")]
+    key: &'a str,
+    #[serde(rename = "Value")]
+    value: &'a str,
+}
 
 pub fn render(plan: &Plan) -> String {
     let mut out = String::from(HEADER);
@@ -98,7 +108,7 @@ fn role_commands(out: &mut String, role: &Role) {
         let tags: Vec<String> = role
             .tags
             .iter()
-            .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}).to_string())
+            .map(|(key, value)| serde_json::to_string(&Tag { key, value }).unwrap_or_default())
             .collect();
         let tags = quote(&format!("[{}]", tags.join(",")));
         let _ = writeln!(

@@ -6,7 +6,6 @@ use crate::node::to_yaml_of;
 use crate::plan::{Plan, WiredContainer, WiredWorkload};
 use crate::spec::{Subject, WorkloadKind};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 use crate::eks::{REGIONAL_STS_ANNOTATION, ROLE_ARN_ANNOTATION, TOKEN_EXPIRATION_ANNOTATION};
 use crate::k8s::{CONFIG_KEY, MANAGED_BY, VOLUME_NAME};
@@ -17,8 +16,11 @@ struct Object<'a, S: Serialize> {
     api_version: &'a str,
     kind: &'a str,
     metadata: Metadata<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<BTreeMap<&'a str, String>>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::pairs::serialize"
+    )]
+    data: Vec<(&'a str, String)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     spec: Option<S>,
 }
@@ -27,14 +29,20 @@ struct Object<'a, S: Serialize> {
 struct Metadata<'a> {
     name: String,
     namespace: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    labels: Option<BTreeMap<&'a str, &'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    annotations: Option<BTreeMap<&'a str, String>>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::pairs::serialize"
+    )]
+    labels: Vec<(&'a str, &'a str)>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::pairs::serialize"
+    )]
+    annotations: Vec<(&'a str, String)>,
 }
 
-fn labels() -> Option<BTreeMap<&'static str, &'static str>> {
-    Some(BTreeMap::from([MANAGED_BY]))
+fn labels() -> Vec<(&'static str, &'static str)> {
+    vec![MANAGED_BY]
 }
 
 /// The objects `kubectl irsa bind` applies, as trees, in the order they must exist:
@@ -72,14 +80,14 @@ pub fn service_account(plan: &Plan, subject: &Subject) -> String {
 }
 
 fn service_account_object<'a>(plan: &Plan, subject: &'a Subject) -> Object<'a, ()> {
-    let mut annotations = BTreeMap::new();
+    let mut annotations = Vec::new();
     if !plan.spec.pod_identity {
-        annotations.insert(ROLE_ARN_ANNOTATION, plan.pod_role.to_string());
+        annotations.push((ROLE_ARN_ANNOTATION, plan.pod_role.to_string()));
         if plan.spec.regional_sts {
-            annotations.insert(REGIONAL_STS_ANNOTATION, "true".to_owned());
+            annotations.push((REGIONAL_STS_ANNOTATION, "true".to_owned()));
         }
         if let Some(seconds) = plan.spec.token_expiration {
-            annotations.insert(TOKEN_EXPIRATION_ANNOTATION, seconds.to_string());
+            annotations.push((TOKEN_EXPIRATION_ANNOTATION, seconds.to_string()));
         }
     }
     // No managed-by label: a ServiceAccount is often another tool's (a Helm chart's), and
@@ -90,10 +98,10 @@ fn service_account_object<'a>(plan: &Plan, subject: &'a Subject) -> Object<'a, (
         metadata: Metadata {
             name: subject.name.clone(),
             namespace: &subject.namespace,
-            labels: None,
-            annotations: (!annotations.is_empty()).then_some(annotations),
+            labels: Vec::new(),
+            annotations,
         },
-        data: None,
+        data: Vec::new(),
         spec: None,
     }
 }
@@ -110,9 +118,9 @@ fn config_map_object<'a>(plan: &Plan, subject: &'a Subject, aws_config: &str) ->
             name: plan.config_map_name(subject),
             namespace: &subject.namespace,
             labels: labels(),
-            annotations: None,
+            annotations: Vec::new(),
         },
-        data: Some(BTreeMap::from([(CONFIG_KEY, aws_config.to_owned())])),
+        data: vec![(CONFIG_KEY, aws_config.to_owned())],
         spec: None,
     }
 }
@@ -184,14 +192,15 @@ struct Token<'a> {
 }
 
 #[derive(Serialize)]
-struct TemplateMetadata<'a> {
-    annotations: BTreeMap<&'a str, String>,
+struct TemplateMetadata {
+    #[serde(serialize_with = "crate::pairs::serialize")]
+    annotations: Vec<(&'static str, String)>,
 }
 
 #[derive(Serialize)]
 struct PodTemplate<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<TemplateMetadata<'a>>,
+    metadata: Option<TemplateMetadata>,
     spec: PodSpec<'a>,
 }
 
@@ -276,7 +285,7 @@ fn workload_object<'a>(
     let template = WithTemplate {
         template: PodTemplate {
             metadata: (!skipped.is_empty()).then(|| TemplateMetadata {
-                annotations: BTreeMap::from([(eks::SKIP_CONTAINERS_ANNOTATION, skipped.join(","))]),
+                annotations: vec![(eks::SKIP_CONTAINERS_ANNOTATION, skipped.join(","))],
             }),
             spec: pod,
         },
@@ -293,10 +302,10 @@ fn workload_object<'a>(
         metadata: Metadata {
             name: workload.name.clone(),
             namespace: &subject.namespace,
-            labels: None,
-            annotations: None,
+            labels: Vec::new(),
+            annotations: Vec::new(),
         },
-        data: None,
+        data: Vec::new(),
         spec: Some(spec),
     }
 }
