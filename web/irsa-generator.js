@@ -213,7 +213,7 @@ export class IrsaGenerator extends HTMLElement {
       el('button', { type: 'button', class: 'add', text: 'Add profile' }));
     const workloads = el('fieldset', { class: 'workloads', hidden: this.hidden('workloads') },
       el('legend', { text: 'Workloads to wire (optional)' }),
-      el('p', { class: 'help', text: 'Sets the pod\'s service account and, with profiles, mounts the AWS config: one row per container. A container acting as a profile gets that role in every AWS SDK.' }),
+      el('p', { class: 'help', text: 'Sets the pod\'s service account and, with profiles, mounts the AWS config: one row per container. A container acting as a profile gets that role in every AWS SDK but Java v1.' }),
       el('div', { class: 'rows' }),
       el('button', { type: 'button', class: 'add', text: 'Add workload' }));
     const advanced = el('details', { class: 'advanced', hidden: this.hidden('advanced') }, el('summary', { text: 'Advanced settings' }));

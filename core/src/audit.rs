@@ -844,7 +844,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
                 format!(
                     "`{id}` is trusted without conditions on the session tags: every EKS Pod Identity association in the account can use the role"
                 ),
-                "add StringEquals on aws:SourceAccount, aws:RequestTag/eks-cluster-name, aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account",
+                "add StringEquals on aws:SourceAccount, aws:RequestTag/eks-cluster-arn, aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account",
             );
         }
         if matches!(principal, Principal::Federated(id) if id.contains(":oidc-provider/"))

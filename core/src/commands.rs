@@ -106,7 +106,7 @@ pub fn command_lines(spec: &Node) -> String {
             "# Apply the Kubernetes objects to the current context (server-side apply, one request each):",
             "kubectl irsa bind -f irsa.yaml",
             "# or, without the plugin:",
-            "kubectl apply --server-side -R -f irsa/kubernetes/",
+            "kubectl apply --server-side --field-manager=kubectl-irsa -R -f irsa/kubernetes/",
             "",
         ]
         .map(str::to_owned),

@@ -242,8 +242,8 @@ fn check_inline_size(doc: &PolicyDocument, at: &str, diags: &mut Diagnostics) {
     }
 }
 
-/// The partition of every ARN: from the EKS issuers (which must agree), else `partition`,
-/// else `aws`.
+/// The partition of every ARN: from the EKS issuers (which must agree), else `region`'s,
+/// else `partition`, else `aws`; `partition` must agree with the first two.
 fn partition(spec: &Spec, diags: &mut Diagnostics) -> Partition {
     let mut derived: Option<(Partition, &str)> = None;
     for cluster in &spec.clusters {
@@ -266,10 +266,19 @@ fn partition(spec: &Spec, diags: &mut Diagnostics) -> Partition {
             Some(_) => {}
         }
     }
+    // Without an EKS issuer the region tells it (cn-north-1 is aws-cn's); with one,
+    // check_region holds `region` to the issuer's.
+    let derived = derived.or_else(|| {
+        let region = spec.region.as_ref()?;
+        Some((
+            Partition::of_region_name(&region.value),
+            region.field.as_str(),
+        ))
+    });
     match (&spec.partition, derived) {
         (Some(given), Some((p, first))) if given.value != p => {
             let message = format!(
-                "`{}` contradicts the partition `{p}` of the EKS issuer at `{first}`",
+                "`{}` contradicts the partition `{p}` of `{first}`",
                 given.value
             );
             diags.push(Diagnostic::error(

@@ -44,8 +44,8 @@ pub struct SpecFlags {
     /// Container of the workload to wire (default: the workload's name)
     #[arg(long, requires = "workload", conflicts_with = "filename")]
     pub container: Option<String>,
-    /// Profile the container acts as by default, in every AWS SDK (an --assume profile or
-    /// the pod profile)
+    /// Profile the container acts as by default, in every AWS SDK but Java v1 (an --assume
+    /// profile or the pod profile)
     #[arg(
         long,
         value_name = "PROFILE",

@@ -40,7 +40,8 @@ pub fn text(artifacts: &[Artifact]) -> String {
             }
             (Kind::AwsConfig, _) => "AWS config file, read through AWS_CONFIG_FILE".to_owned(),
             (Kind::WorkloadPatch, _) => {
-                "workload wiring: kubectl apply --server-side -f".to_owned()
+                "workload wiring: kubectl apply --server-side --field-manager=kubectl-irsa -f"
+                    .to_owned()
             }
             (Kind::AwsCli, _) => "creates or updates the IAM side: bash".to_owned(),
             (Kind::Terraform, _) => "Terraform: terraform init && terraform apply".to_owned(),

@@ -222,7 +222,8 @@ fn krew_manifest_template_renders_a_valid_manifest() {
 }
 
 /// The generated manifests as the README applies them without the plugin: real kubectl,
-/// `kubectl apply --server-side -R -f kubernetes/`, against the fake API server. The fake
+/// `kubectl apply --server-side --field-manager=kubectl-irsa -R -f kubernetes/`, against
+/// the fake API server: the fields it sets are `kubectl-irsa`'s, so `unbind` can release them. The fake
 /// serves no OpenAPI documents, so kubectl's client-side validation is off here; the
 /// kubernetes_validate suite checks the same files against the real schemas.
 #[test]
@@ -275,6 +276,7 @@ fn kubectl_applies_the_generated_manifests_server_side() {
         &[
             "apply",
             "--server-side",
+            "--field-manager=kubectl-irsa",
             "--validate=false",
             "-R",
             "-f",
@@ -295,6 +297,13 @@ fn kubectl_applies_the_generated_manifests_server_side() {
             .pointer("/spec/template/metadata/annotations/eks.amazonaws.com~1skip-containers"),
         Some(&serde_json::json!("app"))
     );
+    let managers: Vec<_> = deployment["metadata"]["managedFields"]
+        .as_array()
+        .expect("managedFields")
+        .iter()
+        .filter_map(|entry| entry["manager"].as_str())
+        .collect();
+    assert!(managers.contains(&"kubectl-irsa"), "{managers:?}");
     assert!(
         kube.object("ConfigMap", "payments", "api-aws-config")
             .is_some()

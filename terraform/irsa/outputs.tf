@@ -22,3 +22,8 @@ output "service_account_annotations" {
   description = "Annotations for the ServiceAccounts."
   value       = merge({ "eks.amazonaws.com/role-arn" = aws_iam_role.pod.arn }, var.regional_sts ? { "eks.amazonaws.com/sts-regional-endpoints" = "true" } : {})
 }
+
+output "oidc_provider_arns" {
+  description = "Issuer (without https://) => ARN of the cluster's IAM OIDC provider the pod role trusts."
+  value       = local.provider_arns
+}

@@ -5,6 +5,10 @@ variable "clusters" {
     condition     = length(var.clusters) > 0 && alltrue([for u in var.clusters : can(regex("^https://[a-z0-9.-]+(/[A-Za-z0-9._~-]+)*$", u))])
     error_message = "Each cluster must be an https:// issuer URL without a port, query, fragment or trailing slash."
   }
+  validation {
+    condition     = length(distinct(var.clusters)) == length(var.clusters)
+    error_message = "A cluster is listed twice."
+  }
 }
 
 variable "service_accounts" {
@@ -13,6 +17,10 @@ variable "service_accounts" {
   validation {
     condition     = length(var.service_accounts) > 0 && alltrue([for s in var.service_accounts : can(regex("^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?/[a-z0-9*?]([-a-z0-9.*?]*[a-z0-9*?])?$", s))])
     error_message = "Each service account must be namespace/name."
+  }
+  validation {
+    condition     = length(distinct(var.service_accounts)) == length(var.service_accounts)
+    error_message = "A service account is listed twice."
   }
 }
 
@@ -35,12 +43,20 @@ variable "path" {
   description = "Path of the pod role."
   type        = string
   default     = "/"
+  validation {
+    condition     = can(regex("^/([!-~]{0,510}/)?$", var.path))
+    error_message = "A path starts and ends with /, is at most 512 characters, and has only printable ASCII characters."
+  }
 }
 
 variable "max_session_duration" {
   description = "Maximum session duration of the pod role in seconds (3600-43200)."
   type        = number
   default     = 3600
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
+    error_message = "max_session_duration must be a whole number of seconds from 3600 to 43200."
+  }
 }
 
 variable "permissions_boundary" {
@@ -74,6 +90,10 @@ variable "assume" {
     external_id = optional(string)
   }))
   default = {}
+  validation {
+    condition     = alltrue([for p in keys(var.assume) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", p))])
+    error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
+  }
 }
 
 variable "target_roles" {
@@ -89,10 +109,14 @@ variable "target_roles" {
     tags                     = optional(map(string), {})
   }))
   default = {}
+  validation {
+    condition     = alltrue([for p in keys(var.target_roles) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", p))])
+    error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
+  }
 }
 
 variable "create_oidc_provider" {
-  description = "Create the clusters' IAM OIDC providers instead of looking them up."
+  description = "Create the clusters' IAM OIDC providers instead of looking them up. The module then owns them: set it on one module per cluster only (a second fails with EntityAlreadyExists), and destroying that module deletes the providers, which every IRSA role of those clusters needs."
   type        = bool
   default     = false
 }
@@ -101,6 +125,10 @@ variable "pod_profile" {
   description = "Profile name of the pod role in the AWS config file."
   type        = string
   default     = "default"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", var.pod_profile))
+    error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
+  }
 }
 
 variable "role_session_name" {

@@ -3,7 +3,9 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.0, < 7.0"
+      # 5.81: the first that creates an OIDC provider without thumbprints (IAM no longer
+      # needs them for EKS issuers).
+      version = ">= 5.81, < 7.0"
     }
   }
 }

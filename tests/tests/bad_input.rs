@@ -99,6 +99,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("path: //", "path", "role-path"),
     ("partition: aws-mars", "partition", "partition"),
     ("partition: aws-cn", "partition", "partition-mismatch"),
+    ("{podIdentity: true, clusterName: prod, cluster: ~, region: cn-north-1, partition: aws}", "partition", "partition-mismatch"),
     ("maxSessionDuration: 3599", "maxSessionDuration", "duration"),
     ("maxSessionDuration: 43201", "maxSessionDuration", "duration"),
     ("maxSessionDuration: \"1h\"", "maxSessionDuration", "wrong-type"),

@@ -198,25 +198,116 @@ fn every_example_is_fmt_clean_and_validates() {
         "both forms of every example, found {}",
         dirs.len()
     );
-    // Each validate loads the provider's schema: CPU-bound and independent, so one worker
-    // per core, at most 4 (each holds the provider's ~1 GB). `terraform get` installs the
-    // module form's local modules.
+    // `terraform get` installs the module form's local modules.
+    in_parallel(&dirs, |(what, dir)| {
+        let fmt = terraform(&aws, dir, &["fmt", "-check", "-diff", "main.tf"]);
+        assert!(
+            fmt.status.success(),
+            "{what}: not terraform fmt clean:\n{}",
+            String::from_utf8_lossy(&fmt.stdout)
+        );
+        ok(&aws, dir, install);
+        ok(&aws, dir, &["validate"]);
+    });
+}
+
+/// The module refuses at plan time what the generator refuses, naming the rule, before
+/// anything reaches IAM: each call here plans against a closed endpoint.
+#[test]
+#[ignore = "needs terraform and its provider mirror: run scripts/test"]
+fn the_module_refuses_bad_input_at_plan() {
+    let Some(mirror) = mirror() else {
+        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
+        return;
+    };
+    let Some(provider) = unpacked_provider(&mirror) else {
+        println!("SKIPPED: the mirror holds no unpacked provider for this platform");
+        return;
+    };
+    let cases = [
+        (
+            r#"service_accounts = ["payments/*"]"#,
+            "set subject_patterns = true",
+        ),
+        (
+            r#"service_accounts = ["payments/api", "payments/api"]"#,
+            "A service account is listed twice",
+        ),
+        (
+            r#"service_accounts = ["payments/api"]
+  assume           = { deploy = { role_arn = "arn:aws:iam::444455556666:role/deploy" } }
+  target_roles     = { deploy = { name = "payments-deploy" } }"#,
+            "A profile is in both assume and target_roles: deploy",
+        ),
+        (
+            r#"service_accounts = ["payments/api"]
+  pod_profile      = "deploy"
+  target_roles     = { deploy = { name = "payments-deploy" } }"#,
+            "The pod profile deploy is also a profile",
+        ),
+        (
+            r#"service_accounts     = ["payments/api"]
+  max_session_duration = 600"#,
+            "from 3600 to 43200",
+        ),
+        (
+            r#"service_accounts = ["payments/api"]
+  path             = "payments""#,
+            "A path starts and ends with /",
+        ),
+    ];
+    let module = repo_root().join("terraform/irsa");
+    let home = tempfile::tempdir().expect("tempdir");
+    let aws = Aws::start(home.path());
+    let dirs: Vec<_> = cases
+        .iter()
+        .enumerate()
+        .map(|(n, (inputs, refusal))| {
+            let dir = home.path().join(format!("case{n}"));
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            std::fs::write(
+                dir.join("main.tf"),
+                format!(
+                    "provider \"aws\" {{\n  region = \"eu-west-2\"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"http://127.0.0.1:9\"\n    sts = \"http://127.0.0.1:9\"\n  }}\n}}\n\nmodule \"irsa\" {{\n  source               = \"{}\"\n  clusters             = [\"https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF\"]\n  role_name            = \"payments-api\"\n  create_oidc_provider = true\n  {inputs}\n}}\n",
+                    module.display()
+                ),
+            )
+            .expect("write");
+            std::fs::write(
+                dir.join("cli.tfrc"),
+                format!(
+                    "provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n",
+                    provider.display()
+                ),
+            )
+            .expect("cli config");
+            (dir, *refusal)
+        })
+        .collect();
+    in_parallel(&dirs, |(dir, refusal)| {
+        ok(&aws, dir, &["get"]);
+        let plan = terraform(&aws, dir, &["plan", "-input=false"]);
+        let stderr = String::from_utf8_lossy(&plan.stderr).replace("\n│ ", " ");
+        assert!(!plan.status.success(), "planned:\n{stderr}");
+        assert!(
+            stderr.contains(refusal),
+            "not refused with `{refusal}`:\n{stderr}"
+        );
+    });
+}
+
+/// Runs `each` over `items`, one worker per core, at most 4: every Terraform command loads
+/// the provider's schema (CPU-bound, ~1 GB each).
+fn in_parallel<T: Sync>(items: &[T], each: impl Fn(&T) + Sync) {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                while let Some((what, dir)) =
-                    dirs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                while let Some(item) =
+                    items.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                 {
-                    let fmt = terraform(&aws, dir, &["fmt", "-check", "-diff", "main.tf"]);
-                    assert!(
-                        fmt.status.success(),
-                        "{what}: not terraform fmt clean:\n{}",
-                        String::from_utf8_lossy(&fmt.stdout)
-                    );
-                    ok(&aws, dir, install);
-                    ok(&aws, dir, &["validate"]);
+                    each(item);
                 }
             });
         }

@@ -195,3 +195,36 @@ fn no_output_has_an_aud_only_trust_or_a_resource_or_aws_role_arn() {
         }
     }
 }
+
+/// Under EKS Pod Identity the cluster is named by its ARN wherever its region is known
+/// (cluster names are unique per region only), by its name where it is not.
+#[test]
+fn pod_identity_trust_names_the_cluster_by_arn_where_its_region_is_known() {
+    let spec = |extra: &str| {
+        format!(
+            "account: \"111122223333\"\npodIdentity: true\nclusterName: prod\nserviceAccount: payments/api\nrole: payments-api\n{extra}"
+        )
+    };
+    let condition = |extra: &str| {
+        let bundle = irsa_core::generate(&spec(extra));
+        let trust: serde_json::Value =
+            serde_json::from_str(trust_of(&bundle, "payments-api")).expect("json");
+        trust["Statement"][0]["Condition"]["StringEquals"].clone()
+    };
+    let with_region = condition("region: cn-north-1\n");
+    assert_eq!(
+        with_region["aws:RequestTag/eks-cluster-arn"],
+        "arn:aws-cn:eks:cn-north-1:111122223333:cluster/prod"
+    );
+    assert!(with_region.get("aws:RequestTag/eks-cluster-name").is_none());
+    let from_issuer = condition(
+        "cluster: https://oidc.eks.us-east-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF\n",
+    );
+    assert_eq!(
+        from_issuer["aws:RequestTag/eks-cluster-arn"],
+        "arn:aws:eks:us-east-2:111122223333:cluster/prod"
+    );
+    let unknown = condition("");
+    assert_eq!(unknown["aws:RequestTag/eks-cluster-name"], "prod");
+    assert!(unknown.get("aws:RequestTag/eks-cluster-arn").is_none());
+}

@@ -242,8 +242,26 @@ fn pod_trust(spec: &Spec, partition: Partition, pod_role: &RoleArn) -> PolicyDoc
 /// account (any cluster, namespace or service account) could use the role; one statement
 /// per service account names exactly who may (EKS user guide, "Pod Identity: setting
 /// conditions"), on the session tags the associations irsa writes keep enabled.
+///
+/// The cluster is named by its ARN where its region is known: names are unique per
+/// region only, so `eks-cluster-name` would admit a same-named cluster elsewhere.
 fn pod_identity_trust(spec: &Spec, pod_role: &RoleArn) -> PolicyDocument {
-    let cluster = spec.cluster_name.as_ref().map(|c| c.value.clone());
+    let region = spec.region.as_ref().map(|r| r.value.as_str()).or_else(|| {
+        spec.clusters
+            .iter()
+            .find_map(|c| c.value.eks.as_ref())
+            .map(|e| e.region.as_str())
+    });
+    let cluster = spec.cluster_name.as_ref().map(|c| match region {
+        Some(region) => (
+            "aws:RequestTag/eks-cluster-arn",
+            format!(
+                "arn:{}:eks:{region}:{}:cluster/{}",
+                pod_role.partition, pod_role.account, c.value
+            ),
+        ),
+        None => ("aws:RequestTag/eks-cluster-name", c.value.clone()),
+    });
     let statements = spec
         .service_accounts
         .iter()
@@ -266,12 +284,8 @@ fn pod_identity_trust(spec: &Spec, pod_role: &RoleArn) -> PolicyDocument {
                     "aws:RequestTag/kubernetes-service-account",
                     vec![subject.name.clone()],
                 );
-            if let Some(cluster) = &cluster {
-                statement = statement.with_condition(
-                    "StringEquals",
-                    "aws:RequestTag/eks-cluster-name",
-                    vec![cluster.clone()],
-                );
+            if let Some((key, cluster)) = &cluster {
+                statement = statement.with_condition("StringEquals", key, vec![cluster.clone()]);
             }
             statement.action = Some(OneOrMany::Many(vec![
                 "sts:AssumeRole".to_owned(),

@@ -124,7 +124,7 @@ pub fn standalone(plan: &Plan) -> String {
                 "aws".into(),
                 vec![
                     attr("source", string("hashicorp/aws")),
-                    attr("version", string(">= 5.0, < 7.0")),
+                    attr("version", string(">= 5.81, < 7.0")),
                 ],
             )],
         )],

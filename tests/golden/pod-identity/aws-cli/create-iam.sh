@@ -57,7 +57,7 @@ ensure_role 111122223333 payments-api / 3600 "$(cat <<'POLICY'
       ],
       "Condition": {
         "StringEquals": {
-          "aws:RequestTag/eks-cluster-name": "prod-eu",
+          "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:eu-west-2:111122223333:cluster/prod-eu",
           "aws:RequestTag/kubernetes-namespace": "payments",
           "aws:RequestTag/kubernetes-service-account": "api",
           "aws:SourceAccount": "111122223333"

@@ -6,7 +6,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.0, < 7.0"
+      version = ">= 5.81, < 7.0"
     }
   }
 }
@@ -31,7 +31,7 @@ resource "aws_iam_role" "pod" {
           ],
           "Condition": {
             "StringEquals": {
-              "aws:RequestTag/eks-cluster-name": "prod-eu",
+              "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:eu-west-2:111122223333:cluster/prod-eu",
               "aws:RequestTag/kubernetes-namespace": "payments",
               "aws:RequestTag/kubernetes-service-account": "api",
               "aws:SourceAccount": "111122223333"
