@@ -84,34 +84,50 @@ variable "tags" {
 }
 
 variable "assume" {
-  description = "Profiles chaining into roles created elsewhere: profile => { role_arn, external_id }."
+  description = "Profiles chaining into roles created elsewhere: profile => { role_arn, external_id, duration_seconds, role_session_name }."
   type = map(object({
-    role_arn    = string
-    external_id = optional(string)
+    role_arn          = string
+    external_id       = optional(string)
+    duration_seconds  = optional(number)
+    role_session_name = optional(string)
   }))
   default = {}
   validation {
     condition     = alltrue([for p in keys(var.assume) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", p))])
     error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
   }
+  validation {
+    condition     = alltrue([for t in values(var.assume) : t.duration_seconds == null ? true : (t.duration_seconds >= 900 && t.duration_seconds <= 3600)])
+    error_message = "A chained profile's duration_seconds is 900 to 3600: IAM caps a role-chained session at one hour."
+  }
 }
 
 variable "target_roles" {
   description = "Profiles chaining into roles this module creates in the pod role's account."
   type = map(object({
-    name                     = string
-    external_id              = optional(string)
-    path                     = optional(string, "/")
-    max_session_duration     = optional(number, 3600)
-    permissions_boundary     = optional(string)
-    managed_policy_arns      = optional(list(string), [])
-    inline_policy_statements = optional(any, [])
-    tags                     = optional(map(string), {})
+    name                 = string
+    external_id          = optional(string)
+    path                 = optional(string, "/")
+    max_session_duration = optional(number, 3600)
+    permissions_boundary = optional(string)
+    managed_policy_arns  = optional(list(string), [])
+    inline_policy        = optional(string)
+    tags                 = optional(map(string), {})
+    duration_seconds     = optional(number)
+    role_session_name    = optional(string)
   }))
   default = {}
   validation {
     condition     = alltrue([for p in keys(var.target_roles) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", p))])
     error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.target_roles) : t.inline_policy == null ? true : can(jsondecode(t.inline_policy).Statement)])
+    error_message = "inline_policy is a policy document in JSON with a Statement, as aws_iam_policy_document's json gives."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.target_roles) : t.duration_seconds == null ? true : (t.duration_seconds >= 900 && t.duration_seconds <= 3600)])
+    error_message = "A chained profile's duration_seconds is 900 to 3600: IAM caps a role-chained session at one hour."
   }
 }
 
@@ -131,8 +147,18 @@ variable "pod_profile" {
   }
 }
 
+variable "duration_seconds" {
+  description = "duration_seconds of the pod role's profile (900-43200, at most max_session_duration)."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.duration_seconds == null ? true : (var.duration_seconds >= 900 && var.duration_seconds <= 43200)
+    error_message = "duration_seconds is 900 to 43200."
+  }
+}
+
 variable "role_session_name" {
-  description = "role_session_name of every profile."
+  description = "role_session_name of every profile (a target's own role_session_name comes first)."
   type        = string
   default     = null
 }

@@ -2,7 +2,7 @@ terraform {
   required_version = ">= 1.3"
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
+      source = "hashicorp/aws"
       # 5.81: the first that creates an OIDC provider without thumbprints (IAM no longer
       # needs them for EKS issuers).
       version = ">= 5.81, < 7.0"

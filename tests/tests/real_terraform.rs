@@ -5,7 +5,7 @@
 //! that the real AWS CLI resolves to the roles, and leave nothing after destroy.
 //! Run by `scripts/test`; skipped, saying so, where the machine has no Terraform mirror.
 
-use irsa_tests::aws::{Aws, Route, full_spec};
+use irsa_tests::aws::{ACCOUNT, Aws, Route, full_spec};
 use irsa_tests::golden::repo_root;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,8 +48,13 @@ fn apply_form(form: &str) {
         return;
     };
     let module = repo_root().join("terraform/irsa");
+    // A second target in the module's `target_roles`, with statements shaped unlike the
+    // first's (Terraform types a map's entries alike) and settings of its own profile.
     let spec = full_spec(&format!(
-        "createOidcProvider: true\nterraformModuleSource: {}\n",
+        "  audit:\n    role: payments-audit\n    durationSeconds: 1800\n    roleSessionName: audit-session\n\
+         \x20   permissions:\n      statements: [{{Action: [sqs:SendMessage], Resource: \"arn:aws:sqs:eu-west-2:{ACCOUNT}:audit\", \
+         Condition: {{Bool: {{aws:SecureTransport: \"true\"}}}}}}]\n\
+         durationSeconds: 3600\ncreateOidcProvider: true\nterraformModuleSource: {}\n",
         module.display()
     ));
     let bundle = irsa_core::generate(&spec);
@@ -94,6 +99,18 @@ fn apply_form(form: &str) {
 
     let config = ok(&aws, &dir, &["output", "-raw", "aws_config"]);
     aws.assert_full_spec_applied(&bundle, &config, Route::Terraform);
+    // The config Terraform wrote is the core's, profile for profile (a Terraform map keeps
+    // its keys sorted, so the profiles may come in another order).
+    let generated = bundle
+        .artifacts
+        .iter()
+        .find(|a| a.path == "aws/config")
+        .expect("aws/config");
+    assert_eq!(sections(&config), sections(&generated.content));
+    assert_eq!(
+        aws.who(&config, "audit"),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-audit/audit-session")
+    );
 
     ok(&aws, &dir, &["destroy", "-input=false", "-auto-approve"]);
     assert_eq!(
@@ -332,4 +349,14 @@ fn unpacked_provider(mirror: &Path) -> Option<PathBuf> {
         .filter(|version| version.join(&platform).is_dir())
         .max_by_key(|path| version(path))
         .map(|version| version.join(platform))
+}
+
+/// An AWS config file's sections, each as its lines, in name order.
+fn sections(config: &str) -> Vec<Vec<&str>> {
+    let mut sections: Vec<Vec<&str>> = config
+        .split("\n\n")
+        .map(|s| s.lines().filter(|l| !l.is_empty()).collect())
+        .collect();
+    sections.sort();
+    sections
 }

@@ -5,6 +5,7 @@
 use crate::arn::RoleArn;
 use crate::iam::{self, RoleKind};
 use crate::plan::Plan;
+use crate::policy::PolicyDocument;
 use crate::render::hcl::{self, Item, attr, list, string};
 use crate::spec::{RoleSettings, Target, defaults};
 
@@ -30,7 +31,7 @@ pub fn module_call(plan: &Plan) -> String {
     if plan.pod_role.path != defaults::ROLE_PATH {
         body.push(attr("path", string(&plan.pod_role.path)));
     }
-    body.extend(settings_attrs(&spec.pod));
+    body.extend(settings_attrs(&spec.pod, Statements::List));
     if spec.create_oidc_provider {
         body.push(attr("create_oidc_provider", "true"));
     }
@@ -39,6 +40,9 @@ pub fn module_call(plan: &Plan) -> String {
     }
     if let Some(name) = &spec.role_session_name {
         body.push(attr("role_session_name", string(name)));
+    }
+    if let Some(seconds) = &spec.duration_seconds {
+        body.push(attr("duration_seconds", seconds.value.to_string()));
     }
     if spec.regional_sts {
         body.push(attr("regional_sts", "true"));
@@ -56,6 +60,7 @@ pub fn module_call(plan: &Plan) -> String {
                 if let Some(id) = &t.external_id {
                     fields.push(format!("external_id = {}", string(id)));
                 }
+                fields.extend(profile_fields(t).map(|(key, value)| format!("{key} = {value}")));
                 attr(
                     &label_key(&t.profile),
                     format!("{{ {} }}", fields.join(", ")),
@@ -281,6 +286,9 @@ fn apply_line(plan: &Plan) -> String {
 }
 
 /// A target role's inputs, shared by the module's `target_roles` and `target-role` calls.
+/// A target role's inputs: of the `target-role` module trusting `trusted_role`, or, without
+/// it, of an entry of the irsa module's `target_roles` (which also takes its profile's
+/// settings).
 fn target_fields(target: &Target, arn: &RoleArn, trusted_role: Option<&str>) -> Vec<Item> {
     let mut fields = vec![attr("name", string(&arn.name))];
     if let Some(trusted) = trusted_role {
@@ -292,12 +300,39 @@ fn target_fields(target: &Target, arn: &RoleArn, trusted_role: Option<&str>) -> 
     if arn.path != defaults::ROLE_PATH {
         fields.push(attr("path", string(&arn.path)));
     }
-    fields.extend(settings_attrs(&target.settings));
+    match trusted_role {
+        Some(_) => fields.extend(settings_attrs(&target.settings, Statements::List)),
+        None => {
+            fields.extend(settings_attrs(&target.settings, Statements::Document));
+            fields.extend(profile_fields(target).map(|(key, value)| attr(key, value)));
+        }
+    }
     fields.extend(tags(&target.settings.tags));
     fields
 }
 
-fn settings_attrs(settings: &RoleSettings) -> Vec<Item> {
+/// A chained profile's own settings in the AWS config file, as module inputs.
+fn profile_fields(target: &Target) -> impl Iterator<Item = (&'static str, String)> {
+    let seconds = target
+        .duration_seconds
+        .map(|s| ("duration_seconds", s.to_string()));
+    let name = target
+        .role_session_name
+        .as_deref()
+        .map(|n| ("role_session_name", string(n)));
+    seconds.into_iter().chain(name)
+}
+
+/// How a role's own statements are given: a list (`inline_policy_statements`), or, in the
+/// irsa module's `target_roles` map, whose entries must share one type whatever their
+/// statements, a JSON document (`inline_policy`).
+#[derive(Clone, Copy)]
+enum Statements {
+    List,
+    Document,
+}
+
+fn settings_attrs(settings: &RoleSettings, statements: Statements) -> Vec<Item> {
     let mut out = Vec::new();
     if let Some(seconds) = settings.max_session_duration {
         out.push(attr("max_session_duration", seconds.to_string()));
@@ -312,11 +347,20 @@ fn settings_attrs(settings: &RoleSettings) -> Vec<Item> {
         ));
     }
     if !settings.statements.is_empty() {
-        let json = serde_json::to_string(&settings.statements).unwrap_or_default();
-        out.push(attr(
-            "inline_policy_statements",
-            format!("jsondecode({})", string(&json)),
-        ));
+        out.push(match statements {
+            Statements::List => {
+                let json = serde_json::to_string(&settings.statements).unwrap_or_default();
+                attr(
+                    "inline_policy_statements",
+                    format!("jsondecode({})", string(&json)),
+                )
+            }
+            Statements::Document => {
+                let document = PolicyDocument::new(settings.statements.clone());
+                let json = serde_json::to_string(&document).unwrap_or_default();
+                attr("inline_policy", string(&json))
+            }
+        });
     }
     out
 }

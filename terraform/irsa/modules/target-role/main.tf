@@ -58,6 +58,16 @@ variable "inline_policy_statements" {
   default     = []
 }
 
+variable "inline_policy" {
+  description = "The role's inline policy as a JSON document (aws_iam_policy_document's json), instead of inline_policy_statements."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.inline_policy == null ? true : can(jsondecode(var.inline_policy).Statement)
+    error_message = "inline_policy is a policy document in JSON with a Statement, as aws_iam_policy_document's json gives."
+  }
+}
+
 variable "tags" {
   description = "Tags of the role."
   type        = map(string)
@@ -89,10 +99,10 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy" "this" {
-  count  = length(var.inline_policy_statements) > 0 ? 1 : 0
+  count  = var.inline_policy != null || length(var.inline_policy_statements) > 0 ? 1 : 0
   name   = "irsa"
   role   = aws_iam_role.this.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = var.inline_policy_statements })
+  policy = var.inline_policy != null ? var.inline_policy : jsonencode({ Version = "2012-10-17", Statement = var.inline_policy_statements })
 }
 
 resource "aws_iam_role_policy_attachment" "this" {

@@ -18,7 +18,7 @@ module "irsa" {
     "cost-center" = "4711"
   }
   assume = {
-    deploy = { role_arn = "arn:aws:iam::444455556666:role/payments-deploy", external_id = "payments-prod-7f3a" }
+    deploy = { role_arn = "arn:aws:iam::444455556666:role/payments-deploy", external_id = "payments-prod-7f3a", duration_seconds = 1800 }
   }
   target_roles = {
     audit = {
