@@ -23,7 +23,7 @@ pub(crate) fn serialize<K: Serialize, V: Serialize, S: Serializer>(
 }
 
 /// The value at `key` in `pairs` kept in key order, inserted in place from `new` where
-/// missing.
+/// missing. Always `Some`; an `Option` because the core does not index (it may not panic).
 pub(crate) fn entry<'a, V>(
     pairs: &'a mut Vec<(String, V)>,
     key: &str,

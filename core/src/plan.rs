@@ -96,16 +96,22 @@ impl Plan {
     /// when they agree. What eksctl and the associations script target, and what the
     /// webhook would set as `AWS_REGION` in the pods.
     pub fn region(&self) -> Option<&str> {
-        if let Some(region) = &self.spec.region {
-            return Some(&region.value);
-        }
-        let mut regions = self
-            .issuers()
-            .filter_map(|i| i.eks.as_ref())
-            .map(|e| e.region.as_str());
-        let first = regions.next()?;
-        regions.all(|r| r == first).then_some(first)
+        region(&self.spec)
     }
+}
+
+/// [`Plan::region`], for what is built before the plan.
+pub(crate) fn region(spec: &Spec) -> Option<&str> {
+    if let Some(region) = &spec.region {
+        return Some(&region.value);
+    }
+    let mut regions = spec
+        .clusters
+        .iter()
+        .filter_map(|c| c.value.eks.as_ref())
+        .map(|e| e.region.as_str());
+    let first = regions.next()?;
+    regions.all(|r| r == first).then_some(first)
 }
 
 pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
@@ -330,7 +336,7 @@ fn resolve_role(
         RoleRef::Arn(arn) => {
             if arn.partition != partition {
                 let message = format!(
-                    "`{arn}` is in partition `{}` but the clusters are in `{partition}`",
+                    "`{arn}` is in partition `{}` but the spec's clusters and region are in `{partition}`",
                     arn.partition
                 );
                 diags.push(Diagnostic::error(
@@ -664,7 +670,7 @@ fn check_region(spec: &Spec, diags: &mut Diagnostics) {
             let d = Diagnostic::warning(
                 Code::Region,
                 "region",
-                "no EKS issuer tells the cluster's region: no eksctl ClusterConfig is written, and the associations script uses the AWS CLI's default region",
+                "no EKS issuer tells the cluster's region: no eksctl ClusterConfig is written, the associations script uses the AWS CLI's default region, and a Pod Identity trust names the cluster by name only (any region), not by ARN",
             )
             .with_help("set `region` to the EKS cluster's region");
             diags.push(d);

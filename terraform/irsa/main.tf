@@ -5,17 +5,21 @@
 # statement with StringLike.
 
 locals {
-  issuers    = [for url in var.clusters : trimprefix(url, "https://")]
+  # Issuers (host and path) and their providers' ARNs, index for index: the clusters'
+  # first, then those of oidc_provider_arns, whose issuer is their ARN's last part.
+  looked_up  = [for url in var.clusters : trimprefix(url, "https://")]
+  issuers    = concat(local.looked_up, [for arn in var.oidc_provider_arns : split(":oidc-provider/", arn)[1]])
   subjects   = [for sa in var.service_accounts : format("system:serviceaccount:%s:%s", split("/", sa)[0], split("/", sa)[1])]
   is_pattern = { for s in distinct(local.subjects) : s => var.subject_patterns && length(regexall("[*?]", s)) > 0 }
   exact      = [for s in local.subjects : s if !local.is_pattern[s]]
   patterns   = [for s in local.subjects : s if local.is_pattern[s]]
 
-  provider_arns = {
-    for issuer in local.issuers : issuer => (
+  provider_arns = concat(
+    [for issuer in local.looked_up : (
       var.create_oidc_provider ? aws_iam_openid_connect_provider.this[issuer].arn : data.aws_iam_openid_connect_provider.this[issuer].arn
-    )
-  }
+    )],
+    var.oidc_provider_arns,
+  )
 
   # Sids as irsa's generator writes them: `kubectl irsa bind --iam` replaces exactly these.
   trust_statements = flatten([
@@ -23,14 +27,14 @@ locals {
       [for _ in range(length(local.exact) > 0 ? 1 : 0) : {
         Sid       = "IrsaWebIdentity${n + 1}"
         Effect    = "Allow"
-        Principal = { Federated = local.provider_arns[issuer] }
+        Principal = { Federated = local.provider_arns[n] }
         Action    = "sts:AssumeRoleWithWebIdentity"
         Condition = { StringEquals = { "${issuer}:aud" = "sts.amazonaws.com", "${issuer}:sub" = local.exact } }
       }],
       [for _ in range(length(local.patterns) > 0 ? 1 : 0) : {
         Sid       = "IrsaWebIdentityPattern${n + 1}"
         Effect    = "Allow"
-        Principal = { Federated = local.provider_arns[issuer] }
+        Principal = { Federated = local.provider_arns[n] }
         Action    = "sts:AssumeRoleWithWebIdentity"
         Condition = { StringEquals = { "${issuer}:aud" = "sts.amazonaws.com" }, StringLike = { "${issuer}:sub" = local.patterns } }
       }],
@@ -80,12 +84,12 @@ locals {
 }
 
 data "aws_iam_openid_connect_provider" "this" {
-  for_each = var.create_oidc_provider ? toset([]) : toset(local.issuers)
+  for_each = var.create_oidc_provider ? toset([]) : toset(local.looked_up)
   url      = "https://${each.value}"
 }
 
 resource "aws_iam_openid_connect_provider" "this" {
-  for_each       = var.create_oidc_provider ? toset(local.issuers) : toset([])
+  for_each       = var.create_oidc_provider ? toset(local.looked_up) : toset([])
   url            = "https://${each.value}"
   client_id_list = ["sts.amazonaws.com"]
 }
@@ -100,6 +104,18 @@ resource "aws_iam_role" "pod" {
 
   # Checks across variables (validation blocks see one variable before Terraform 1.9).
   lifecycle {
+    precondition {
+      condition     = length(var.clusters) + length(var.oidc_provider_arns) > 0
+      error_message = "Give the clusters: their issuer URLs (clusters) or their OIDC providers' ARNs (oidc_provider_arns)."
+    }
+    precondition {
+      condition     = var.duration_seconds == null ? true : var.duration_seconds <= var.max_session_duration
+      error_message = "duration_seconds exceeds max_session_duration: STS would refuse the pod profile's sessions."
+    }
+    precondition {
+      condition     = length(distinct(local.issuers)) == length(local.issuers)
+      error_message = "A cluster is given twice (in clusters and oidc_provider_arns together)."
+    }
     precondition {
       condition     = var.subject_patterns || alltrue([for s in var.service_accounts : length(regexall("[*?]", s)) == 0])
       error_message = "A service account has * or ?: set subject_patterns = true to trust a pattern on purpose (under StringEquals they would be literal characters and admit nobody)."
@@ -132,13 +148,13 @@ module "target" {
   source   = "./modules/target-role"
   for_each = var.target_roles
 
-  name                 = each.value.name
-  trusted_role_arn     = aws_iam_role.pod.arn
-  external_id          = each.value.external_id
-  path                 = each.value.path
-  max_session_duration = each.value.max_session_duration
-  permissions_boundary = each.value.permissions_boundary
-  managed_policy_arns  = each.value.managed_policy_arns
-  inline_policy        = each.value.inline_policy
-  tags                 = each.value.tags
+  name                    = each.value.name
+  trusted_role_arn        = aws_iam_role.pod.arn
+  external_id             = each.value.external_id
+  path                    = each.value.path
+  max_session_duration    = each.value.max_session_duration
+  permissions_boundary    = each.value.permissions_boundary
+  managed_policy_arns     = each.value.managed_policy_arns
+  source_policy_documents = each.value.source_policy_documents
+  tags                    = each.value.tags
 }

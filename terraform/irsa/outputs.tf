@@ -25,5 +25,5 @@ output "service_account_annotations" {
 
 output "oidc_provider_arns" {
   description = "Issuer (without https://) => ARN of the cluster's IAM OIDC provider the pod role trusts."
-  value       = local.provider_arns
+  value       = zipmap(local.issuers, local.provider_arns)
 }

@@ -1,13 +1,26 @@
 variable "clusters" {
-  description = "OIDC issuer URLs of the clusters whose service accounts may assume the pod role."
+  description = "OIDC issuer URLs of the clusters whose service accounts may assume the pod role (their IAM OIDC providers are looked up, or created with create_oidc_provider)."
   type        = list(string)
+  default     = []
+  nullable    = false
   validation {
-    condition     = length(var.clusters) > 0 && alltrue([for u in var.clusters : can(regex("^https://[a-z0-9.-]+(/[A-Za-z0-9._~-]+)*$", u))])
+    condition     = alltrue([for u in var.clusters : can(regex("^https://[a-z0-9.-]+(/[A-Za-z0-9._~-]+)*$", u))])
     error_message = "Each cluster must be an https:// issuer URL without a port, query, fragment or trailing slash."
   }
   validation {
     condition     = length(distinct(var.clusters)) == length(var.clusters)
     error_message = "A cluster is listed twice."
+  }
+}
+
+variable "oidc_provider_arns" {
+  description = "ARNs of the clusters' IAM OIDC providers, instead of or besides clusters: what terraform-aws-eks outputs as oidc_provider_arn. Nothing is looked up, so they may be created in the same apply."
+  type        = list(string)
+  default     = []
+  nullable    = false
+  validation {
+    condition     = alltrue([for a in var.oidc_provider_arns : can(regex("^arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/[a-z0-9.-]+(/[A-Za-z0-9._~-]+)*$", a))])
+    error_message = "Each OIDC provider ARN must be arn:PARTITION:iam::ACCOUNT:oidc-provider/ISSUER."
   }
 }
 
@@ -28,6 +41,7 @@ variable "subject_patterns" {
   description = "Allow * and ? in service_accounts (written with StringLike)."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "role_name" {
@@ -43,9 +57,10 @@ variable "path" {
   description = "Path of the pod role."
   type        = string
   default     = "/"
+  nullable    = false
   validation {
-    condition     = can(regex("^/([!-~]{0,510}/)?$", var.path))
-    error_message = "A path starts and ends with /, is at most 512 characters, and has only printable ASCII characters."
+    condition     = length(var.path) <= 512 && can(regex("^/([!-.0-~]+/)*$", var.path))
+    error_message = "A path starts and ends with /, has no empty segment, is at most 512 characters and only printable ASCII characters."
   }
 }
 
@@ -53,6 +68,7 @@ variable "max_session_duration" {
   description = "Maximum session duration of the pod role in seconds (3600-43200)."
   type        = number
   default     = 3600
+  nullable    = false
   validation {
     condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
     error_message = "max_session_duration must be a whole number of seconds from 3600 to 43200."
@@ -69,18 +85,21 @@ variable "managed_policy_arns" {
   description = "Managed policies attached to the pod role."
   type        = list(string)
   default     = []
+  nullable    = false
 }
 
 variable "inline_policy_statements" {
   description = "IAM statements added to the pod role's inline policy (after sts:AssumeRole on the targets)."
   type        = any
   default     = []
+  nullable    = false
 }
 
 variable "tags" {
   description = "Tags of the pod role."
   type        = map(string)
   default     = {}
+  nullable    = false
 }
 
 variable "assume" {
@@ -91,43 +110,57 @@ variable "assume" {
     duration_seconds  = optional(number)
     role_session_name = optional(string)
   }))
-  default = {}
+  default  = {}
+  nullable = false
   validation {
     condition     = alltrue([for p in keys(var.assume) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", p))])
     error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
   }
   validation {
-    condition     = alltrue([for t in values(var.assume) : t.duration_seconds == null ? true : (t.duration_seconds >= 900 && t.duration_seconds <= 3600)])
-    error_message = "A chained profile's duration_seconds is 900 to 3600: IAM caps a role-chained session at one hour."
+    condition     = alltrue([for t in values(var.assume) : t.role_session_name == null ? true : can(regex("^[\\w+=,.@-]{2,64}$", t.role_session_name))])
+    error_message = "A role_session_name is 2-64 letters, digits and _+=,.@-."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.assume) : t.duration_seconds == null ? true : (t.duration_seconds >= 900 && t.duration_seconds <= 3600 && floor(t.duration_seconds) == t.duration_seconds)])
+    error_message = "A chained profile's duration_seconds is a whole number from 900 to 3600: IAM caps a role-chained session at one hour."
   }
 }
 
 variable "target_roles" {
   description = "Profiles chaining into roles this module creates in the pod role's account."
   type = map(object({
-    name                 = string
-    external_id          = optional(string)
-    path                 = optional(string, "/")
-    max_session_duration = optional(number, 3600)
-    permissions_boundary = optional(string)
-    managed_policy_arns  = optional(list(string), [])
-    inline_policy        = optional(string)
-    tags                 = optional(map(string), {})
-    duration_seconds     = optional(number)
-    role_session_name    = optional(string)
+    name                    = string
+    external_id             = optional(string)
+    path                    = optional(string, "/")
+    max_session_duration    = optional(number, 3600)
+    permissions_boundary    = optional(string)
+    managed_policy_arns     = optional(list(string), [])
+    source_policy_documents = optional(list(string), [])
+    tags                    = optional(map(string), {})
+    duration_seconds        = optional(number)
+    role_session_name       = optional(string)
   }))
-  default = {}
+  default  = {}
+  nullable = false
   validation {
     condition     = alltrue([for p in keys(var.target_roles) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", p))])
     error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
   }
   validation {
-    condition     = alltrue([for t in values(var.target_roles) : t.inline_policy == null ? true : can(jsondecode(t.inline_policy).Statement)])
-    error_message = "inline_policy is a policy document in JSON with a Statement, as aws_iam_policy_document's json gives."
+    condition     = alltrue([for t in values(var.target_roles) : t.max_session_duration >= 3600 && t.max_session_duration <= 43200 && floor(t.max_session_duration) == t.max_session_duration])
+    error_message = "A target's max_session_duration is a whole number of seconds from 3600 to 43200."
   }
   validation {
-    condition     = alltrue([for t in values(var.target_roles) : t.duration_seconds == null ? true : (t.duration_seconds >= 900 && t.duration_seconds <= 3600)])
-    error_message = "A chained profile's duration_seconds is 900 to 3600: IAM caps a role-chained session at one hour."
+    condition     = alltrue([for t in values(var.target_roles) : length(t.path) <= 512 && can(regex("^/([!-.0-~]+/)*$", t.path))])
+    error_message = "A target's path starts and ends with /, has no empty segment, is at most 512 characters and only printable ASCII characters."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.target_roles) : t.role_session_name == null ? true : can(regex("^[\\w+=,.@-]{2,64}$", t.role_session_name))])
+    error_message = "A role_session_name is 2-64 letters, digits and _+=,.@-."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.target_roles) : t.duration_seconds == null ? true : (t.duration_seconds >= 900 && t.duration_seconds <= 3600 && floor(t.duration_seconds) == t.duration_seconds)])
+    error_message = "A chained profile's duration_seconds is a whole number from 900 to 3600: IAM caps a role-chained session at one hour."
   }
 }
 
@@ -135,12 +168,14 @@ variable "create_oidc_provider" {
   description = "Create the clusters' IAM OIDC providers instead of looking them up. The module then owns them: set it on one module per cluster only (a second fails with EntityAlreadyExists), and destroying that module deletes the providers, which every IRSA role of those clusters needs."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "pod_profile" {
   description = "Profile name of the pod role in the AWS config file."
   type        = string
   default     = "default"
+  nullable    = false
   validation {
     condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", var.pod_profile))
     error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
@@ -152,8 +187,8 @@ variable "duration_seconds" {
   type        = number
   default     = null
   validation {
-    condition     = var.duration_seconds == null ? true : (var.duration_seconds >= 900 && var.duration_seconds <= 43200)
-    error_message = "duration_seconds is 900 to 43200."
+    condition     = var.duration_seconds == null ? true : (var.duration_seconds >= 900 && var.duration_seconds <= 43200 && floor(var.duration_seconds) == var.duration_seconds)
+    error_message = "duration_seconds is a whole number from 900 to 43200."
   }
 }
 
@@ -161,10 +196,15 @@ variable "role_session_name" {
   description = "role_session_name of every profile (a target's own role_session_name comes first)."
   type        = string
   default     = null
+  validation {
+    condition     = var.role_session_name == null ? true : can(regex("^[\\w+=,.@-]{2,64}$", var.role_session_name))
+    error_message = "A role_session_name is 2-64 letters, digits and _+=,.@-."
+  }
 }
 
 variable "regional_sts" {
   description = "Set sts_regional_endpoints = regional in every profile."
   type        = bool
   default     = false
+  nullable    = false
 }

@@ -5,7 +5,7 @@
 //! that the real AWS CLI resolves to the roles, and leave nothing after destroy.
 //! Run by `scripts/test`; skipped, saying so, where the machine has no Terraform mirror.
 
-use irsa_tests::aws::{ACCOUNT, Aws, Route, full_spec};
+use irsa_tests::aws::{ACCOUNT, Aws, ISSUER, Route, full_spec, normalized};
 use irsa_tests::golden::repo_root;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -229,18 +229,11 @@ fn every_example_is_fmt_clean_and_validates() {
 }
 
 /// The module refuses at plan time what the generator refuses, naming the rule, before
-/// anything reaches IAM: each call here plans against a closed endpoint.
+/// anything reaches IAM.
 #[test]
 #[ignore = "needs terraform and its provider mirror: run scripts/test"]
 fn the_module_refuses_bad_input_at_plan() {
-    let Some(mirror) = mirror() else {
-        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
-        return;
-    };
-    let Some(provider) = unpacked_provider(&mirror) else {
-        println!("SKIPPED: the mirror holds no unpacked provider for this platform");
-        return;
-    };
+    let Some(provider) = unpacked() else { return };
     let cases = [
         (
             r#"service_accounts = ["payments/*"]"#,
@@ -272,33 +265,45 @@ fn the_module_refuses_bad_input_at_plan() {
   path             = "payments""#,
             "A path starts and ends with /",
         ),
+        (
+            r#"service_accounts   = ["payments/api"]
+  oidc_provider_arns = ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]"#,
+            "A cluster is given twice",
+        ),
+        (
+            r#"service_accounts = ["payments/api"]
+  path             = "/a//b/""#,
+            "has no empty segment",
+        ),
+        (
+            r#"service_accounts = ["payments/api"]
+  duration_seconds = 7200"#,
+            "duration_seconds exceeds max_session_duration",
+        ),
+        (
+            r#"service_accounts = ["payments/api"]
+  assume           = { deploy = { role_arn = "arn:aws:iam::444455556666:role/deploy", duration_seconds = 1800.5 } }"#,
+            "a whole number from 900 to 3600",
+        ),
+        (
+            r#"service_accounts = ["payments/api"]
+  target_roles     = { deploy = { name = "payments-deploy", role_session_name = "a b" } }"#,
+            "A role_session_name is 2-64",
+        ),
+        (
+            r#"service_accounts = ["payments/api"]
+  target_roles     = { deploy = { name = "payments-deploy", source_policy_documents = ["{}"] } }"#,
+            "Each source policy document is a policy in JSON with a Statement",
+        ),
     ];
-    let module = repo_root().join("terraform/irsa");
     let home = tempfile::tempdir().expect("tempdir");
     let aws = Aws::start(home.path());
     let dirs: Vec<_> = cases
         .iter()
         .enumerate()
         .map(|(n, (inputs, refusal))| {
-            let dir = home.path().join(format!("case{n}"));
-            std::fs::create_dir_all(&dir).expect("mkdir");
-            std::fs::write(
-                dir.join("main.tf"),
-                format!(
-                    "provider \"aws\" {{\n  region = \"eu-west-2\"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"http://127.0.0.1:9\"\n    sts = \"http://127.0.0.1:9\"\n  }}\n}}\n\nmodule \"irsa\" {{\n  source               = \"{}\"\n  clusters             = [\"https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF\"]\n  role_name            = \"payments-api\"\n  create_oidc_provider = true\n  {inputs}\n}}\n",
-                    module.display()
-                ),
-            )
-            .expect("write");
-            std::fs::write(
-                dir.join("cli.tfrc"),
-                format!(
-                    "provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n",
-                    provider.display()
-                ),
-            )
-            .expect("cli config");
-            (dir, *refusal)
+            let call = format!("clusters             = [\"{ISSUER}\"]\n  role_name            = \"payments-api\"\n  create_oidc_provider = true\n  {inputs}");
+            (plan_dir(home.path(), &format!("case{n}"), &provider, &call, ""), *refusal)
         })
         .collect();
     in_parallel(&dirs, |(dir, refusal)| {
@@ -311,6 +316,101 @@ fn the_module_refuses_bad_input_at_plan() {
             "not refused with `{refusal}`:\n{stderr}"
         );
     });
+}
+
+/// Given its OIDC provider's ARN (as terraform-aws-eks outputs it), the module looks
+/// nothing up: it plans while the ARN is still unknown (a cluster created in the same
+/// apply), and with a known one plans the very trust policy the core writes.
+#[test]
+#[ignore = "needs terraform and its provider mirror: run scripts/test"]
+fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
+    let Some(provider) = unpacked() else { return };
+    let provider_arn = format!(
+        "arn:aws:iam::{ACCOUNT}:oidc-provider/{}",
+        ISSUER.trim_start_matches("https://")
+    );
+    let home = tempfile::tempdir().expect("tempdir");
+    let aws = Aws::start(home.path());
+    let call = |arn: &str| {
+        format!(
+            "oidc_provider_arns = [{arn}]\n  service_accounts   = [\"payments/api\"]\n  role_name          = \"payments-api\""
+        )
+    };
+    let unknown = plan_dir(
+        home.path(),
+        "unknown",
+        &provider,
+        &call("terraform_data.eks.output"),
+        &format!("resource \"terraform_data\" \"eks\" {{\n  input = \"{provider_arn}\"\n}}\n"),
+    );
+    let known = plan_dir(
+        home.path(),
+        "known",
+        &provider,
+        &call(&format!("\"{provider_arn}\"")),
+        "",
+    );
+    in_parallel(&[&unknown, &known], |dir| {
+        ok(&aws, dir, &["get"]);
+        ok(&aws, dir, &["plan", "-input=false", "-out=tfplan"]);
+    });
+    let planned: serde_json::Value =
+        serde_json::from_str(&ok(&aws, &known, &["show", "-json", "tfplan"])).expect("plan json");
+    let role = planned["resource_changes"]
+        .as_array()
+        .expect("resource_changes")
+        .iter()
+        .find(|c| c["address"] == "module.irsa.aws_iam_role.pod")
+        .expect("the pod role");
+    let trust: serde_json::Value = serde_json::from_str(
+        role["change"]["after"]["assume_role_policy"]
+            .as_str()
+            .expect("trust"),
+    )
+    .expect("trust json");
+    let bundle = irsa_core::generate(&format!(
+        "account: \"{ACCOUNT}\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\n"
+    ));
+    let generated = bundle
+        .artifacts
+        .iter()
+        .find(|a| a.path == "iam/payments-api.trust.json")
+        .expect("trust policy");
+    let generated: serde_json::Value = serde_json::from_str(&generated.content).expect("json");
+    // IAM reads a one-element list as its element: the module writes `sub` as a list.
+    assert_eq!(normalized(&trust), normalized(&generated));
+}
+
+/// The newest unpacked provider of the mirror, or why the test is skipped.
+fn unpacked() -> Option<PathBuf> {
+    let Some(mirror) = mirror() else {
+        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
+        return None;
+    };
+    let provider = unpacked_provider(&mirror);
+    if provider.is_none() {
+        println!("SKIPPED: the mirror holds no unpacked provider for this platform");
+    }
+    provider
+}
+
+/// A directory under `home` that calls this repository's module with `inputs` (plus
+/// `extra` configuration), using `provider` as a development override and an AWS
+/// endpoint that refuses connections: only what plans without AWS can pass.
+fn plan_dir(home: &Path, name: &str, provider: &Path, inputs: &str, extra: &str) -> PathBuf {
+    let dir = home.join(name);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let main = format!(
+        "provider \"aws\" {{\n  region                      = \"eu-west-2\"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"http://127.0.0.1:9\"\n    sts = \"http://127.0.0.1:9\"\n  }}\n}}\n\n{extra}\nmodule \"irsa\" {{\n  source = \"{}\"\n  {inputs}\n}}\n",
+        repo_root().join("terraform/irsa").display()
+    );
+    std::fs::write(dir.join("main.tf"), main).expect("write");
+    let cli = format!(
+        "provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n",
+        provider.display()
+    );
+    std::fs::write(dir.join("cli.tfrc"), cli).expect("cli config");
+    dir
 }
 
 /// Runs `each` over `items`, one worker per core, at most 4: every Terraform command loads

@@ -244,24 +244,22 @@ fn pod_trust(spec: &Spec, partition: Partition, pod_role: &RoleArn) -> PolicyDoc
 /// conditions"), on the session tags the associations irsa writes keep enabled.
 ///
 /// The cluster is named by its ARN where its region is known: names are unique per
-/// region only, so `eks-cluster-name` would admit a same-named cluster elsewhere.
+/// region only, so `eks-cluster-name` would admit a same-named cluster elsewhere. The
+/// cluster's account is the pod role's: an association names a role of its own account.
 fn pod_identity_trust(spec: &Spec, pod_role: &RoleArn) -> PolicyDocument {
-    let region = spec.region.as_ref().map(|r| r.value.as_str()).or_else(|| {
-        spec.clusters
-            .iter()
-            .find_map(|c| c.value.eks.as_ref())
-            .map(|e| e.region.as_str())
-    });
-    let cluster = spec.cluster_name.as_ref().map(|c| match region {
-        Some(region) => (
-            "aws:RequestTag/eks-cluster-arn",
-            format!(
-                "arn:{}:eks:{region}:{}:cluster/{}",
-                pod_role.partition, pod_role.account, c.value
+    let cluster = spec
+        .cluster_name
+        .as_ref()
+        .map(|c| match crate::plan::region(spec) {
+            Some(region) => (
+                "aws:RequestTag/eks-cluster-arn",
+                format!(
+                    "arn:{}:eks:{region}:{}:cluster/{}",
+                    pod_role.partition, pod_role.account, c.value
+                ),
             ),
-        ),
-        None => ("aws:RequestTag/eks-cluster-name", c.value.clone()),
-    });
+            None => ("aws:RequestTag/eks-cluster-name", c.value.clone()),
+        });
     let statements = spec
         .service_accounts
         .iter()

@@ -80,6 +80,7 @@ pub fn service_account(plan: &Plan, subject: &Subject) -> String {
 }
 
 fn service_account_object<'a>(plan: &Plan, subject: &'a Subject) -> Object<'a, ()> {
+    // Pushed in key order, as every mapping irsa writes is.
     let mut annotations = Vec::new();
     if !plan.spec.pod_identity {
         annotations.push((ROLE_ARN_ANNOTATION, plan.pod_role.to_string()));

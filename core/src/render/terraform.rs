@@ -285,7 +285,6 @@ fn apply_line(plan: &Plan) -> String {
     )
 }
 
-/// A target role's inputs, shared by the module's `target_roles` and `target-role` calls.
 /// A target role's inputs: of the `target-role` module trusting `trusted_role`, or, without
 /// it, of an entry of the irsa module's `target_roles` (which also takes its profile's
 /// settings).
@@ -303,7 +302,7 @@ fn target_fields(target: &Target, arn: &RoleArn, trusted_role: Option<&str>) -> 
     match trusted_role {
         Some(_) => fields.extend(settings_attrs(&target.settings, Statements::List)),
         None => {
-            fields.extend(settings_attrs(&target.settings, Statements::Document));
+            fields.extend(settings_attrs(&target.settings, Statements::Documents));
             fields.extend(profile_fields(target).map(|(key, value)| attr(key, value)));
         }
     }
@@ -325,11 +324,11 @@ fn profile_fields(target: &Target) -> impl Iterator<Item = (&'static str, String
 
 /// How a role's own statements are given: a list (`inline_policy_statements`), or, in the
 /// irsa module's `target_roles` map, whose entries must share one type whatever their
-/// statements, a JSON document (`inline_policy`).
+/// statements, JSON documents (`source_policy_documents`).
 #[derive(Clone, Copy)]
 enum Statements {
     List,
-    Document,
+    Documents,
 }
 
 fn settings_attrs(settings: &RoleSettings, statements: Statements) -> Vec<Item> {
@@ -355,10 +354,10 @@ fn settings_attrs(settings: &RoleSettings, statements: Statements) -> Vec<Item> 
                     format!("jsondecode({})", string(&json)),
                 )
             }
-            Statements::Document => {
+            Statements::Documents => {
                 let document = PolicyDocument::new(settings.statements.clone());
                 let json = serde_json::to_string(&document).unwrap_or_default();
-                attr("inline_policy", string(&json))
+                attr("source_policy_documents", format!("[{}]", string(&json)))
             }
         });
     }

@@ -58,13 +58,14 @@ variable "inline_policy_statements" {
   default     = []
 }
 
-variable "inline_policy" {
-  description = "The role's inline policy as a JSON document (aws_iam_policy_document's json), instead of inline_policy_statements."
-  type        = string
-  default     = null
+variable "source_policy_documents" {
+  description = "Policy documents in JSON (aws_iam_policy_document's json) whose statements join inline_policy_statements in the role's inline policy. A list, so that its length is known while the documents are not."
+  type        = list(string)
+  default     = []
+  nullable    = false
   validation {
-    condition     = var.inline_policy == null ? true : can(jsondecode(var.inline_policy).Statement)
-    error_message = "inline_policy is a policy document in JSON with a Statement, as aws_iam_policy_document's json gives."
+    condition     = alltrue([for d in var.source_policy_documents : can(jsondecode(d).Statement)])
+    error_message = "Each source policy document is a policy in JSON with a Statement, as aws_iam_policy_document's json gives."
   }
 }
 
@@ -99,10 +100,10 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy" "this" {
-  count  = var.inline_policy != null || length(var.inline_policy_statements) > 0 ? 1 : 0
+  count  = length(var.inline_policy_statements) + length(var.source_policy_documents) > 0 ? 1 : 0
   name   = "irsa"
   role   = aws_iam_role.this.id
-  policy = var.inline_policy != null ? var.inline_policy : jsonencode({ Version = "2012-10-17", Statement = var.inline_policy_statements })
+  policy = jsonencode({ Version = "2012-10-17", Statement = concat(var.inline_policy_statements, flatten([for d in var.source_policy_documents : jsondecode(d).Statement])) })
 }
 
 resource "aws_iam_role_policy_attachment" "this" {
