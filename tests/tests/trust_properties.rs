@@ -228,3 +228,61 @@ fn pod_identity_trust_names_the_cluster_by_arn_where_its_region_is_known() {
     assert_eq!(unknown["aws:RequestTag/eks-cluster-name"], "prod");
     assert!(unknown.get("aws:RequestTag/eks-cluster-arn").is_none());
 }
+
+/// The Pod Identity trust, judged by the evaluator: EKS Auth assuming the role for the
+/// association's session tags is allowed; the same names in a same-named cluster of
+/// another region, another namespace or service account, or another account are not.
+#[test]
+fn pod_identity_trust_admits_exactly_its_association() {
+    let bundle = irsa_core::generate(
+        "account: \"111122223333\"\npodIdentity: true\nclusterName: prod\nserviceAccount: payments/api\nrole: payments-api\nregion: eu-west-2\n",
+    );
+    let trust = trust_of(&bundle, "payments-api");
+    let request =
+        |cluster_arn: &str, namespace: &str, name: &str, account: &str, action: &str| Request {
+            principal_type: "Service".into(),
+            principal: "pods.eks.amazonaws.com".into(),
+            action: action.into(),
+            context: [
+                ("aws:RequestTag/eks-cluster-arn", cluster_arn),
+                ("aws:RequestTag/eks-cluster-name", "prod"),
+                ("aws:RequestTag/kubernetes-namespace", namespace),
+                ("aws:RequestTag/kubernetes-service-account", name),
+                ("aws:SourceAccount", account),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        };
+    let prod = "arn:aws:eks:eu-west-2:111122223333:cluster/prod";
+    for action in ["sts:AssumeRole", "sts:TagSession"] {
+        assert_eq!(
+            decide(
+                trust,
+                &request(prod, "payments", "api", "111122223333", action)
+            ),
+            Decision::Allow,
+            "{action}"
+        );
+    }
+    for (cluster, namespace, name, account) in [
+        (
+            "arn:aws:eks:us-east-1:111122223333:cluster/prod",
+            "payments",
+            "api",
+            "111122223333",
+        ),
+        (prod, "billing", "api", "111122223333"),
+        (prod, "payments", "web", "111122223333"),
+        (prod, "payments", "api", "444455556666"),
+    ] {
+        assert_eq!(
+            decide(
+                trust,
+                &request(cluster, namespace, name, account, "sts:AssumeRole")
+            ),
+            Decision::ImplicitDeny,
+            "{cluster} {namespace}/{name} in {account}"
+        );
+    }
+}
