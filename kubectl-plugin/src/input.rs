@@ -175,6 +175,7 @@ impl SpecInput {
                 "workload" => "--workload (--container, --profile)",
                 "partition" => "--partition",
                 "podProfile" => "--pod-profile",
+                "regionalSts" => "--regional-sts",
                 _ => continue,
             };
             if !said.contains(&key) {
