@@ -20,7 +20,11 @@ output "aws_config" {
 
 output "service_account_annotations" {
   description = "Annotations for the ServiceAccounts."
-  value       = merge({ "eks.amazonaws.com/role-arn" = aws_iam_role.pod.arn }, var.regional_sts ? { "eks.amazonaws.com/sts-regional-endpoints" = "true" } : {})
+  value = merge(
+    { "eks.amazonaws.com/role-arn" = aws_iam_role.pod.arn },
+    var.regional_sts ? { "eks.amazonaws.com/sts-regional-endpoints" = "true" } : {},
+    var.token_expiration == null ? {} : { "eks.amazonaws.com/token-expiration" = tostring(var.token_expiration) },
+  )
 }
 
 output "oidc_provider_arns" {

@@ -202,6 +202,16 @@ variable "role_session_name" {
   }
 }
 
+variable "token_expiration" {
+  description = "Lifetime in seconds of the service account token the webhook projects (eks.amazonaws.com/token-expiration; at least 600)."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.token_expiration == null ? true : (var.token_expiration >= 600 && floor(var.token_expiration) == var.token_expiration)
+    error_message = "token_expiration is a whole number of seconds, at least 600."
+  }
+}
+
 variable "regional_sts" {
   description = "Set sts_regional_endpoints = regional in every profile."
   type        = bool

@@ -54,7 +54,7 @@ fn apply_form(form: &str) {
         "  audit:\n    role: payments-audit\n    durationSeconds: 1800\n    roleSessionName: audit-session\n\
          \x20   permissions:\n      statements: [{{Action: [sqs:SendMessage], Resource: \"arn:aws:sqs:eu-west-2:{ACCOUNT}:audit\", \
          Condition: {{Bool: {{aws:SecureTransport: \"true\"}}}}}}]\n\
-         durationSeconds: 3600\ncreateOidcProvider: true\nterraformModuleSource: {}\n",
+         durationSeconds: 3600\ntokenExpiration: 7200\ncreateOidcProvider: true\nterraformModuleSource: {}\n",
         module.display()
     ));
     let bundle = irsa_core::generate(&spec);
@@ -111,6 +111,23 @@ fn apply_form(form: &str) {
         aws.who(&config, "audit"),
         format!("arn:aws:sts::{ACCOUNT}:assumed-role/payments-audit/audit-session")
     );
+    if form == "module" {
+        // The module's annotations are the generated ServiceAccount's.
+        let output = ok(
+            &aws,
+            &dir,
+            &["output", "-json", "service_account_annotations"],
+        );
+        let annotations: serde_json::Value = serde_json::from_str(&output).expect("json");
+        let account = bundle
+            .artifacts
+            .iter()
+            .find(|a| a.kind == irsa_core::Kind::ServiceAccount)
+            .expect("ServiceAccount");
+        let account = irsa_core::node::parse(&account.content).expect("yaml");
+        let account = serde_json::to_value(&account).expect("tree");
+        assert_eq!(annotations, account["metadata"]["annotations"]);
+    }
 
     ok(&aws, &dir, &["destroy", "-input=false", "-auto-approve"]);
     assert_eq!(

@@ -47,6 +47,9 @@ pub fn module_call(plan: &Plan) -> String {
     if spec.regional_sts {
         body.push(attr("regional_sts", "true"));
     }
+    if let Some(seconds) = spec.token_expiration {
+        body.push(attr("token_expiration", seconds.to_string()));
+    }
     body.extend(tags(&spec.pod.tags));
     let (local, remote): (Vec<_>, Vec<_>) = plan
         .targets
@@ -103,6 +106,16 @@ pub fn module_call(plan: &Plan) -> String {
         "pod_role_arn",
         "module.irsa.pod_role_arn",
         "The ServiceAccounts' eks.amazonaws.com/role-arn.",
+    ));
+    blocks.push(output(
+        "target_role_arns",
+        "module.irsa.target_role_arns",
+        "Profile => ARN of the role it chains into.",
+    ));
+    blocks.push(output(
+        "service_account_annotations",
+        "module.irsa.service_account_annotations",
+        "Annotations for the ServiceAccounts.",
     ));
     blocks.push(output(
         "aws_config",
@@ -278,8 +291,11 @@ fn apply_line(plan: &Plan) -> String {
             vars.push(var);
         }
     }
+    // IAM is global, but the AWS provider refuses to start without a region: the
+    // clusters' one, else the partition's home, unless one is set already.
+    let region = plan.region().unwrap_or(plan.partition.home_region());
     format!(
-        "In this directory, with credentials for account {}:\n  terraform init && terraform apply{}",
+        "In this directory, with credentials for account {}:\n  export AWS_REGION=${{AWS_REGION:-{region}}}  # IAM is global; the provider needs a region\n  terraform init && terraform apply{}",
         plan.pod_role.account,
         vars.concat()
     )
