@@ -31,6 +31,13 @@ pub fn answer(root: &Command, words: &[String]) -> String {
             });
         return reply(candidates, partial, NO_FILE_COMPLETION);
     };
+    // `--format=cl`: the flag's values after the `=`, bare, as cobra answers (kubectl's
+    // shell scripts put the `--format=` back).
+    if let Some((name, value)) = partial.strip_prefix("--").and_then(|p| p.split_once('=')) {
+        let flag = sub.get_arguments().find(|a| a.get_long() == Some(name));
+        let values = flag.map(possible_values).unwrap_or_default();
+        return reply(values.into_iter(), value, NO_FILE_COMPLETION);
+    }
     if partial.starts_with('-') {
         let flags = sub
             .get_arguments()
@@ -58,15 +65,7 @@ pub fn answer(root: &Command, words: &[String]) -> String {
         })
         .filter(|a| a.get_action().takes_values());
     let arg = flag.or_else(|| sub.get_positionals().next());
-    let values: Vec<(String, Option<String>)> = arg
-        .map(|a| {
-            a.get_possible_values()
-                .into_iter()
-                .filter(|v| !v.is_hide_set())
-                .map(|v| (v.get_name().to_owned(), v.get_help().map(|h| h.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let values = arg.map(possible_values).unwrap_or_default();
     // A flag whose value is a file (-f SPEC, --trust-policy FILE, --out-dir DIR): the
     // shell's own file completion; a name (--role) the shell cannot know: nothing.
     let takes_path = flag.and_then(|a| a.get_value_names()).is_some_and(|names| {
@@ -82,6 +81,15 @@ pub fn answer(root: &Command, words: &[String]) -> String {
         NO_FILE_COMPLETION
     };
     reply(values.into_iter(), partial, directive)
+}
+
+/// An argument's possible values and their help, as clap lists them.
+fn possible_values(arg: &clap::Arg) -> Vec<(String, Option<String>)> {
+    arg.get_possible_values()
+        .into_iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| (v.get_name().to_owned(), v.get_help().map(|h| h.to_string())))
+        .collect()
 }
 
 fn reply(

@@ -808,6 +808,11 @@ fn errors_in_the_flags_form_name_the_flag_of_each_key() {
 fn completion_offers_the_artifact_kinds_for_format() {
     let out = run(&["__complete", "generate", "--format", "cl"], None);
     assert_eq!(stdout(&out), "cloudformation\n:4\n");
+    // Written as one word, the value after the `=` is completed, bare, as cobra does.
+    let joined = run(&["__complete", "generate", "--format=cl"], None);
+    assert_eq!(stdout(&joined), "cloudformation\n:4\n");
+    let unknown = run(&["__complete", "generate", "--nothing=x"], None);
+    assert_eq!(stdout(&unknown), ":4\n");
     let bogus = run(
         &[
             "generate",

@@ -344,6 +344,14 @@ fn kubectl_completes_the_plugin_through_kubectl_complete_irsa() {
         None,
     );
     assert_eq!(stdout, "json\nyaml\n:4\n");
+    // `--output=y` as kubectl answers for its own flags: the values, bare.
+    let (_, stdout, _) = run(
+        kubectl,
+        dir.path(),
+        &["__complete", "irsa", "generate", "--output=y"],
+        None,
+    );
+    assert_eq!(stdout, "yaml\n:4\n");
     // A file for -f, nothing the shell could guess for a role name.
     for (flag, directive) in [("-f", ":0\n"), ("--role", ":4\n")] {
         let (code, stdout, _) = run(
