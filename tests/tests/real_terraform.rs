@@ -313,26 +313,46 @@ fn the_module_refuses_bad_input_at_plan() {
             "Each source policy document is a policy in JSON with a Statement",
         ),
     ];
+    // One module call per case in one configuration, so that a plan (one load of the
+    // provider) reports many calls' errors, each naming its call. Terraform stops at
+    // the first stage that fails (variables, then resources' preconditions, then nested
+    // modules' variables): each round plans the cases not refused yet.
     let home = tempfile::tempdir().expect("tempdir");
     let aws = Aws::start(home.path());
-    let dirs: Vec<_> = cases
-        .iter()
-        .enumerate()
-        .map(|(n, (inputs, refusal))| {
-            let call = format!("clusters             = [\"{ISSUER}\"]\n  role_name            = \"payments-api\"\n  create_oidc_provider = true\n  {inputs}");
-            (plan_dir(home.path(), &format!("case{n}"), &provider, &call, ""), *refusal)
-        })
-        .collect();
-    in_parallel(&dirs, |(dir, refusal)| {
-        ok(&aws, dir, &["get"]);
-        let plan = terraform(&aws, dir, &["plan", "-input=false"]);
+    let mut left: Vec<usize> = (0..cases.len()).collect();
+    for round in 0.. {
+        if left.is_empty() {
+            break;
+        }
+        let calls: Vec<(String, String)> = left
+            .iter()
+            .map(|&n| {
+                (
+                    format!("case{n}"),
+                    format!("clusters             = [\"{ISSUER}\"]\n  role_name            = \"payments-api\"\n  create_oidc_provider = true\n  {}", cases[n].0),
+                )
+            })
+            .collect();
+        let dir = plan_dir(home.path(), &format!("round{round}"), &provider, &calls, "");
+        ok(&aws, &dir, &["get"]);
+        let plan = terraform(&aws, &dir, &["plan", "-input=false"]);
         let stderr = String::from_utf8_lossy(&plan.stderr).replace("\n│ ", " ");
-        assert!(!plan.status.success(), "planned:\n{stderr}");
+        assert!(!plan.status.success(), "planned {left:?}:\n{stderr}");
+        let errors: Vec<&str> = stderr.split("Error: ").skip(1).collect();
+        let refused = |n: usize| {
+            let call = [format!("module \"case{n}\""), format!("modules/case{n}/")];
+            errors
+                .iter()
+                .any(|e| e.contains(cases[n].1) && call.iter().any(|c| e.contains(c.as_str())))
+        };
+        let before = left.len();
+        left.retain(|&n| !refused(n));
         assert!(
-            stderr.contains(refusal),
-            "not refused with `{refusal}`:\n{stderr}"
+            left.len() < before,
+            "not refused with their messages: {:?}\n{stderr}",
+            left.iter().map(|&n| (n, cases[n].1)).collect::<Vec<_>>()
         );
-    });
+    }
 }
 
 /// Given its OIDC provider's ARN (as terraform-aws-eks outputs it), the module looks
@@ -349,9 +369,12 @@ fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
     let home = tempfile::tempdir().expect("tempdir");
     let aws = Aws::start(home.path());
     let call = |arn: &str| {
-        format!(
-            "oidc_provider_arns = [{arn}]\n  service_accounts   = [\"payments/api\"]\n  role_name          = \"payments-api\""
-        )
+        [(
+            "irsa".to_owned(),
+            format!(
+                "oidc_provider_arns = [{arn}]\n  service_accounts   = [\"payments/api\"]\n  role_name          = \"payments-api\""
+            ),
+        )]
     };
     let unknown = plan_dir(
         home.path(),
@@ -411,16 +434,28 @@ fn unpacked() -> Option<PathBuf> {
     provider
 }
 
-/// A directory under `home` that calls this repository's module with `inputs` (plus
-/// `extra` configuration), using `provider` as a development override and an AWS
-/// endpoint that refuses connections: only what plans without AWS can pass.
-fn plan_dir(home: &Path, name: &str, provider: &Path, inputs: &str, extra: &str) -> PathBuf {
+/// A directory under `home` that calls this repository's module once per `(label,
+/// inputs)` (plus `extra` configuration), using `provider` as a development override and
+/// an AWS endpoint that refuses connections: only what plans without AWS can pass.
+fn plan_dir(
+    home: &Path,
+    name: &str,
+    provider: &Path,
+    calls: &[(String, String)],
+    extra: &str,
+) -> PathBuf {
     let dir = home.join(name);
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let main = format!(
-        "provider \"aws\" {{\n  region                      = \"eu-west-2\"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"http://127.0.0.1:9\"\n    sts = \"http://127.0.0.1:9\"\n  }}\n}}\n\n{extra}\nmodule \"irsa\" {{\n  source = \"{}\"\n  {inputs}\n}}\n",
-        repo_root().join("terraform/irsa").display()
+    let source = repo_root().join("terraform/irsa");
+    let mut main = format!(
+        "provider \"aws\" {{\n  region                      = \"eu-west-2\"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"http://127.0.0.1:9\"\n    sts = \"http://127.0.0.1:9\"\n  }}\n}}\n\n{extra}"
     );
+    for (label, inputs) in calls {
+        main.push_str(&format!(
+            "\nmodule \"{label}\" {{\n  source = \"{}\"\n  {inputs}\n}}\n",
+            source.display()
+        ));
+    }
     std::fs::write(dir.join("main.tf"), main).expect("write");
     let cli = format!(
         "provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n",
