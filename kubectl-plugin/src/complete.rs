@@ -31,14 +31,12 @@ pub fn answer(root: &Command, words: &[String]) -> String {
             });
         return reply(candidates, partial, NO_FILE_COMPLETION);
     };
-    // `--format=cl`: the flag's values after the `=`, bare, as cobra answers (kubectl's
-    // shell scripts put the `--format=` back).
-    if let Some((name, value)) = partial.strip_prefix("--").and_then(|p| p.split_once('=')) {
-        let flag = sub.get_arguments().find(|a| a.get_long() == Some(name));
-        let values = flag.map(possible_values).unwrap_or_default();
-        return reply(values.into_iter(), value, NO_FILE_COMPLETION);
-    }
-    if partial.starts_with('-') {
+    // `--format=cl` or `-o=y`: the value after the `=`, answered bare as cobra does
+    // (kubectl's shell scripts put the `--format=` back).
+    let joined = partial
+        .split_once('=')
+        .and_then(|(word, value)| Some((flag_named(sub, word)?, value)));
+    if partial.starts_with('-') && joined.is_none() {
         let flags = sub
             .get_arguments()
             .filter(|a| !a.is_hide_set())
@@ -50,21 +48,17 @@ pub fn answer(root: &Command, words: &[String]) -> String {
             });
         return reply(flags, partial, NO_FILE_COMPLETION);
     }
-    // The value of the flag just typed, else the next positional argument.
-    let flag = typed
-        .last()
-        .and_then(|word| {
-            word.strip_prefix("--").map_or_else(
-                || {
-                    let mut chars = word.strip_prefix('-')?.chars();
-                    let short = chars.next().filter(|_| chars.next().is_none())?;
-                    sub.get_arguments().find(|a| a.get_short() == Some(short))
-                },
-                |long| sub.get_arguments().find(|a| a.get_long() == Some(long)),
-            )
-        })
-        .filter(|a| a.get_action().takes_values());
-    let arg = flag.or_else(|| sub.get_positionals().next());
+    // The value of the flag in the word, or of the flag just typed, else the next
+    // positional argument.
+    let (flag, partial) = match joined {
+        Some((flag, value)) => (Some(flag), value),
+        None => (typed.last().and_then(|word| flag_named(sub, word)), partial),
+    };
+    let flag = flag.filter(|a| a.get_action().takes_values());
+    let arg = match joined {
+        Some(_) => flag,
+        None => flag.or_else(|| sub.get_positionals().next()),
+    };
     let values = arg.map(possible_values).unwrap_or_default();
     // A flag whose value is a file (-f SPEC, --trust-policy FILE, --out-dir DIR): the
     // shell's own file completion; a name (--role) the shell cannot know: nothing.
@@ -81,6 +75,18 @@ pub fn answer(root: &Command, words: &[String]) -> String {
         NO_FILE_COMPLETION
     };
     reply(values.into_iter(), partial, directive)
+}
+
+/// The argument `word` names: `--long` or `-s`.
+fn flag_named<'a>(sub: &'a Command, word: &str) -> Option<&'a clap::Arg> {
+    match word.strip_prefix("--") {
+        Some(long) => sub.get_arguments().find(|a| a.get_long() == Some(long)),
+        None => {
+            let mut chars = word.strip_prefix('-')?.chars();
+            let short = chars.next().filter(|_| chars.next().is_none())?;
+            sub.get_arguments().find(|a| a.get_short() == Some(short))
+        }
+    }
 }
 
 /// An argument's possible values and their help, as clap lists them.

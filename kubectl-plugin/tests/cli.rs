@@ -811,6 +811,11 @@ fn completion_offers_the_artifact_kinds_for_format() {
     // Written as one word, the value after the `=` is completed, bare, as cobra does.
     let joined = run(&["__complete", "generate", "--format=cl"], None);
     assert_eq!(stdout(&joined), "cloudformation\n:4\n");
+    let short = run(&["__complete", "generate", "-o=y"], None);
+    assert_eq!(stdout(&short), "yaml\n:4\n");
+    // A file's flag leaves the value to the shell's file completion, as with a space.
+    let file = run(&["__complete", "generate", "--filename=ex"], None);
+    assert_eq!(stdout(&file), ":0\n");
     let unknown = run(&["__complete", "generate", "--nothing=x"], None);
     assert_eq!(stdout(&unknown), ":4\n");
     let bogus = run(

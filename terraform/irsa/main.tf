@@ -57,6 +57,7 @@ locals {
       Resource = sort([for t in values(local.targets) : t.arn])
     }],
     var.inline_policy_statements,
+    flatten([for d in var.source_policy_documents : jsondecode(d).Statement]),
   )
 
   pod_section = var.pod_profile == "default" ? "[default]" : "[profile ${var.pod_profile}]"
@@ -132,7 +133,8 @@ resource "aws_iam_role" "pod" {
 }
 
 resource "aws_iam_role_policy" "pod" {
-  count  = length(local.permission_statements) > 0 ? 1 : 0
+  # From lengths known at plan, whatever documents still wait on this apply.
+  count  = length(local.targets) + length(var.inline_policy_statements) + length(var.source_policy_documents) > 0 ? 1 : 0
   name   = "irsa"
   role   = aws_iam_role.pod.id
   policy = jsonencode({ Version = "2012-10-17", Statement = local.permission_statements })

@@ -22,11 +22,16 @@ variable "oidc_provider_arns" {
     condition     = alltrue([for a in var.oidc_provider_arns : can(regex("^arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/[a-z0-9.-]+(/[A-Za-z0-9._~-]+)*$", a))])
     error_message = "Each OIDC provider ARN must be arn:PARTITION:iam::ACCOUNT:oidc-provider/ISSUER."
   }
+  validation {
+    condition     = length(distinct(var.oidc_provider_arns)) == length(var.oidc_provider_arns)
+    error_message = "An OIDC provider ARN is listed twice."
+  }
 }
 
 variable "service_accounts" {
   description = "Service accounts (namespace/name) the pod role trusts."
   type        = list(string)
+  nullable    = false
   validation {
     condition     = length(var.service_accounts) > 0 && alltrue([for s in var.service_accounts : can(regex("^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?/[a-z0-9*?]([-a-z0-9.*?]*[a-z0-9*?])?$", s))])
     error_message = "Each service account must be namespace/name."
@@ -47,6 +52,7 @@ variable "subject_patterns" {
 variable "role_name" {
   description = "Name of the pod role."
   type        = string
+  nullable    = false
   validation {
     condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
     error_message = "A role name is 1-64 characters of letters, digits and +=,.@_-."
@@ -86,6 +92,17 @@ variable "managed_policy_arns" {
   type        = list(string)
   default     = []
   nullable    = false
+}
+
+variable "source_policy_documents" {
+  description = "Policy documents in JSON (aws_iam_policy_document's json) whose statements join inline_policy_statements in the pod role's inline policy. A list, so that its length is known while the documents are not."
+  type        = list(string)
+  default     = []
+  nullable    = false
+  validation {
+    condition     = alltrue([for d in var.source_policy_documents : can(jsondecode(d).Statement[0].Effect) || can(jsondecode(d).Statement.Effect)])
+    error_message = "Each source policy document is a policy in JSON whose Statement is a statement or a list of them, as aws_iam_policy_document's json gives."
+  }
 }
 
 variable "inline_policy_statements" {
@@ -207,8 +224,8 @@ variable "token_expiration" {
   type        = number
   default     = null
   validation {
-    condition     = var.token_expiration == null ? true : (var.token_expiration >= 600 && floor(var.token_expiration) == var.token_expiration)
-    error_message = "token_expiration is a whole number of seconds, at least 600."
+    condition     = var.token_expiration == null ? true : (var.token_expiration >= 600 && var.token_expiration <= 4294967295 && floor(var.token_expiration) == var.token_expiration)
+    error_message = "token_expiration is a whole number of seconds from 600 to 4294967295."
   }
 }
 

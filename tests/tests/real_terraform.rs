@@ -167,25 +167,7 @@ fn every_example_is_fmt_clean_and_validates() {
         println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
         return;
     };
-    // Where the mirror holds the provider unpacked, it is used as a development override:
-    // `terraform init` would hash its 600 MB for every directory, and `validate` again.
-    // The applies above install it the usual way, version constraints and lock file
-    // included. A packed mirror is installed from by `init` here too.
-    let cli_config = match unpacked_provider(&mirror) {
-        Some(provider) => format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n",
-            provider.display()
-        ),
-        None => format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
-            mirror.display()
-        ),
-    };
-    let install: &[&str] = if cli_config.contains("dev_overrides") {
-        &["get"]
-    } else {
-        &["init", "-input=false", "-backend=false"]
-    };
+    let (cli_config, install) = provider_setup(&mirror);
     let module = repo_root().join("terraform/irsa");
     let home = tempfile::tempdir().expect("tempdir");
     let aws = Aws::start(home.path());
@@ -250,67 +232,108 @@ fn every_example_is_fmt_clean_and_validates() {
 #[test]
 #[ignore = "needs terraform and its provider mirror: run scripts/test"]
 fn the_module_refuses_bad_input_at_plan() {
-    let Some(provider) = unpacked() else { return };
+    let Some((cli, install)) = provider() else {
+        return;
+    };
+    // BASE: a cluster and a role name, to which each case adds what is wrong.
+    let base = format!(
+        "clusters             = [\"{ISSUER}\"]\n  role_name            = \"payments-api\"\n  create_oidc_provider = true"
+    );
     let cases = [
         (
-            r#"service_accounts = ["payments/*"]"#,
+            r#"BASE
+  service_accounts = ["payments/*"]"#,
             "set subject_patterns = true",
         ),
         (
-            r#"service_accounts = ["payments/api", "payments/api"]"#,
+            r#"BASE
+  service_accounts = ["payments/api", "payments/api"]"#,
             "A service account is listed twice",
         ),
         (
-            r#"service_accounts = ["payments/api"]
+            r#"BASE
+  service_accounts = ["payments/api"]
   assume           = { deploy = { role_arn = "arn:aws:iam::444455556666:role/deploy" } }
   target_roles     = { deploy = { name = "payments-deploy" } }"#,
             "A profile is in both assume and target_roles: deploy",
         ),
         (
-            r#"service_accounts = ["payments/api"]
+            r#"BASE
+  service_accounts = ["payments/api"]
   pod_profile      = "deploy"
   target_roles     = { deploy = { name = "payments-deploy" } }"#,
             "The pod profile deploy is also a profile",
         ),
         (
-            r#"service_accounts     = ["payments/api"]
+            r#"BASE
+  service_accounts     = ["payments/api"]
   max_session_duration = 600"#,
             "from 3600 to 43200",
         ),
         (
-            r#"service_accounts = ["payments/api"]
+            r#"BASE
+  service_accounts = ["payments/api"]
   path             = "payments""#,
             "A path starts and ends with /",
         ),
         (
-            r#"service_accounts   = ["payments/api"]
+            r#"BASE
+  service_accounts   = ["payments/api"]
   oidc_provider_arns = ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]"#,
             "A cluster is given twice",
         ),
         (
-            r#"service_accounts = ["payments/api"]
+            r#"BASE
+  service_accounts = ["payments/api"]
   path             = "/a//b/""#,
             "has no empty segment",
         ),
         (
-            r#"service_accounts = ["payments/api"]
+            r#"BASE
+  service_accounts = ["payments/api"]
   duration_seconds = 7200"#,
             "duration_seconds exceeds max_session_duration",
         ),
         (
-            r#"service_accounts = ["payments/api"]
+            r#"BASE
+  service_accounts = ["payments/api"]
   assume           = { deploy = { role_arn = "arn:aws:iam::444455556666:role/deploy", duration_seconds = 1800.5 } }"#,
             "a whole number from 900 to 3600",
         ),
         (
-            r#"service_accounts = ["payments/api"]
+            r#"BASE
+  service_accounts = ["payments/api"]
   target_roles     = { deploy = { name = "payments-deploy", role_session_name = "a b" } }"#,
             "A role_session_name is 2-64",
         ),
         (
-            r#"service_accounts = ["payments/api"]
+            r#"BASE
+  service_accounts = ["payments/api"]
   target_roles     = { deploy = { name = "payments-deploy", source_policy_documents = ["{}"] } }"#,
-            "Each source policy document is a policy in JSON with a Statement",
+            "Each source policy document is a policy in JSON whose Statement",
+        ),
+        (
+            r#"role_name        = "payments-api"
+  service_accounts = ["payments/api"]"#,
+            "Give the clusters",
+        ),
+        (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  token_expiration = 60"#,
+            "token_expiration is a whole number of seconds from 600",
+        ),
+        (
+            r#"role_name          = "payments-api"
+  service_accounts   = ["payments/api"]
+  oidc_provider_arns = ["arn:aws:iam::111122223333:oidc-provider/a.example.com", "arn:aws:iam::111122223333:oidc-provider/a.example.com"]"#,
+            "An OIDC provider ARN is listed twice",
+        ),
+        (
+            r#"BASE
+  service_accounts        = ["payments/api"]
+  source_policy_documents = ["{\"Statement\": null}"]"#,
+            "whose Statement is a statement or a list of them",
         ),
     ];
     // One module call per case in one configuration, so that a plan (one load of the
@@ -326,19 +349,24 @@ fn the_module_refuses_bad_input_at_plan() {
         }
         let calls: Vec<(String, String)> = left
             .iter()
-            .map(|&n| {
-                (
-                    format!("case{n}"),
-                    format!("clusters             = [\"{ISSUER}\"]\n  role_name            = \"payments-api\"\n  create_oidc_provider = true\n  {}", cases[n].0),
-                )
+            .map(|&n| (format!("case{n}"), cases[n].0.replace("BASE", &base)))
+            .collect();
+        let dir = plan_dir(home.path(), &format!("round{round}"), &cli, &calls, "");
+        ok(&aws, &dir, install);
+        let plan = terraform(&aws, &dir, &["plan", "-input=false"]);
+        let stderr = String::from_utf8_lossy(&plan.stderr);
+        assert!(!plan.status.success(), "planned {left:?}:\n{stderr}");
+        // Terraform wraps messages at its terminal width: compare words.
+        let errors: Vec<String> = stderr
+            .split("Error: ")
+            .skip(1)
+            .map(|e| {
+                e.replace('│', " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
             })
             .collect();
-        let dir = plan_dir(home.path(), &format!("round{round}"), &provider, &calls, "");
-        ok(&aws, &dir, &["get"]);
-        let plan = terraform(&aws, &dir, &["plan", "-input=false"]);
-        let stderr = String::from_utf8_lossy(&plan.stderr).replace("\n│ ", " ");
-        assert!(!plan.status.success(), "planned {left:?}:\n{stderr}");
-        let errors: Vec<&str> = stderr.split("Error: ").skip(1).collect();
         let refused = |n: usize| {
             let call = [format!("module \"case{n}\""), format!("modules/case{n}/")];
             errors
@@ -361,7 +389,9 @@ fn the_module_refuses_bad_input_at_plan() {
 #[test]
 #[ignore = "needs terraform and its provider mirror: run scripts/test"]
 fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
-    let Some(provider) = unpacked() else { return };
+    let Some((cli, install)) = provider() else {
+        return;
+    };
     let provider_arn = format!(
         "arn:aws:iam::{ACCOUNT}:oidc-provider/{}",
         ISSUER.trim_start_matches("https://")
@@ -379,29 +409,37 @@ fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
     let unknown = plan_dir(
         home.path(),
         "unknown",
-        &provider,
+        &cli,
         &call("terraform_data.eks.output"),
         &format!("resource \"terraform_data\" \"eks\" {{\n  input = \"{provider_arn}\"\n}}\n"),
     );
     let known = plan_dir(
         home.path(),
         "known",
-        &provider,
+        &cli,
         &call(&format!("\"{provider_arn}\"")),
         "",
     );
     in_parallel(&[&unknown, &known], |dir| {
-        ok(&aws, dir, &["get"]);
+        ok(&aws, dir, install);
         ok(&aws, dir, &["plan", "-input=false", "-out=tfplan"]);
     });
-    let planned: serde_json::Value =
-        serde_json::from_str(&ok(&aws, &known, &["show", "-json", "tfplan"])).expect("plan json");
-    let role = planned["resource_changes"]
-        .as_array()
-        .expect("resource_changes")
-        .iter()
-        .find(|c| c["address"] == "module.irsa.aws_iam_role.pod")
-        .expect("the pod role");
+    let pod_role = |dir: &Path| {
+        let planned: serde_json::Value =
+            serde_json::from_str(&ok(&aws, dir, &["show", "-json", "tfplan"])).expect("plan json");
+        let changes = planned["resource_changes"].as_array().expect("changes");
+        let role = changes
+            .iter()
+            .find(|c| c["address"] == "module.irsa.aws_iam_role.pod")
+            .expect("the pod role");
+        role["change"].clone()
+    };
+    // Planned with the trust policy left to apply, not refused.
+    assert_eq!(
+        pod_role(&unknown)["after_unknown"]["assume_role_policy"],
+        true
+    );
+    let role = serde_json::json!({ "change": pod_role(&known) });
     let trust: serde_json::Value = serde_json::from_str(
         role["change"]["after"]["assume_role_policy"]
             .as_str()
@@ -421,26 +459,46 @@ fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
     assert_eq!(normalized(&trust), normalized(&generated));
 }
 
-/// The newest unpacked provider of the mirror, or why the test is skipped.
-fn unpacked() -> Option<PathBuf> {
+/// The CLI configuration that installs the provider from `mirror`, and the command that
+/// installs a directory's modules and provider. Where the mirror holds the provider
+/// unpacked, it is a development override: `terraform init` would hash its 600 MB for
+/// every directory, and `validate` again (the applies install it the usual way, version
+/// constraints and lock file included). A packed mirror is installed from by `init`.
+fn provider_setup(mirror: &Path) -> (String, &'static [&'static str]) {
+    match unpacked_provider(mirror) {
+        Some(provider) => (
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n",
+                provider.display()
+            ),
+            &["get"],
+        ),
+        None => (
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
+                mirror.display()
+            ),
+            &["init", "-input=false", "-backend=false"],
+        ),
+    }
+}
+
+/// The mirror's CLI configuration and install command, or why the test is skipped.
+fn provider() -> Option<(String, &'static [&'static str])> {
     let Some(mirror) = mirror() else {
         println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
         return None;
     };
-    let provider = unpacked_provider(&mirror);
-    if provider.is_none() {
-        println!("SKIPPED: the mirror holds no unpacked provider for this platform");
-    }
-    provider
+    Some(provider_setup(&mirror))
 }
 
 /// A directory under `home` that calls this repository's module once per `(label,
-/// inputs)` (plus `extra` configuration), using `provider` as a development override and
-/// an AWS endpoint that refuses connections: only what plans without AWS can pass.
+/// inputs)` (plus `extra` configuration), with the CLI configuration `cli` and an AWS
+/// endpoint that refuses connections: only what plans without AWS can pass.
 fn plan_dir(
     home: &Path,
     name: &str,
-    provider: &Path,
+    cli: &str,
     calls: &[(String, String)],
     extra: &str,
 ) -> PathBuf {
@@ -457,10 +515,6 @@ fn plan_dir(
         ));
     }
     std::fs::write(dir.join("main.tf"), main).expect("write");
-    let cli = format!(
-        "provider_installation {{\n  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n}}\n",
-        provider.display()
-    );
     std::fs::write(dir.join("cli.tfrc"), cli).expect("cli config");
     dir
 }

@@ -291,12 +291,19 @@ fn apply_line(plan: &Plan) -> String {
             vars.push(var);
         }
     }
-    // IAM is global, but the AWS provider refuses to start without a region: the
-    // clusters' one, else the partition's home, unless one is set already.
-    let region = plan.region().unwrap_or(plan.partition.home_region());
+    // IAM is global, but the AWS provider refuses to start without a region, and Pod
+    // Identity associations are made in the cluster's: the spec's region, pinned (an
+    // AWS_REGION left from other work must not win), else the user's configuration.
+    let account = &plan.pod_role.account;
+    let (when, export) = match plan.region() {
+        Some(region) => (
+            " in the clusters' region".to_owned(),
+            format!("\n  export AWS_REGION={region}"),
+        ),
+        None => (" and a region configured".to_owned(), String::new()),
+    };
     format!(
-        "In this directory, with credentials for account {}:\n  export AWS_REGION=${{AWS_REGION:-{region}}}  # IAM is global; the provider needs a region\n  terraform init && terraform apply{}",
-        plan.pod_role.account,
+        "In this directory, with credentials for account {account}{when}:{export}\n  terraform init && terraform apply{}",
         vars.concat()
     )
 }

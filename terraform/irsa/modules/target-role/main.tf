@@ -32,12 +32,14 @@ variable "path" {
   description = "Role path, / or /a/b/."
   type        = string
   default     = "/"
+  nullable    = false
 }
 
 variable "max_session_duration" {
   description = "Maximum session duration in seconds (3600-43200). Chained sessions last at most 3600 s."
   type        = number
   default     = 3600
+  nullable    = false
 }
 
 variable "permissions_boundary" {
@@ -50,12 +52,14 @@ variable "managed_policy_arns" {
   description = "Managed policies to attach."
   type        = list(string)
   default     = []
+  nullable    = false
 }
 
 variable "inline_policy_statements" {
   description = "IAM statements (Effect, Action, Resource, ...) of the role's inline policy."
   type        = any
   default     = []
+  nullable    = false
 }
 
 variable "source_policy_documents" {
@@ -64,8 +68,8 @@ variable "source_policy_documents" {
   default     = []
   nullable    = false
   validation {
-    condition     = alltrue([for d in var.source_policy_documents : can(jsondecode(d).Statement)])
-    error_message = "Each source policy document is a policy in JSON with a Statement, as aws_iam_policy_document's json gives."
+    condition     = alltrue([for d in var.source_policy_documents : can(jsondecode(d).Statement[0].Effect) || can(jsondecode(d).Statement.Effect)])
+    error_message = "Each source policy document is a policy in JSON whose Statement is a statement or a list of them, as aws_iam_policy_document's json gives."
   }
 }
 
@@ -73,6 +77,7 @@ variable "tags" {
   description = "Tags of the role."
   type        = map(string)
   default     = {}
+  nullable    = false
 }
 
 locals {
