@@ -30,10 +30,10 @@ impl PolicyDocument {
     }
 
     /// The document as a tree in the order of its JSON text, for templates that embed it
-    /// (CloudFormation, eksctl): the Serialize impl that writes the JSON builds it, with no
-    /// JSON text to read back.
+    /// (CloudFormation, eksctl). Read back from its own JSON so that one serializer owns
+    /// the grammar; the text is always valid JSON, so the tree is never empty.
     pub fn to_node(&self) -> Node {
-        crate::node::to_node(self).unwrap_or(Node::Null)
+        crate::node::parse(&self.to_pretty_json()).unwrap_or(Node::Null)
     }
 
     /// The length IAM checks against its quotas: the JSON without any whitespace.
