@@ -41,6 +41,10 @@ locals {
     )
   ])
 
+  trust_policy = jsonencode({ Version = "2012-10-17", Statement = local.trust_statements })
+  # What IAM measures against its quota: the policy without whitespace.
+  trust_size = length(replace(local.trust_policy, "/\\s/", ""))
+
   targets = merge(
     { for profile, t in var.assume : profile => {
       arn = t.role_arn, external_id = t.external_id, duration_seconds = t.duration_seconds, role_session_name = t.role_session_name
@@ -100,7 +104,7 @@ resource "aws_iam_role" "pod" {
   path                 = var.path
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary
-  assume_role_policy   = jsonencode({ Version = "2012-10-17", Statement = local.trust_statements })
+  assume_role_policy   = local.trust_policy
   tags                 = var.tags
 
   # Checks across variables (validation blocks see one variable before Terraform 1.9).
@@ -108,6 +112,10 @@ resource "aws_iam_role" "pod" {
     precondition {
       condition     = length(var.clusters) + length(var.oidc_provider_arns) > 0
       error_message = "Give the clusters: their issuer URLs (clusters) or their OIDC providers' ARNs (oidc_provider_arns)."
+    }
+    precondition {
+      condition     = local.trust_size <= var.trust_policy_quota
+      error_message = "The trust policy is ${local.trust_size} characters, over the quota of ${var.trust_policy_quota}: split the service accounts or clusters over several roles, or raise the IAM quota and set trust_policy_quota."
     }
     precondition {
       condition     = var.duration_seconds == null ? true : var.duration_seconds <= var.max_session_duration

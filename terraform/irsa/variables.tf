@@ -181,6 +181,17 @@ variable "target_roles" {
   }
 }
 
+variable "trust_policy_quota" {
+  description = "IAM's role trust policy length quota in the account (2048 unless raised, at most 8192): a longer trust policy is refused at plan."
+  type        = number
+  default     = 2048
+  nullable    = false
+  validation {
+    condition     = var.trust_policy_quota >= 1 && var.trust_policy_quota <= 8192
+    error_message = "trust_policy_quota is 1 to 8192 characters."
+  }
+}
+
 variable "create_oidc_provider" {
   description = "Create the clusters' IAM OIDC providers instead of looking them up. The module then owns them: set it on one module per cluster only (a second fails with EntityAlreadyExists), and destroying that module deletes the providers, which every IRSA role of those clusters needs."
   type        = bool

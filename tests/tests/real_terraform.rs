@@ -318,6 +318,13 @@ fn the_module_refuses_bad_input_at_plan() {
             "Give the clusters",
         ),
         (
+            r#"role_name          = "payments-api"
+  service_accounts   = ["payments/api", "payments/web", "payments/worker", "payments/cron"]
+  trust_policy_quota = 500
+  oidc_provider_arns = ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF", "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]"#,
+            "over the quota of 500",
+        ),
+        (
             r#"BASE
   service_accounts = ["payments/api"]
   token_expiration = 60"#,

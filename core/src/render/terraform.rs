@@ -50,6 +50,12 @@ pub fn module_call(plan: &Plan) -> String {
     if let Some(seconds) = spec.token_expiration {
         body.push(attr("token_expiration", seconds.to_string()));
     }
+    if spec.trust_policy_quota != defaults::TRUST_POLICY_QUOTA {
+        body.push(attr(
+            "trust_policy_quota",
+            spec.trust_policy_quota.to_string(),
+        ));
+    }
     body.extend(tags(&spec.pod.tags));
     let (local, remote): (Vec<_>, Vec<_>) = plan
         .targets
