@@ -392,7 +392,8 @@ fn the_module_refuses_bad_input_at_plan() {
 
 /// Given its OIDC provider's ARN (as terraform-aws-eks outputs it), the module looks
 /// nothing up: it plans while the ARN is still unknown (a cluster created in the same
-/// apply), and with a known one plans the very trust policy the core writes.
+/// apply), and with a known one, beside a cluster looked up by its issuer (in moto),
+/// plans the very trust policy the core writes for both clusters, in their order.
 #[test]
 #[ignore = "needs terraform and its provider mirror: run scripts/test"]
 fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
@@ -420,13 +421,20 @@ fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
         &call("terraform_data.eks.output"),
         &format!("resource \"terraform_data\" \"eks\" {{\n  input = \"{provider_arn}\"\n}}\n"),
     );
-    let known = plan_dir(
-        home.path(),
-        "known",
-        &cli,
-        &call(&format!("\"{provider_arn}\"")),
-        "",
-    );
+    let looked_up = "https://oidc.eks.eu-west-1.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210";
+    aws.cli(&[
+        "iam",
+        "create-open-id-connect-provider",
+        "--url",
+        looked_up,
+        "--client-id-list",
+        "sts.amazonaws.com",
+    ]);
+    let mut both = call(&format!("\"{provider_arn}\""));
+    both[0]
+        .1
+        .push_str(&format!("\n  clusters           = [\"{looked_up}\"]"));
+    let known = plan_dir_at(home.path(), "known", &cli, &aws.moto.endpoint, &both, "");
     in_parallel(&[&unknown, &known], |dir| {
         ok(&aws, dir, install);
         ok(&aws, dir, &["plan", "-input=false", "-out=tfplan"]);
@@ -454,7 +462,7 @@ fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
     )
     .expect("trust json");
     let bundle = irsa_core::generate(&format!(
-        "account: \"{ACCOUNT}\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\n"
+        "account: \"{ACCOUNT}\"\ncluster: [{looked_up}, {ISSUER}]\nserviceAccount: payments/api\nrole: payments-api\n"
     ));
     let generated = bundle
         .artifacts
@@ -509,11 +517,23 @@ fn plan_dir(
     calls: &[(String, String)],
     extra: &str,
 ) -> PathBuf {
+    plan_dir_at(home, name, cli, "http://127.0.0.1:9", calls, extra)
+}
+
+/// [`plan_dir`] with IAM and STS at `endpoint`.
+fn plan_dir_at(
+    home: &Path,
+    name: &str,
+    cli: &str,
+    endpoint: &str,
+    calls: &[(String, String)],
+    extra: &str,
+) -> PathBuf {
     let dir = home.join(name);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let source = repo_root().join("terraform/irsa");
     let mut main = format!(
-        "provider \"aws\" {{\n  region                      = \"eu-west-2\"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"http://127.0.0.1:9\"\n    sts = \"http://127.0.0.1:9\"\n  }}\n}}\n\n{extra}"
+        "provider \"aws\" {{\n  region                      = \"eu-west-2\"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"{endpoint}\"\n    sts = \"{endpoint}\"\n  }}\n}}\n\n{extra}"
     );
     for (label, inputs) in calls {
         main.push_str(&format!(
