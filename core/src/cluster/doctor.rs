@@ -532,10 +532,17 @@ fn sdk_check(
     let (result, message, fix) = match &asked {
         // What irsa cannot wire around: an SDK that cannot chain this way fails loudly.
         Some(asked) if wrong.is_empty() && !groups.is_empty() => {
+            // Falling through to the node's role is another identity, maybe a broader
+            // one: the way to make it fail loudly instead is said with it.
+            let imds = if failing.iter().any(|(i, _)| matches!(i, Identity::Node)) {
+                ": keep pods off it (IMDSv2, hop limit 1) and it fails instead"
+            } else {
+                ""
+            };
             let caveat = if failing.is_empty() {
                 String::new()
             } else {
-                format!(", except that {}", describe(&failing))
+                format!(", except that {}{imds}", describe(&failing))
             };
             (
                 Level::Pass,

@@ -91,7 +91,7 @@ fn a_hand_set_profile_is_named_and_bind_profile_fixes_it() {
     );
     let doctor = cluster.run(&["doctor", "deployment/legacy", "-n", "payments"]);
     assert!(
-        doctor.stdout.contains("PASS  deployment/legacy container app (AWS_PROFILE=deploy) acts as arn:aws:iam::444455556666:role/payments-deploy in every AWS SDK"),
+        doctor.stdout.contains("PASS  deployment/legacy container app (AWS_PROFILE=deploy) acts as arn:aws:iam::444455556666:role/payments-deploy in every AWS SDK, except that Java v1 gets the node's role (instance metadata): keep pods off it (IMDSv2, hop limit 1) and it fails instead"),
         "{}",
         doctor.stdout
     );
