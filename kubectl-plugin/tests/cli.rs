@@ -7,12 +7,22 @@ use std::process::{Command, Output, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_kubectl-irsa");
 const ISSUER: &str = "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 
-fn example(name: &str) -> String {
+/// A file of the repository, as a path argument.
+fn in_repo(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples")
-        .join(name)
+        .join("..")
+        .join(path)
         .display()
         .to_string()
+}
+
+fn example(name: &str) -> String {
+    in_repo(&format!("examples/{name}"))
+}
+
+/// A policy of the audit corpus (tests/audit).
+fn corpus(name: &str) -> String {
+    in_repo(&format!("tests/audit/{name}"))
 }
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
@@ -324,13 +334,6 @@ fn format_selects_kinds_of_artifact() {
 
 #[test]
 fn audit_reports_who_can_assume_and_gates_on_high_findings() {
-    let corpus = |name: &str| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../tests/audit")
-            .join(name)
-            .display()
-            .to_string()
-    };
     let good = run(
         &["audit", "--trust-policy", &corpus("eksctl-with-sub.json")],
         None,
@@ -628,11 +631,7 @@ fn the_kubeconfig_is_read_as_kubectl_reads_it_and_its_errors_are_plain() {
 
 #[test]
 fn audit_reads_standard_input_and_checks_its_quota() {
-    let policy = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/audit/eksctl-with-sub.json"
-    ))
-    .expect("read");
+    let policy = std::fs::read_to_string(corpus("eksctl-with-sub.json")).expect("read");
     let out = run(&["audit", "--trust-policy", "-"], Some(&policy));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("payments/api"), "{}", stdout(&out));
