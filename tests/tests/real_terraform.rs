@@ -318,6 +318,48 @@ fn the_module_refuses_bad_input_at_plan() {
             "Give the clusters",
         ),
         (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  duration_seconds = 600"#,
+            "duration_seconds is a whole number from 900 to 43200",
+        ),
+        (
+            r#"BASE
+  service_accounts   = ["payments/api"]
+  trust_policy_quota = 9000"#,
+            "trust_policy_quota is 1 to 8192 characters",
+        ),
+        (
+            r#"BASE
+  service_accounts  = ["payments/api"]
+  role_session_name = "a b""#,
+            "A role_session_name is 2-64",
+        ),
+        (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  pod_profile      = "-pod""#,
+            "A profile name is 1-64 letters",
+        ),
+        (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  assume           = { "-deploy" = { role_arn = "arn:aws:iam::444455556666:role/deploy" } }"#,
+            "A profile name is 1-64 letters",
+        ),
+        (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  target_roles     = { deploy = { name = "payments-deploy", path = "/a//" } }"#,
+            "A target's path starts and ends with /",
+        ),
+        (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  target_roles     = { deploy = { name = "payments-deploy", max_session_duration = 100 } }"#,
+            "A target's max_session_duration is a whole number",
+        ),
+        (
             r#"role_name          = "payments-api"
   service_accounts   = ["payments/api", "payments/web", "payments/worker", "payments/cron"]
   trust_policy_quota = 500
