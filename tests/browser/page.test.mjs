@@ -216,6 +216,15 @@ test('a container with its own profile: the patch matches the CLI and the table 
   await page.setViewportSize({ width: 390, height: 900 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 390 px`);
+  // Every cell inside its section, and an ARN column wide enough to read.
+  const cells = await section.evaluate((s) => {
+    const edge = s.getBoundingClientRect().right;
+    const tds = [...s.querySelectorAll('td, th')];
+    return { past: tds.filter((c) => c.getBoundingClientRect().right > edge + 0.5).map((c) => c.textContent),
+      arn: Math.min(...tds.filter((c) => c.matches('td:not(.via)')).map((c) => c.getBoundingClientRect().width)) };
+  });
+  assert.deepEqual(cells.past, [], 'SDK table cells past their section at 390 px');
+  assert.ok(cells.arn >= 80, `the acts-as column is ${cells.arn} px wide at 390 px`);
   await section.screenshot({ path: join(OUT, 'page-sdk-roles-390.png') });
   assert.deepEqual(errors, []);
   await context.close();
