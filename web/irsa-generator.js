@@ -123,6 +123,9 @@ export class IrsaGenerator extends HTMLElement {
     this.update();
     this.root.querySelector('.advanced').open = ADVANCED.some((f) => this.state[f.key]);
     performance.mark('irsa-first-output');
+    // On screen once the next frame is painted: a task queued from that frame's
+    // animation callback runs after its layout and paint.
+    requestAnimationFrame(() => setTimeout(() => performance.mark('irsa-first-output-painted')));
     this.dispatchEvent(new CustomEvent('irsa-ready', { bubbles: true, composed: true }));
   }
 

@@ -441,23 +441,24 @@ function firstOutputTimeline() {
     wasm: arrived((url) => url.endsWith('irsa_wasm_bg.wasm')),
     wasmReady: mark('irsa-wasm-ready'),
     firstOutput: mark('irsa-first-output'),
+    painted: mark('irsa-first-output-painted'),
   };
 }
 
 // Benchmarks: scripts/bench runs them, the test command skips them.
-test('navigation to first output, median of 9 fresh visits', { skip: !process.env.IRSA_BENCH && 'a benchmark: scripts/bench runs it' }, async () => {
+test('navigation to first output painted, median of 9 fresh visits', { skip: !process.env.IRSA_BENCH && 'a benchmark: scripts/bench runs it' }, async () => {
   const runs = [];
   for (let i = 0; i < 9; i++) {
     const { page, context } = await open('/', { width: 1440, height: 900 });
-    await page.waitForFunction(() => performance.getEntriesByName('irsa-first-output').length);
+    await page.waitForFunction(() => performance.getEntriesByName('irsa-first-output-painted').length);
     runs.push(await page.evaluate(firstOutputTimeline));
     await context.close();
   }
-  runs.sort((a, b) => a.firstOutput - b.firstOutput);
+  runs.sort((a, b) => a.painted - b.painted);
   const median = runs[Math.floor(runs.length / 2)];
-  metrics.navigationToFirstOutputMs = median.firstOutput;
+  metrics.navigationToFirstOutputMs = median.painted;
   metrics.firstOutputTimeline = median;
-  assert.ok(median.firstOutput > 0);
+  assert.ok(median.firstOutput > 0 && median.painted >= median.firstOutput);
 });
 
 
