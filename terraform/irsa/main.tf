@@ -14,6 +14,8 @@ locals {
   exact      = [for s in local.subjects : s if !local.is_pattern[s]]
   patterns   = [for s in local.subjects : s if local.is_pattern[s]]
 
+  foreign_providers = [for arn in var.oidc_provider_arns : arn if split(":", arn)[4] != one(data.aws_caller_identity.current[*].account_id)]
+
   provider_arns = concat(
     [for issuer in local.looked_up : (
       var.create_oidc_provider ? aws_iam_openid_connect_provider.this[issuer].arn : data.aws_iam_openid_connect_provider.this[issuer].arn
@@ -93,6 +95,13 @@ data "aws_iam_openid_connect_provider" "this" {
   url      = "https://${each.value}"
 }
 
+# The account the pod role is created in, to check the given providers' ARNs against:
+# STS finds a web identity's provider in the role's own account, and a pod trusted through
+# another account's gets "No OpenIDConnect provider found in your account".
+data "aws_caller_identity" "current" {
+  count = length(var.oidc_provider_arns) > 0 ? 1 : 0
+}
+
 resource "aws_iam_openid_connect_provider" "this" {
   for_each       = var.create_oidc_provider ? toset(local.looked_up) : toset([])
   url            = "https://${each.value}"
@@ -120,6 +129,10 @@ resource "aws_iam_role" "pod" {
     precondition {
       condition     = var.duration_seconds == null ? true : var.duration_seconds <= var.max_session_duration
       error_message = "duration_seconds exceeds max_session_duration: STS would refuse the pod profile's sessions."
+    }
+    precondition {
+      condition     = length(local.foreign_providers) == 0
+      error_message = "OIDC provider ${join(", ", local.foreign_providers)} is not in account ${join("", data.aws_caller_identity.current[*].account_id)}, where the pod role is created: STS looks a web identity's provider up in the role's own account. Create the provider there (clusters with create_oidc_provider = true), or the role in the provider's account."
     }
     precondition {
       condition     = length(distinct(local.issuers)) == length(local.issuers)

@@ -384,6 +384,12 @@ fn the_module_refuses_bad_input_at_plan() {
   source_policy_documents = ["{\"Statement\": null}"]"#,
             "whose Statement is a statement or a list of them",
         ),
+        (
+            r#"role_name          = "payments-api"
+  service_accounts   = ["payments/api"]
+  oidc_provider_arns = ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]"#,
+            "is not in account 123456789012, where the pod role is created",
+        ),
     ];
     // One module call per case in one configuration, so that a plan (one load of the
     // provider) reports many calls' errors, each naming its call. Terraform stops at
@@ -400,7 +406,14 @@ fn the_module_refuses_bad_input_at_plan() {
             .iter()
             .map(|&n| (format!("case{n}"), cases[n].0.replace("BASE", &base)))
             .collect();
-        let dir = plan_dir(home.path(), &format!("round{round}"), &cli, &calls, "");
+        let dir = plan_dir(
+            home.path(),
+            &format!("round{round}"),
+            &cli,
+            &aws.moto.endpoint,
+            &calls,
+            "",
+        );
         ok(&aws, &dir, install);
         let plan = terraform(&aws, &dir, &["plan", "-input=false"]);
         let stderr = String::from_utf8_lossy(&plan.stderr);
@@ -460,6 +473,7 @@ fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
         home.path(),
         "unknown",
         &cli,
+        &aws.moto.endpoint,
         &call("terraform_data.eks.output"),
         &format!("resource \"terraform_data\" \"eks\" {{\n  input = \"{provider_arn}\"\n}}\n"),
     );
@@ -476,7 +490,7 @@ fn the_module_takes_oidc_provider_arns_unknown_until_apply() {
     both[0]
         .1
         .push_str(&format!("\n  clusters           = [\"{looked_up}\"]"));
-    let known = plan_dir_at(home.path(), "known", &cli, &aws.moto.endpoint, &both, "");
+    let known = plan_dir(home.path(), "known", &cli, &aws.moto.endpoint, &both, "");
     in_parallel(&[&unknown, &known], |dir| {
         ok(&aws, dir, install);
         ok(&aws, dir, &["plan", "-input=false", "-out=tfplan"]);
@@ -550,20 +564,9 @@ fn provider() -> Option<(String, &'static [&'static str])> {
 }
 
 /// A directory under `home` that calls this repository's module once per `(label,
-/// inputs)` (plus `extra` configuration), with the CLI configuration `cli` and an AWS
-/// endpoint that refuses connections: only what plans without AWS can pass.
+/// inputs)` (plus `extra` configuration), with the CLI configuration `cli` and IAM and
+/// STS at `endpoint`.
 fn plan_dir(
-    home: &Path,
-    name: &str,
-    cli: &str,
-    calls: &[(String, String)],
-    extra: &str,
-) -> PathBuf {
-    plan_dir_at(home, name, cli, "http://127.0.0.1:9", calls, extra)
-}
-
-/// [`plan_dir`] with IAM and STS at `endpoint`.
-fn plan_dir_at(
     home: &Path,
     name: &str,
     cli: &str,
