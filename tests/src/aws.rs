@@ -52,6 +52,11 @@ impl Aws {
     /// Runs a bundle's generated IAM script (written under `dir`) as the administrator,
     /// with the venv's `aws` first on PATH.
     pub fn run_iam_script(&self, dir: &Path) {
+        run(self.iam_script(dir), "create-iam.sh");
+    }
+
+    /// The command that runs a bundle's generated IAM script, for a run that may fail.
+    pub fn iam_script(&self, dir: &Path) -> Command {
         let venv_bin = venv_tool("aws").parent().expect("bin").to_path_buf();
         let path = format!(
             "{}:{}",
@@ -63,7 +68,7 @@ impl Aws {
             .env_clear()
             .env("PATH", path);
         self.admin_env(&mut cmd);
-        run(cmd, "create-iam.sh");
+        cmd
     }
 
     /// Environment for tools acting as an administrator of the moto account.

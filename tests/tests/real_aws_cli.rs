@@ -5,7 +5,7 @@
 //! enforce trust policies (the evaluator property tests do); this proves the files are
 //! what IAM, STS and the CLI accept and read. Run by `scripts/test` (needs .venv).
 
-use irsa_tests::aws::{Aws, ISSUER, Route, full_spec, write_bundle};
+use irsa_tests::aws::{ACCOUNT, Aws, ISSUER, Route, full_spec, write_bundle};
 
 fn run_script(aws: &Aws) {
     aws.run_iam_script(&aws.home);
@@ -41,4 +41,65 @@ fn generated_iam_and_profiles_work_with_the_real_aws_cli() {
     );
     let config = std::fs::read_to_string(dir.path().join("aws/config")).expect("config");
     aws.assert_full_spec_applied(&bundle, &config, Route::Script);
+}
+
+/// Of roles that exist already, the script changes only irsa's parts: another owner's
+/// trust statement and a longer maximum session stay, irsa's statement goes in once however
+/// often it runs, and a boundary someone else set stops it rather than being replaced.
+#[test]
+#[ignore = "needs the real AWS CLI and moto: run scripts/test"]
+fn the_script_leaves_what_others_set_on_existing_roles() {
+    let spec = |extra: &str| {
+        format!(
+            "account: \"{ACCOUNT}\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\nassume:\n  deploy: payments-deploy\n{extra}"
+        )
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_bundle(&irsa_core::generate(&spec("")), dir.path());
+    let aws = Aws::start(dir.path());
+    let ci = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Sid":"CiDeploy","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:role/ci"}},"Action":"sts:AssumeRole"}}}}"#
+    );
+    aws.cli(&[
+        "iam",
+        "create-role",
+        "--role-name=payments-deploy",
+        "--max-session-duration=43200",
+        &format!("--assume-role-policy-document={ci}"),
+    ]);
+    run_script(&aws);
+    run_script(&aws);
+    let deploy = aws.role("payments-deploy");
+    assert_eq!(deploy[2], 43200, "the maximum session was changed");
+    let sids: Vec<&str> = deploy[5]["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(sids, ["CiDeploy", "IrsaPodRole1"], "{deploy:#}");
+
+    aws.cli(&[
+        "iam",
+        "put-role-permissions-boundary",
+        "--role-name=payments-api",
+        "--permissions-boundary=arn:aws:iam::aws:policy/SecurityAudit",
+    ]);
+    write_bundle(
+        &irsa_core::generate(&spec(
+            "permissionsBoundary: arn:aws:iam::aws:policy/ReadOnlyAccess\n",
+        )),
+        dir.path(),
+    );
+    let out = aws.iam_script(dir.path()).output().expect("bash");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "replaced the boundary:\n{stderr}");
+    assert!(
+        stderr.contains("role payments-api has the permissions boundary arn:aws:iam::aws:policy/SecurityAudit, the spec names arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        "{stderr}"
+    );
+    assert_eq!(
+        aws.role("payments-api")[3],
+        "arn:aws:iam::aws:policy/SecurityAudit"
+    );
 }
