@@ -286,3 +286,50 @@ fn pod_identity_trust_admits_exactly_its_association() {
         );
     }
 }
+
+/// Under Pod Identity the pod role's session carries EKS's session tags, all transitive:
+/// chaining into a target passes them on, which STS allows only with `sts:TagSession` in
+/// the target's trust and in the pod role's permissions. Both are granted, for that target.
+#[test]
+fn pod_identity_targets_admit_the_pod_role_with_its_session_tags() {
+    let bundle = irsa_core::generate(
+        "account: \"111122223333\"\npodIdentity: true\nclusterName: prod\nserviceAccount: payments/api\nrole: payments-api\n\
+         region: eu-west-2\nassume:\n  deploy: arn:aws:iam::444455556666:role/payments-deploy\n",
+    );
+    let trust = trust_of(&bundle, "payments-deploy");
+    let from = |role: &str, action: &str| Request {
+        principal_type: "AWS".into(),
+        principal: role.into(),
+        action: action.into(),
+        context: Default::default(),
+    };
+    for action in ["sts:AssumeRole", "sts:TagSession"] {
+        assert_eq!(
+            decide(
+                trust,
+                &from("arn:aws:iam::111122223333:role/payments-api", action)
+            ),
+            Decision::Allow,
+            "{action}"
+        );
+        assert_eq!(
+            decide(trust, &from("arn:aws:iam::111122223333:role/other", action)),
+            Decision::ImplicitDeny,
+            "{action}"
+        );
+    }
+    let permissions = bundle
+        .artifacts
+        .iter()
+        .find(|a| a.kind == Kind::PermissionsPolicy && a.role.as_deref() == Some("payments-api"))
+        .expect("the pod role's permissions");
+    let permissions: serde_json::Value = serde_json::from_str(&permissions.content).expect("json");
+    assert_eq!(
+        permissions["Statement"][0],
+        serde_json::json!({
+            "Effect": "Allow",
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Resource": "arn:aws:iam::444455556666:role/payments-deploy",
+        })
+    );
+}

@@ -103,7 +103,7 @@ impl Iam {
                     },
                     arn,
                     &target.settings,
-                    target_trust(pod_role, target.external_id.as_deref()),
+                    target_trust(pod_role, target.external_id.as_deref(), spec.pod_identity),
                     target_permissions(&target.settings),
                 )
             })
@@ -297,13 +297,28 @@ fn pod_identity_trust(spec: &Spec, pod_role: &RoleArn) -> PolicyDocument {
     PolicyDocument::new(statements)
 }
 
-/// The pod role's permissions: `sts:AssumeRole` on exactly the target roles, then its own
-/// statements. `None` when it has neither.
+/// What assuming a target role takes. Under Pod Identity also `sts:TagSession`: the
+/// session tags EKS puts on the pod role's session are transitive, so every AssumeRole
+/// from it passes them on, and STS refuses that without TagSession on both sides (EKS user
+/// guide, pod-id-abac, "Cross-account tags"; aws/eks-pod-identity-agent#80).
+fn assume_target(pod_identity: bool) -> Statement {
+    let mut statement = Statement::allow("sts:AssumeRole");
+    if pod_identity {
+        statement.action = Some(OneOrMany::Many(vec![
+            "sts:AssumeRole".to_owned(),
+            "sts:TagSession".to_owned(),
+        ]));
+    }
+    statement
+}
+
+/// The pod role's permissions: assuming exactly the target roles, then its own statements.
+/// `None` when it has neither.
 fn pod_permissions(spec: &Spec, targets: &[(Target, RoleArn)]) -> Option<PolicyDocument> {
     let targets: Vec<String> = targets.iter().map(|(_, arn)| arn.to_string()).collect();
     let mut statements = Vec::new();
     if !targets.is_empty() {
-        let mut assume = Statement::allow("sts:AssumeRole");
+        let mut assume = assume_target(spec.pod_identity);
         assume.resource = Some(OneOrMany::from_vec(targets));
         statements.push(assume);
     }
@@ -312,8 +327,12 @@ fn pod_permissions(spec: &Spec, targets: &[(Target, RoleArn)]) -> Option<PolicyD
 }
 
 /// A target role's trust: the pod role may assume it, with the external ID when one is set.
-fn target_trust(pod_role: &RoleArn, external_id: Option<&str>) -> PolicyDocument {
-    let mut statement = Statement::allow("sts:AssumeRole");
+fn target_trust(
+    pod_role: &RoleArn,
+    external_id: Option<&str>,
+    pod_identity: bool,
+) -> PolicyDocument {
+    let mut statement = assume_target(pod_identity);
     statement.sid = Some(format!("{SID_PREFIX}PodRole1"));
     statement.principal = Some(Principal::Aws(pod_role.to_string()));
     if let Some(id) = external_id {

@@ -105,7 +105,10 @@ aws_in 111122223333 iam put-role-policy --role-name=payments-api --policy-name=i
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": "sts:AssumeRole",
+      "Action": [
+        "sts:AssumeRole",
+        "sts:TagSession"
+      ],
       "Resource": "arn:aws:iam::444455556666:role/payments-deploy"
     }
   ]
@@ -122,7 +125,10 @@ ensure_role 444455556666 payments-deploy / '' "$(cat <<'POLICY'
     "Principal": {
       "AWS": "arn:aws:iam::111122223333:role/payments-api"
     },
-    "Action": "sts:AssumeRole",
+    "Action": [
+      "sts:AssumeRole",
+      "sts:TagSession"
+    ],
     "Condition": {
       "StringEquals": {
         "sts:ExternalId": "payments-prod-7f3a"

@@ -53,7 +53,10 @@ resource "aws_iam_role_policy" "pod" {
       "Statement": [
         {
           "Effect": "Allow",
-          "Action": "sts:AssumeRole",
+          "Action": [
+            "sts:AssumeRole",
+            "sts:TagSession"
+          ],
           "Resource": "arn:aws:iam::444455556666:role/payments-deploy"
         }
       ]
@@ -90,7 +93,10 @@ resource "aws_iam_role" "target_deploy" {
           "Principal": {
             "AWS": "arn:aws:iam::111122223333:role/payments-api"
           },
-          "Action": "sts:AssumeRole",
+          "Action": [
+            "sts:AssumeRole",
+            "sts:TagSession"
+          ],
           "Condition": {
             "StringEquals": {
               "sts:ExternalId": "payments-prod-7f3a"
