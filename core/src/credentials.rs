@@ -107,7 +107,9 @@ impl Sdk {
     }
 
     /// Java v1's `ProfileAssumeRoleCredentialsProvider` builds the source profile's
-    /// credentials with `ProfileStaticCredentialsProvider`: static keys only.
+    /// credentials with `ProfileStaticCredentialsProvider`: static keys only. Its profiles
+    /// know no `credential_source` at all (`com.amazonaws.auth.profile` reads
+    /// `source_profile` alone).
     fn sources_only_static_keys(self) -> bool {
         self == Sdk::JavaV1
     }
@@ -417,6 +419,12 @@ fn from_profile(
     if profile.is_web_identity() {
         return Some(role_identity(role));
     }
+    if sdk.sources_only_static_keys() {
+        return fails(format!(
+            "{} assumes a role only from a source_profile with static keys, not from profile `{name}`'s credential_source",
+            sdk.label()
+        ));
+    }
     match profile.get("credential_source") {
         Some("EcsContainer")
             if env.get(CONTAINER_URI_ENV).is_some()
@@ -621,6 +629,21 @@ mod tests {
                 "{sdk:?}"
             );
         }
+    }
+
+    #[test]
+    fn java_v1_reads_no_credential_source_and_falls_to_the_container() {
+        let env = env(&[
+            (
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://169.254.170.23/v1/credentials",
+            ),
+            ("AWS_CONFIG_FILE", "/etc/irsa/config"),
+            ("AWS_PROFILE", "ecs"),
+        ]);
+        let a = answers(&env, Some(POD));
+        assert_eq!(who(&a, Sdk::JavaV2), Some(DEPLOY));
+        assert_eq!(who(&a, Sdk::JavaV1), Some(POD));
     }
 
     #[test]
