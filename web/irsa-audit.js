@@ -176,7 +176,7 @@ export class IrsaAudit extends HTMLElement {
     }
     const who = el('ul', { class: 'who' });
     if (report.access.length === 0) {
-      who.append(el('li', { text: 'no service account: no OIDC provider is trusted for sts:AssumeRoleWithWebIdentity' }));
+      who.append(el('li', { text: 'no service account: no statement lets an OIDC provider's tokens assume it' }));
     }
     for (const a of report.access) {
       const parts = [];

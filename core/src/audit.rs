@@ -40,6 +40,10 @@ crate::wire::wire_enum! {
         OpaqueAud => "opaque-aud",
         PodIdentityOpen => "pod-identity-open",
         TooLarge => "too-large",
+        WildcardAud => "wildcard-aud",
+        AudNotSts => "aud-not-sts",
+        ClaimKeyNeverSet => "claim-key-never-set",
+        PodIdentityAnyCluster => "pod-identity-any-cluster",
     }
 }
 
@@ -85,6 +89,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub corrected: Option<String>,
+    /// `access` of the statements that take pods' tokens (audience `sts.amazonaws.com`).
+    #[serde(skip)]
+    pods: Vec<Access>,
 }
 
 /// Whose tokens a statement trusts: one OIDC provider's issuer, or with `Principal: "*"`
@@ -137,12 +144,13 @@ impl Report {
         self.findings.iter().map(|f| f.severity).max()
     }
 
-    /// Whether the service account `namespace/name` of the cluster with `issuer` (host and
-    /// path) may assume the role: what a cluster audit asks of every annotated account.
+    /// Whether the pods of service account `namespace/name` of the cluster with `issuer`
+    /// (host and path) may assume the role with their tokens (audience
+    /// `sts.amazonaws.com`): what a cluster audit asks of every annotated account.
     pub fn admits(&self, issuer: &str, namespace: &str, name: &str) -> bool {
         let sub = format!("{SUB_PREFIX}{namespace}:{name}");
         let pair = format!("{namespace}/{name}");
-        self.access
+        self.pods
             .iter()
             .filter(|a| a.issuer.covers(issuer))
             .any(|a| {
@@ -455,6 +463,21 @@ impl Condition {
             && !self.if_exists
     }
 
+    /// Whether a positive match admits `value`: `StringLike` values are patterns.
+    fn admits(&self, value: &str) -> bool {
+        if self.operator == "StringLike" {
+            self.values.iter().any(|p| like(p, value))
+        } else {
+            self.values.iter().any(|v| v == value)
+        }
+    }
+
+    /// A match that is false when its key is absent: positive, and not `ForAllValues:`
+    /// (true for no values at all).
+    fn false_when_absent(&self) -> bool {
+        self.is_positive_match() && self.set.as_deref() != Some("ForAllValues")
+    }
+
     /// The operator as written: `ForAnyValue:StringLikeIfExists`.
     fn written(&self) -> String {
         let set = self
@@ -509,6 +532,27 @@ impl ParsedStatement {
         }
     }
 
+    /// Conditions meant for the token's `sub` or `aud` under a key IAM never sets: the
+    /// issuer written with `https://`, or as its provider's ARN (karpenter-provider-aws#1666).
+    fn claims_never_set<'a>(&'a self, issuer: &str) -> Vec<&'a Condition> {
+        let issuer = issuer.to_ascii_lowercase();
+        self.conditions
+            .iter()
+            .filter(|c| {
+                let key = c.key.to_ascii_lowercase();
+                let Some(named) = key
+                    .strip_suffix(":sub")
+                    .or_else(|| key.strip_suffix(":aud"))
+                else {
+                    return false;
+                };
+                named == format!("https://{issuer}")
+                    || (named.starts_with("arn:")
+                        && named.ends_with(&format!(":oidc-provider/{issuer}")))
+            })
+            .collect()
+    }
+
     fn conditions_on<'a>(
         &'a self,
         issuer: &'a str,
@@ -527,6 +571,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
     let Assessed {
         statements,
         mut access,
+        pods,
         findings,
     } = assess(text, quota)?;
     for a in &mut access {
@@ -547,6 +592,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
         access,
         findings,
         corrected,
+        pods,
     })
 }
 
@@ -554,6 +600,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
 struct Assessed {
     statements: Vec<ParsedStatement>,
     access: Vec<Access>,
+    pods: Vec<Access>,
     findings: Vec<Finding>,
 }
 
@@ -561,35 +608,66 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
     let (doc, statements) = parse_statements(text)?;
     let mut findings = Vec::new();
     let mut access: Vec<Access> = Vec::new();
+    let mut pods: Vec<Access> = Vec::new();
     for s in &statements {
         statement_findings(s, &mut findings);
     }
-    for s in statements.iter().filter(|s| !s.not_principal) {
+    // Allow statements first, then what Deny statements take away from them.
+    let trusting = |allow: bool| {
+        statements
+            .iter()
+            .filter(move |s| s.allow == allow && !s.not_principal && s.allows_action(WEB_IDENTITY))
+    };
+    for s in trusting(true) {
         for (issuer, account) in s.oidc_providers() {
-            if !s.allows_action(WEB_IDENTITY) {
+            let never_set = s.claims_never_set(&issuer);
+            for c in &never_set {
+                findings.push(Finding {
+                    code: Rule::ClaimKeyNeverSet,
+                    severity: Risk::Medium,
+                    path: format!("{}.Condition", s.at),
+                    message: format!(
+                        "`{}` is never in a request: IAM names the token's claims `{issuer}:sub` and `{issuer}:aud`, without `https://` or the provider's ARN",
+                        c.key
+                    ),
+                    help: Some(format!(
+                        "use the key `{issuer}:{}`",
+                        c.key.rsplit(':').next().unwrap_or_default().to_ascii_lowercase()
+                    )),
+                });
+            }
+            // A match on a key that is never set is false: the statement admits nobody.
+            if never_set.iter().any(|c| c.false_when_absent()) {
                 continue;
             }
-            let entry = match access.iter_mut().position(|a| a.issuer.as_str() == issuer) {
-                Some(i) => access.get_mut(i),
-                None => {
-                    access.push(Access {
-                        issuer: Trusted::of(issuer.clone()),
-                        account,
-                        any_service_account: false,
-                        service_accounts: Vec::new(),
-                        patterns: Vec::new(),
-                        denied: Vec::new(),
-                    });
-                    access.last_mut()
-                }
-            };
-            let Some(entry) = entry else { continue };
             let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
-            if !s.allow {
-                entry.denied.extend(denied_by(s, &subs));
-                continue;
+            if let Some(entry) = entry_for(&mut access, &issuer, account.clone()) {
+                sub_access(s, &issuer, &subs, entry, &mut findings);
             }
-            sub_access(s, &issuer, &subs, entry, &mut findings);
+            // Conditions of one statement must all hold: pods' tokens get in where every
+            // positive match on `aud` admits their audience (its findings are said above).
+            let pod_tokens = s
+                .conditions_on(&issuer, "aud")
+                .all(|c| !c.is_positive_match() || c.admits(crate::eks::TOKEN_AUDIENCE));
+            if let Some(entry) = pod_tokens
+                .then(|| entry_for(&mut pods, &issuer, account))
+                .flatten()
+            {
+                sub_access(s, &issuer, &subs, entry, &mut Vec::new());
+            }
+        }
+    }
+    for s in trusting(false) {
+        for (issuer, _) in s.oidc_providers() {
+            let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
+            let denied = denied_by(s, &subs);
+            for entry in access
+                .iter_mut()
+                .chain(pods.iter_mut())
+                .filter(|a| issuer == "*" || a.issuer.as_str() == issuer)
+            {
+                entry.denied.extend(denied.iter().cloned());
+            }
         }
     }
     // The document's own length: `get-role` output wraps it in much more.
@@ -607,8 +685,32 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
     Ok(Assessed {
         statements,
         access,
+        pods,
         findings,
     })
+}
+
+/// The entry of `list` for `issuer`, added where there is none.
+fn entry_for<'a>(
+    list: &'a mut Vec<Access>,
+    issuer: &str,
+    account: Option<AccountId>,
+) -> Option<&'a mut Access> {
+    let at = match list.iter().position(|a| a.issuer.as_str() == issuer) {
+        Some(at) => at,
+        None => {
+            list.push(Access {
+                issuer: Trusted::of(issuer.to_owned()),
+                account,
+                any_service_account: false,
+                service_accounts: Vec::new(),
+                patterns: Vec::new(),
+                denied: Vec::new(),
+            });
+            list.len() - 1
+        }
+    };
+    list.get_mut(at)
 }
 
 /// What a Deny statement surely takes away, as `like` patterns. Fail closed: a Deny
@@ -769,7 +871,36 @@ fn sub_access(
             help: Some("use StringEquals `aud` = `sts.amazonaws.com`".to_owned()),
         });
     }
-    if s.conditions_on(issuer, "aud").next().is_none() {
+    let auds: Vec<&Condition> = s.conditions_on(issuer, "aud").collect();
+    for c in auds.iter().filter(|c| c.is_positive_match()) {
+        if c.operator == "StringLike" {
+            for value in c.values.iter().filter(|v| is_wildcard(v)) {
+                findings.push(Finding {
+                    code: Rule::WildcardAud,
+                    severity: Risk::Medium,
+                    path: format!("{at}.Condition"),
+                    message: format!(
+                        "`aud` pattern `{value}` accepts tokens for every audience it matches, not only STS's"
+                    ),
+                    help: Some("use StringEquals `aud` = `sts.amazonaws.com`".to_owned()),
+                });
+            }
+        }
+        if eks && !c.admits(crate::eks::TOKEN_AUDIENCE) {
+            findings.push(Finding {
+                code: Rule::AudNotSts,
+                severity: Risk::Medium,
+                path: format!("{at}.Condition"),
+                message: format!(
+                    "`{}` on `aud` admits only {}: EKS gives pods tokens for `sts.amazonaws.com` (in every partition), so none of them gets in",
+                    c.written(),
+                    c.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                ),
+                help: Some("use StringEquals `aud` = `sts.amazonaws.com`".to_owned()),
+            });
+        }
+    }
+    if auds.is_empty() {
         findings.push(Finding {
             code: Rule::MissingAud,
             severity: Risk::Medium,
@@ -829,14 +960,27 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         // the account (any cluster, namespace or service account) may use the role.
         let pod_identity =
             matches!(principal, Principal::Service(id) if id == crate::iam::POD_IDENTITY_SERVICE);
-        let names_who = ["kubernetes-service-account", "kubernetes-namespace"]
-            .iter()
-            .all(|tag| {
-                s.conditions.iter().any(|c| {
-                    c.is_positive_match()
-                        && c.key.eq_ignore_ascii_case(&format!("aws:RequestTag/{tag}"))
-                })
-            });
+        // A tag names who only under a match that fails without the tag (not
+        // ForAllValues:) and with a value that is not a pattern of everything.
+        let names = |tag: &str| {
+            s.conditions.iter().any(|c| {
+                c.false_when_absent()
+                    && c.key.eq_ignore_ascii_case(&format!("aws:RequestTag/{tag}"))
+                    && !c.values.is_empty()
+                    && !(c.operator == "StringLike" && c.values.iter().any(|v| like(v, "")))
+            })
+        };
+        let names_who = names("kubernetes-service-account") && names("kubernetes-namespace");
+        if pod_identity && names_who && !names("eks-cluster-arn") && !names("eks-cluster-name") {
+            push(
+                Rule::PodIdentityAnyCluster,
+                Risk::Medium,
+                format!(
+                    "`{id}` is trusted for a namespace and service account in any cluster: every cluster of the account with them can use the role"
+                ),
+                "add StringEquals on aws:RequestTag/eks-cluster-arn",
+            );
+        }
         if pod_identity && !names_who {
             push(
                 Rule::PodIdentityOpen,
@@ -862,9 +1006,21 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         }
         let root = matches!(principal, Principal::Aws(_))
             && (id.ends_with(":root") || AccountId::parse(id).is_ok());
+        // Guarded only by a match that fails without an external ID or MFA: not a
+        // pattern, not `IfExists`, not `Null`.
         let guarded = s.conditions.iter().any(|c| {
             let key = c.key.to_ascii_lowercase();
-            key == "sts:externalid" || key == "aws:multifactorauthpresent"
+            let external_id = key == "sts:externalid"
+                && c.false_when_absent()
+                && !c.values.is_empty()
+                && !(c.operator == "StringLike" && c.values.iter().any(|v| is_wildcard(v)));
+            let mfa = key == "aws:multifactorauthpresent"
+                && c.operator == "Bool"
+                && c.set.is_none()
+                && !c.if_exists
+                && !c.values.is_empty()
+                && c.values.iter().all(|v| v.eq_ignore_ascii_case("true"));
+            external_id || mfa
         });
         if root && !guarded {
             push(
@@ -894,7 +1050,15 @@ fn correct(statements: &[ParsedStatement], access: &[Access]) -> Option<String> 
                 .all(|p| matches!(p, Principal::Federated(_)))
             && s.principals.is_some()
     });
+    // Several conditions on `sub` in one statement must all hold, which no list of
+    // service accounts says: a correction listing them all would widen.
+    let sub_twice = statements.iter().any(|s| {
+        s.oidc_issuers()
+            .iter()
+            .any(|issuer| s.conditions_on(issuer, "sub").count() > 1)
+    });
     if !oidc_only
+        || sub_twice
         || access.is_empty()
         || access.iter().any(|a| {
             a.any_service_account

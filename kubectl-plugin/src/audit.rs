@@ -127,7 +127,7 @@ fn text(results: &[Audited]) -> String {
         if report.access.is_empty() {
             let _ = writeln!(
                 out,
-                "    no service account (no OIDC provider is trusted for sts:AssumeRoleWithWebIdentity)"
+                "    no service account (no statement lets an OIDC provider's tokens assume it)"
             );
         }
         for a in &report.access {

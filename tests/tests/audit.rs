@@ -89,6 +89,40 @@ fn the_corpus_findings_are_the_expected_ones() {
     assert_eq!(codes("for-any-value-negated-sub"), ["negated-sub"]);
     assert_eq!(codes("negated-aud"), ["opaque-aud"]);
     assert_eq!(codes("pod-identity-open"), ["pod-identity-open"]);
+    // ForAllValues: is true without the tag (an association with session tags off).
+    assert_eq!(codes("pod-identity-for-all-values"), ["pod-identity-open"]);
+    assert_eq!(
+        codes("pod-identity-any-cluster"),
+        ["pod-identity-any-cluster"]
+    );
+    // `Null` on the external ID says only that there is one: any will do.
+    assert_eq!(
+        codes("account-root-null-external-id"),
+        ["root-without-external-id"]
+    );
+    assert_eq!(codes("wildcard-aud"), ["wildcard-aud"]);
+    // sts.amazonaws.com.cn (eksctl#1910): no pod's token has it, so no pod gets in.
+    assert_eq!(codes("aud-not-sts"), ["aud-not-sts"]);
+    // A claim under a key IAM never sets: the statement admits nobody (not everyone).
+    assert_eq!(codes("sub-keyed-by-provider-arn"), ["claim-key-never-set"]);
+    assert_eq!(
+        codes("sub-keyed-with-https"),
+        ["claim-key-never-set", "claim-key-never-set"]
+    );
+    let report = |name: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("read");
+        analyze(&text, 2048).expect("parses")
+    };
+    assert!(!report("aud-not-sts").admits(ISSUER, "payments", "api"));
+    assert!(report("wildcard-aud").admits(ISSUER, "payments", "api"));
+    assert!(report("sub-keyed-by-provider-arn").access.is_empty());
+    // A Deny for every principal takes away; it is no one's access of its own.
+    let deny_star = report("deny-principal-star");
+    assert_eq!(deny_star.access.len(), 1);
+    assert!(deny_star.admits(ISSUER, "payments", "api"));
+    assert!(!deny_star.admits(ISSUER, "kube-system", "default"));
+    // Two conditions on `sub` must both hold: listing both sets' accounts would widen.
+    assert_eq!(report("correction-sub-twice").corrected, None);
     for open in ["null-sub", "numeric-sub", "for-any-value-negated-sub"] {
         let text = std::fs::read_to_string(dir.join(format!("{open}.json"))).expect("read");
         let report = analyze(&text, 2048).expect("parses");
@@ -229,7 +263,8 @@ proptest! {
     }
 
     /// For random trust policies — any mix of Allow and Deny statements, positive, negated,
-    /// `IfExists`, `ForAnyValue:` and `Null` conditions on `sub`, with or without `aud` —
+    /// `IfExists`, `ForAnyValue:` and `Null` conditions on `sub`, with or without `aud`
+    /// (pods' `sts.amazonaws.com` or another) —
     /// the auditor fails closed: whatever the evaluator lets in, the auditor says may
     /// assume the role. Where every condition is a positive match in Allow statements,
     /// the two agree exactly.
@@ -244,7 +279,7 @@ proptest! {
                     "StringEqualsIfExists", "StringLikeIfExists", "Null", "none",
                 ]),
                 prop::collection::vec("(system:serviceaccount:)?[ab*?]{1,2}(:[ab*?]{1,2})?|true|false", 1..3),
-                prop::bool::ANY,
+                prop::sample::select(vec!["", "sts.amazonaws.com", "sts.amazonaws.com.cn"]),
             ),
             1..4,
         ),
@@ -259,12 +294,12 @@ proptest! {
             if *op != "none" {
                 conditions.push(format!("\"{op}\": {{\"{ISSUER}:sub\": {}}}", serde_json::json!(values)));
             }
-            if *aud {
-                conditions.push(format!("\"StringEquals\": {{\"{ISSUER}:aud\": \"sts.amazonaws.com\"}}"));
+            if !aud.is_empty() {
+                conditions.push(format!("\"StringEquals\": {{\"{ISSUER}:aud\": \"{aud}\"}}"));
             }
             // One operator may carry one key at most once: merge aud into a StringEquals on sub.
-            let condition = if *op == "StringEquals" && *aud {
-                format!("{{\"StringEquals\": {{\"{ISSUER}:sub\": {}, \"{ISSUER}:aud\": \"sts.amazonaws.com\"}}}}", serde_json::json!(values))
+            let condition = if *op == "StringEquals" && !aud.is_empty() {
+                format!("{{\"StringEquals\": {{\"{ISSUER}:sub\": {}, \"{ISSUER}:aud\": \"{aud}\"}}}}", serde_json::json!(values))
             } else {
                 format!("{{{}}}", conditions.join(", "))
             };

@@ -966,6 +966,34 @@ mod tests {
         assert_eq!(trusted[1].finding.path, "trust.json Statement[0]");
     }
 
+    /// eksctl#1910's audience: the policy lists the service account, but no pod's token
+    /// has that audience, so STS denies every one of them.
+    #[test]
+    fn a_trust_for_another_audience_fails() {
+        let policy = r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/X"},
+            "Condition": {"StringEquals": {"oidc.eks.eu-west-2.amazonaws.com/id/X:sub": "system:serviceaccount:payments:api",
+                "oidc.eks.eu-west-2.amazonaws.com/id/X:aud": "sts.amazonaws.com.cn"}}}]}"#;
+        let trust = Trust::Analysed {
+            report: crate::audit::analyze(policy, 2048).unwrap_or_else(|e| panic!("{e}")),
+            issuer: "https://oidc.eks.eu-west-2.amazonaws.com/id/X".to_owned(),
+            file: "trust.json".to_owned(),
+        };
+        let target = Target {
+            namespace: "payments",
+            name: "api",
+            workload: None,
+        };
+        let checks =
+            diagnose(&inventory(), target, &Webhook::Configured, Some(trust)).unwrap_or_default();
+        let trusted: Vec<&Check> = checks
+            .iter()
+            .filter(|c| c.finding.code == CheckCode::TrustPolicy)
+            .collect();
+        assert_eq!(trusted[0].finding.severity, Level::Fail, "{checks:?}");
+        assert_eq!(trusted[1].rule, Some(Rule::AudNotSts));
+    }
+
     #[test]
     fn a_missing_workload_is_an_error_not_a_check() {
         let target = Target {
