@@ -69,12 +69,6 @@ pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish) for the
     /// `kubectl-irsa` command; for `kubectl irsa`, see the examples
     Completion(CompletionArgs),
-    /// kubectl's completion of `kubectl irsa …` (what `kubectl_complete-irsa` runs)
-    #[command(name = "__complete", hide = true, disable_help_flag = true)]
-    Complete {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        words: Vec<String>,
-    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -134,13 +128,17 @@ pub enum Outcome {
 }
 
 pub fn main() -> ExitCode {
-    // Installed as `kubectl_complete-irsa`, kubectl asks it to complete `kubectl irsa …`.
-    let invoked = std::env::args_os().next().unwrap_or_default();
+    // Installed as `kubectl_complete-irsa`, kubectl asks it to complete `kubectl irsa …`;
+    // `kubectl-irsa __complete WORD…` does the same. Not a clap subcommand: the shells'
+    // completion scripts would offer it.
+    let mut args = std::env::args_os().map(|w| w.to_string_lossy().into_owned());
+    let invoked = args.next().unwrap_or_default();
+    let mut words: Vec<String> = args.collect();
     if std::path::Path::new(&invoked).file_stem() == Some("kubectl_complete-irsa".as_ref()) {
-        let words: Vec<String> = std::env::args_os()
-            .skip(1)
-            .map(|w| w.to_string_lossy().into_owned())
-            .collect();
+        return complete(&words);
+    }
+    if words.first().map(String::as_str) == Some("__complete") {
+        words.remove(0);
         return complete(&words);
     }
     let cli = Cli::parse();
@@ -151,13 +149,20 @@ pub fn main() -> ExitCode {
         Command::Status(args) => live(status::run(args)),
         Command::Doctor(args) => live(doctor::run(*args)),
         Command::Completion(args) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = <Cli as clap::CommandFactory>::command().bin_name("kubectl-irsa");
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut command, "kubectl-irsa", &mut script);
-            out!("{}", String::from_utf8_lossy(&script)).map(|()| Outcome::Done)
+            let mut script = String::from_utf8_lossy(&script).into_owned();
+            if args.shell == clap_complete::Shell::Bash {
+                // clap_complete's bash script sets `cmd` with the `-` of a hyphenated name
+                // as `__`, but labels the subcommands' cases with it as `__subcmd__`: no
+                // subcommand's flags would ever be completed.
+                script =
+                    script.replace("kubectl__subcmd__irsa__subcmd__", "kubectl__irsa__subcmd__");
+            }
+            out!("{script}").map(|()| Outcome::Done)
         }
         Command::Audit(args) => audit::run(*args),
-        Command::Complete { words } => return complete(&words),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -128,22 +128,50 @@ fn completion_scripts_name_every_command() {
         }
         assert!(script.contains("force-conflicts"), "{shell}");
     }
+    // Sourced into bash and asked as the shell asks it, a word at a time.
     let bash = Command::new(BIN)
         .args(["completion", "bash"])
         .output()
         .expect("run");
-    let checked = Command::new("bash")
-        .arg("-n")
-        .stdin(std::process::Stdio::piped())
-        .arg("/dev/stdin")
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().expect("stdin").write_all(&bash.stdout)?;
-            child.wait()
-        })
-        .expect("bash -n");
-    assert!(checked.success(), "the bash completion does not parse");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("kubectl-irsa.bash");
+    std::fs::write(&script, &bash.stdout).expect("write");
+    let complete = |words: &[&str]| {
+        let line = words.join(" ");
+        let driver = format!(
+            "source {script}\nCOMP_WORDS=({words})\nCOMP_CWORD={cword}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n\
+             _kubectl__irsa kubectl-irsa '{cur}' '{prev}'\necho \"${{COMPREPLY[*]}}\"\n",
+            script = script.display(),
+            words = words
+                .iter()
+                .map(|w| format!("'{w}'"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            cword = words.len() - 1,
+            cur = words[words.len() - 1],
+            prev = words[words.len() - 2],
+        );
+        let out = Command::new("bash")
+            .args(["-c", &driver])
+            .output()
+            .expect("bash");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(complete(&["kubectl-irsa", "generate", "--fo"]), "--format");
+    assert_eq!(
+        complete(&["kubectl-irsa", "bind", "--force-c"]),
+        "--force-conflicts"
+    );
+    // Every command, and not the one kubectl's completion calls.
+    assert_eq!(
+        complete(&["kubectl-irsa", ""]),
+        "-h -V --help --version generate bind unbind status doctor audit completion help"
+    );
 }
 
 /// The krew manifest template renders (as krew-release-bot renders it) into a manifest
