@@ -57,6 +57,7 @@ crate::wire::wire_enum! {
         CrossAccountWithoutExternalId => "cross-account-without-external-id",
         EksIssuerShape => "eks-issuer-shape",
         BroadPermissions => "broad-permissions",
+        UnusedSetting => "unused-setting",
     }
 }
 

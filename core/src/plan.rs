@@ -84,12 +84,7 @@ impl Plan {
     /// Whether the pods need the AWS config file: the flow chains into target roles, or a
     /// container acts as the pod role's profile by name.
     pub fn has_profiles(&self) -> bool {
-        !self.targets.is_empty()
-            || (!self.spec.pod_identity
-                && self
-                    .workloads
-                    .iter()
-                    .any(|w| w.own_profiles().next().is_some()))
+        has_profiles(&self.spec, !self.targets.is_empty(), &self.workloads)
     }
 
     /// The region of the spec's clusters: `region`, else the one every EKS issuer names
@@ -98,6 +93,15 @@ impl Plan {
     pub fn region(&self) -> Option<&str> {
         region(&self.spec)
     }
+}
+
+/// [`Plan::has_profiles`], for what is checked before the plan.
+fn has_profiles(spec: &Spec, has_targets: bool, workloads: &[WiredWorkload]) -> bool {
+    has_targets || (!spec.pod_identity && own_profiles(workloads))
+}
+
+fn own_profiles(workloads: &[WiredWorkload]) -> bool {
+    workloads.iter().any(|w| w.own_profiles().next().is_some())
 }
 
 /// [`Plan::region`], for what is built before the plan.
@@ -177,6 +181,7 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
     }
     check_pod_duration(&spec, diags);
     let workloads = wired_workloads(&spec, diags);
+    check_profile_settings(&spec, !targets.is_empty(), &workloads, diags);
     check_config_map_names(&spec, diags);
     check_cluster_name(&spec, diags);
     check_region(&spec, diags);
@@ -198,6 +203,46 @@ pub fn resolve(spec: Spec, diags: &mut Diagnostics) -> Option<Plan> {
         spec,
         iam,
     })
+}
+
+/// What only the AWS config file and the containers acting as profiles carry, where the
+/// spec writes neither: settings that would silently do nothing, and the region the
+/// webhook no longer sets.
+fn check_profile_settings(
+    spec: &Spec,
+    has_targets: bool,
+    workloads: &[WiredWorkload],
+    diags: &mut Diagnostics,
+) {
+    if !has_profiles(spec, has_targets, workloads) {
+        let unused = spec
+            .duration_seconds
+            .as_ref()
+            .map(|d| (d.field.clone(), "durationSeconds"))
+            .into_iter()
+            .chain(
+                spec.role_session_name
+                    .as_ref()
+                    .map(|_| ("roleSessionName".to_owned(), "roleSessionName")),
+            );
+        for (at, key) in unused {
+            let message = format!(
+                "`{key}` goes into the pod role's profile of the AWS config file, which a spec without `assume` does not write: it changes nothing"
+            );
+            diags.push(
+                Diagnostic::warning(Code::UnusedSetting, at, message)
+                    .with_help("drop it: without profiles the pods' sessions are their SDKs' own"),
+            );
+        }
+    }
+    // The webhook leaves a container acting as a profile alone, AWS_REGION included.
+    if !spec.pod_identity && own_profiles(workloads) && region(spec).is_none() {
+        let message = "containers acting as a profile get no AWS_REGION from the webhook, and the clusters name no single region for irsa to set: Go v2, Java v2, JavaScript v3 and Rust find none and fail";
+        diags.push(
+            Diagnostic::warning(Code::Region, "region", message)
+                .with_help("set `region` to the clusters' region, or AWS_REGION in the containers"),
+        );
+    }
 }
 
 /// IAM's limit on the inline policies of one role, counted without whitespace.

@@ -444,7 +444,28 @@ fn read_subjects(
             diags.push(Diagnostic::error(Code::Duplicate, &at, message));
             continue;
         }
-        if subject.is_pattern() {
+        // `*`, `?*`: a part every name matches.
+        let any = |part: &str| part.contains('*') && part.chars().all(|c| c == '*' || c == '?');
+        if any(&subject.namespace) && any(&subject.name) {
+            let message = format!(
+                "`{text}` matches every service account of the cluster: the same as a trust with no `sub` condition"
+            );
+            diags.push(
+                Diagnostic::error(Code::SubjectPattern, &at, message)
+                    .with_help("list the service accounts, or one namespace's (`payments/*`)"),
+            );
+            continue;
+        }
+        if any(&subject.namespace) {
+            let message = format!(
+                "`{text}` matches `{}` in every namespace, also those created later: whoever may create a namespace can assume the role",
+                subject.name
+            );
+            diags.push(
+                Diagnostic::warning(Code::SubjectPattern, &at, message)
+                    .with_help("name the namespaces"),
+            );
+        } else if subject.is_pattern() {
             let message = format!(
                 "`{text}` is a pattern: every service account it matches can assume the role"
             );
@@ -934,11 +955,36 @@ fn mount_path(s: &str) -> Result<(), String> {
             "`{s}` must not contain spaces or control characters"
         ));
     }
-    if "/var/run/secrets/eks.amazonaws.com".starts_with(s)
-        || s.starts_with("/var/run/secrets/eks.amazonaws.com")
-    {
+    // A mount hides what the image has at its path: the system's own directories, the
+    // CA certificates TLS to AWS needs, the pod's Kubernetes token.
+    const SYSTEM: [&str; 19] = [
+        "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt", "/proc",
+        "/root", "/run", "/sbin", "/sys", "/tmp", "/usr", "/var", "/var/lib", "/var/run",
+    ];
+    const UNDER: [&str; 8] = [
+        "/dev",
+        "/proc",
+        "/sys",
+        "/etc/ssl",
+        "/etc/pki",
+        "/etc/ca-certificates",
+        "/var/run/secrets",
+        "/run/secrets",
+    ];
+    // `a` is `b` or a directory under it.
+    let within = |a: &str, b: &str| {
+        a.strip_prefix(b)
+            .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+    };
+    let token = "/var/run/secrets/eks.amazonaws.com";
+    if within(s, token) || within(token, s) {
         return Err(format!(
             "`{s}` would hide or collide with the web identity token the webhook mounts"
+        ));
+    }
+    if SYSTEM.contains(&s) || UNDER.iter().any(|p| within(s, p) || within(p, s)) {
+        return Err(format!(
+            "`{s}` would hide what the image has there (system files, CA certificates or the pod's service account token): mount the config in a directory of its own, like `/etc/irsa`"
         ));
     }
     Ok(())

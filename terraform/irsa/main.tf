@@ -143,6 +143,10 @@ resource "aws_iam_role" "pod" {
       error_message = "A service account has * or ?: set subject_patterns = true to trust a pattern on purpose (under StringEquals they would be literal characters and admit nobody)."
     }
     precondition {
+      condition     = !anytrue([for s in var.service_accounts : can(regex("^[*?]*[*][*?]*/[*?]*[*][*?]*$", s))])
+      error_message = "A service account pattern matches every service account of the cluster: the same as a trust with no sub condition. List the service accounts, or one namespace's (payments/*)."
+    }
+    precondition {
       condition     = length(setintersection(keys(var.assume), keys(var.target_roles))) == 0
       error_message = "A profile is in both assume and target_roles: ${join(", ", setintersection(keys(var.assume), keys(var.target_roles)))}."
     }

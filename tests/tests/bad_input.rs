@@ -77,6 +77,9 @@ const CASES: &[(&str, &str, &str)] = &[
     ("serviceAccount: [payments/api, [x]]", "serviceAccount[1]", "wrong-type"),
     ("serviceAccount: {payments: api}", "serviceAccount", "wrong-type"),
     ("{subjectPatterns: true, serviceAccount: \"payments/API*\"}", "serviceAccount", "service-account-name"),
+    // A pattern of every service account is a trust without `sub`.
+    ("{subjectPatterns: true, serviceAccount: \"*/*\"}", "serviceAccount", "subject-pattern"),
+    ("{subjectPatterns: true, serviceAccount: [payments/api, \"?*/**\"]}", "serviceAccount[1]", "subject-pattern"),
     ("subjectPatterns: \"yes\"", "subjectPatterns", "wrong-type"),
     // role
     ("role: ~", "role", "missing-field"),
@@ -175,6 +178,11 @@ const CASES: &[(&str, &str, &str)] = &[
     ("configMap: {mountPath: /etc/../irsa}", "configMap.mountPath", "mount-path"),
     ("configMap: {mountPath: /var/run/secrets/eks.amazonaws.com}", "configMap.mountPath", "mount-path"),
     ("configMap: {mountPath: /var/run/secrets}", "configMap.mountPath", "mount-path"),
+    // A mount hides the image's own files there: CA certificates, the Kubernetes token.
+    ("configMap: {mountPath: /etc}", "configMap.mountPath", "mount-path"),
+    ("configMap: {mountPath: /usr}", "configMap.mountPath", "mount-path"),
+    ("configMap: {mountPath: /etc/ssl/certs}", "configMap.mountPath", "mount-path"),
+    ("configMap: {mountPath: /var/run/secrets/kubernetes.io}", "configMap.mountPath", "mount-path"),
     ("configMap: {mountPath: \"/etc/a:b\"}", "configMap.mountPath", "mount-path"),
     ("configMap: {nmae: x}", "configMap.nmae", "unknown-field"),
     // workload
@@ -429,6 +437,23 @@ fn warnings_do_not_block_generation() {
             "permissions: {statements: [{Action: iam:Pass*, Resource: \"*\"}]}",
             "permissions.statements[0].Resource",
             "broad-permissions",
+        ),
+        (
+            "{subjectPatterns: true, serviceAccount: \"*/api\"}",
+            "serviceAccount",
+            "subject-pattern",
+        ),
+        ("durationSeconds: 1800", "durationSeconds", "unused-setting"),
+        (
+            "roleSessionName: payments",
+            "roleSessionName",
+            "unused-setting",
+        ),
+        // The webhook leaves a container acting as a profile without AWS_REGION.
+        (
+            "{cluster: [https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF, https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF], assume: {deploy: deploy}, workload: {kind: deployment, name: api, profile: deploy}}",
+            "region",
+            "region",
         ),
     ];
     for (overrides, field, code) in cases {

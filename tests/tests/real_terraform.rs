@@ -252,6 +252,12 @@ fn the_module_refuses_bad_input_at_plan() {
         ),
         (
             r#"BASE
+  service_accounts = ["*/*"]
+  subject_patterns = true"#,
+            "matches every service account of the cluster",
+        ),
+        (
+            r#"BASE
   service_accounts = ["payments/api"]
   assume           = { deploy = { role_arn = "arn:aws:iam::444455556666:role/deploy" } }
   target_roles     = { deploy = { name = "payments-deploy" } }"#,
