@@ -716,16 +716,33 @@ fn read_permissions(
                 .collect()
         })
         .unwrap_or_default();
-    if managed.len() > 20 {
+    // IAM's `Managed policies per role`: 10 unless the account raised it, 25 at most.
+    if managed.len() > 25 {
         let message = format!(
-            "{} managed policies; IAM attaches at most 20 to a role (10 unless the quota was raised)",
+            "{} managed policies; IAM attaches at most 25 to a role, with the quota raised",
             managed.len()
         );
-        diags.push(Diagnostic::error(
-            Code::TooManyManagedPolicies,
-            field(path, "managedPolicies"),
-            message,
-        ));
+        diags.push(
+            Diagnostic::error(
+                Code::TooManyManagedPolicies,
+                field(path, "managedPolicies"),
+                message,
+            )
+            .with_help("merge some into one customer managed policy"),
+        );
+    } else if managed.len() > 10 {
+        let message = format!(
+            "{} managed policies; IAM attaches 10 to a role unless the account's quota `Managed policies per role` was raised (to 25 at most)",
+            managed.len()
+        );
+        diags.push(
+            Diagnostic::warning(
+                Code::TooManyManagedPolicies,
+                field(path, "managedPolicies"),
+                message,
+            )
+            .with_help("raise the quota, or merge some into one customer managed policy"),
+        );
     }
     let statements = f
         .take("statements")

@@ -88,10 +88,14 @@ variable "permissions_boundary" {
 }
 
 variable "managed_policy_arns" {
-  description = "Managed policies attached to the pod role."
+  description = "Managed policies attached to the pod role (10 unless the account's quota was raised, 25 at most)."
   type        = list(string)
   default     = []
   nullable    = false
+  validation {
+    condition     = length(var.managed_policy_arns) <= 25
+    error_message = "IAM attaches at most 25 managed policies to a role (10 unless the quota was raised): merge some into one customer managed policy."
+  }
 }
 
 variable "source_policy_documents" {

@@ -380,6 +380,36 @@ fn unknown_fields_suggest_the_closest_known_one() {
     assert_eq!(d.help.as_deref(), Some("did you mean `serviceAccount`?"));
 }
 
+/// IAM's `Managed policies per role`: 10 unless raised, 25 at most.
+#[test]
+fn managed_policies_beyond_the_quota() {
+    let spec = |n: usize| {
+        let arns: Vec<String> = (0..n)
+            .map(|i| format!("arn:aws:iam::aws:policy/P{i}"))
+            .collect();
+        merged(&format!(
+            "permissions: {{managedPolicies: [{}]}}",
+            arns.join(", ")
+        ))
+    };
+    let code = |bundle: &Bundle| {
+        bundle
+            .diagnostics
+            .iter()
+            .find(|d| d.path == "permissions.managedPolicies")
+            .map(|d| (d.severity, d.code.as_str()))
+    };
+    assert_eq!(code(&irsa_core::generate_node(&spec(10))), None);
+    assert_eq!(
+        code(&irsa_core::generate_node(&spec(11))),
+        Some((Severity::Warning, "too-many-managed-policies"))
+    );
+    assert_eq!(
+        code(&irsa_core::generate_node(&spec(26))),
+        Some((Severity::Error, "too-many-managed-policies"))
+    );
+}
+
 #[test]
 fn warnings_do_not_block_generation() {
     let cases = [

@@ -252,6 +252,12 @@ fn the_module_refuses_bad_input_at_plan() {
         ),
         (
             r#"BASE
+  service_accounts    = ["payments/api"]
+  managed_policy_arns = [for i in range(26) : "arn:aws:iam::aws:policy/P${i}"]"#,
+            "IAM attaches at most 25 managed policies to a role",
+        ),
+        (
+            r#"BASE
   service_accounts = ["*/*"]
   subject_patterns = true"#,
             "matches every service account of the cluster",

@@ -29,6 +29,48 @@ fn s(text: &str) -> Node {
     Node::Str(text.to_owned())
 }
 
+/// `trust` with each provider the stack may create named through it (`Fn::If` on
+/// CreateOidcProvider, `Ref` giving its ARN): the reference orders the pod role after the
+/// providers, which IAM wants to exist when a trust policy names them.
+fn with_provider_refs(trust: Node, arns: &[&str]) -> Node {
+    match trust {
+        Node::Map(entries) => Node::Map(
+            entries
+                .into_iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        Node::Str(arn) if key == "Federated" => {
+                            match arns.iter().position(|a| *a == arn) {
+                                Some(n) => map(vec![(
+                                    "Fn::If",
+                                    Node::Seq(vec![
+                                        s("CreateOidcProvider"),
+                                        map(vec![(
+                                            "Ref",
+                                            Node::Str(format!("OidcProvider{}", n + 1)),
+                                        )]),
+                                        Node::Str(arn),
+                                    ]),
+                                )]),
+                                None => Node::Str(arn),
+                            }
+                        }
+                        other => with_provider_refs(other, arns),
+                    };
+                    (key, value)
+                })
+                .collect(),
+        ),
+        Node::Seq(items) => Node::Seq(
+            items
+                .into_iter()
+                .map(|item| with_provider_refs(item, arns))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 fn map(entries: Vec<(&str, Node)>) -> Node {
     Node::Map(
         entries
@@ -136,7 +178,17 @@ fn template(plan: &Plan, account: &Account<'_>, pod_account: bool) -> String {
         if let Some(boundary) = &role.permissions_boundary {
             props.push(("PermissionsBoundary", Node::Str(boundary.to_string())));
         }
-        props.push(("AssumeRolePolicyDocument", role.trust.to_node()));
+        let mut trust = role.trust.to_node();
+        if role.is_pod() && pod_account && !plan.spec.pod_identity {
+            let arns: Vec<&str> = plan
+                .iam
+                .oidc_providers
+                .iter()
+                .map(|p| p.arn.as_str())
+                .collect();
+            trust = with_provider_refs(trust, &arns);
+        }
+        props.push(("AssumeRolePolicyDocument", trust));
         if let Some(permissions) = &role.permissions {
             props.push((
                 "Policies",
