@@ -176,7 +176,7 @@ export class IrsaAudit extends HTMLElement {
     }
     const who = el('ul', { class: 'who' });
     if (report.access.length === 0) {
-      who.append(el('li', { text: 'no service account: no statement lets an OIDC provider's tokens assume it' }));
+      who.append(el('li', { text: "no service account: no statement lets an OIDC provider's tokens assume it" }));
     }
     for (const a of report.access) {
       const parts = [];
@@ -191,7 +191,7 @@ export class IrsaAudit extends HTMLElement {
     for (const f of report.findings) {
       const tone = f.severity === 'high' || f.severity === 'critical' ? 'error' : 'warning';
       findings.append(el('li', { class: `diag ${tone}`, 'data-code': f.code },
-        el('strong', { text: `${f.severity}[${f.code}]` }), f.path ? ` ${f.path}` : '', ': ', ...withCode(f.message),
+        el('strong', { text: `${f.severity}[${f.code}]` }), f.field ? ` ${f.field}` : '', ': ', ...withCode(f.message),
         ...(f.help ? [el('br'), el('span', { class: 'help' }, 'help: ', ...withCode(f.help))] : [])));
     }
     const { tone, text: said } = verdict(report);

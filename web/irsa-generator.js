@@ -487,9 +487,9 @@ export class IrsaGenerator extends HTMLElement {
     const state = this.withLocks(imported);
     if (unsupported.length) {
       // An unknown key is most often a typo: the core says which key was meant.
-      const hints = generate(spec).diagnostics.filter((d) => d.code === 'unknown-field' && unsupported.includes(d.path) && d.help);
+      const hints = generate(spec).diagnostics.filter((d) => d.code === 'unknown-field' && unsupported.includes(d.field) && d.help);
       const named = unsupported.map((k) => {
-        const hint = hints.find((d) => d.path === k);
+        const hint = hints.find((d) => d.field === k);
         return hint ? `\`${k}\` (${hint.help})` : `\`${k}\``;
       });
       return fail(`Not imported: the form has no place for ${named.join(', ')}; `
@@ -553,8 +553,8 @@ export class IrsaGenerator extends HTMLElement {
     this.spec = specOf(this.state);
     this.bundle = generate(this.spec);
     const rows = [
-      ...targetProblems(this.state.targets).map((p) => ({ severity: 'error', code: 'profile-row', path: `#target-${p.index}`, box: p.key, message: p.message })),
-      ...fieldProblems(this.state).map((p) => ({ severity: 'error', code: 'form', path: p.key, message: p.message })),
+      ...targetProblems(this.state.targets).map((p) => ({ severity: 'error', code: 'profile-row', field: `#target-${p.index}`, box: p.key, message: p.message })),
+      ...fieldProblems(this.state).map((p) => ({ severity: 'error', code: 'form', field: p.key, message: p.message })),
     ];
     this.failed = rows.length > 0 || this.bundle.diagnostics.some((d) => d.severity === 'error');
     if (!this.failed) this.lastGood = { bundle: this.bundle, spec: this.spec };
@@ -629,22 +629,22 @@ export class IrsaGenerator extends HTMLElement {
         `Error: the share link could not be read entirely; ignored: ${this.linkProblems.join(', ')}`));
     }
     for (const d of diagnostics) {
-      const key = controlOf(d.path, this.state.targets);
+      const key = controlOf(d.field, this.state.targets);
       // A required field nobody has typed in yet gets a hint, not an error.
       const pristine = d.code === 'missing-field' && !this.touched.has(key);
       const level = pristine ? 'hint' : d.severity;
       const word = { error: 'Error', warning: 'Warning', hint: 'Required' }[level];
-      const text = d.code === 'profile-row' ? d.message : `${word}: ${linePrefix(d.path)}${d.message}${d.help ? ` (${d.help})` : ''}`;
-      const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-finding-path': d.path }, ...withCode(text));
+      const text = d.code === 'profile-row' ? d.message : `${word}: ${linePrefix(d.field)}${d.message}${d.help ? ` (${d.help})` : ''}`;
+      const line = el('span', { class: `diag ${level}`, 'data-code': d.code, 'data-field': d.field }, ...withCode(text));
       const row = /^(target|workload)-(\d+)$/.exec(key);
       const target = row
         ? this.root.querySelector(`#${this.id_}-msg-${key}`)
         : key === 'targets' ? this.root.querySelector(`#${this.id_}-msg-targets`) : this.root.querySelector(`#${this.id_}-${key}-msg`);
       (target ?? general).append(line);
-      if (d.code === 'issuer') this.offerIssuerFix(line, d.path);
+      if (d.code === 'issuer') this.offerIssuerFix(line, d.field);
       if (d.severity === 'error' && !pristine) {
         // In a row, only the box the problem is in (all of them when it is the row's).
-        const box = d.box ?? rowBoxOf(d.path, this.state.targets);
+        const box = d.box ?? rowBoxOf(d.field, this.state.targets);
         const controls = row
           ? this.root.querySelectorAll(`[data-${row[1]}="${row[2]}"]${box ? `[data-key=${box}]` : ''}`)
           : [this.form.elements[key]].filter(Boolean);

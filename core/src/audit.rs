@@ -625,7 +625,7 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
                 findings.push(Finding {
                     code: Rule::ClaimKeyNeverSet,
                     severity: Risk::Medium,
-                    path: format!("{}.Condition", s.at),
+                    field: format!("{}.Condition", s.at),
                     message: format!(
                         "`{}` is never in a request: IAM names the token's claims `{issuer}:sub` and `{issuer}:aud`, without `https://` or the provider's ARN",
                         c.key
@@ -677,7 +677,7 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
         findings.push(Finding {
             code: Rule::TooLarge,
             severity: Risk::Medium,
-            path: String::new(),
+            field: String::new(),
             message: format!("the policy is {size} characters without whitespace; the role trust policy quota is {quota}"),
             help: Some("split the service accounts or clusters over several roles, or raise the IAM quota".to_owned()),
         });
@@ -748,7 +748,7 @@ fn sub_access(
         findings.push(Finding {
             code: Rule::NoSub,
             severity: Risk::High,
-            path: at.clone(),
+            field: at.clone(),
             message: format!("no `{issuer}:sub` condition: every service account of the cluster can assume the role"),
             help: Some("add StringEquals on `sub` with the service accounts that use the role (`system:serviceaccount:NAMESPACE:NAME`)".to_owned()),
         });
@@ -763,7 +763,7 @@ fn sub_access(
             findings.push(Finding {
                 code: Rule::ForAllValuesSub,
                 severity: Risk::Medium,
-                path: format!("{at}.Condition"),
+                field: format!("{at}.Condition"),
                 message: "`ForAllValues:` on the single-valued `sub` key is also true when the key is absent".to_owned(),
                 help: Some("use the plain operator (StringEquals) on `sub`".to_owned()),
             });
@@ -786,7 +786,7 @@ fn sub_access(
             findings.push(Finding {
                 code,
                 severity: Risk::High,
-                path: format!("{at}.Condition"),
+                field: format!("{at}.Condition"),
                 message: format!("`{}` on `sub` {what}", c.written()),
                 help: Some(
                     "list the allowed service accounts with StringEquals instead".to_owned(),
@@ -806,7 +806,7 @@ fn sub_access(
                 findings.push(Finding {
                     code: Rule::WildcardSub,
                     severity: if everything { Risk::High } else { Risk::Medium },
-                    path: format!("{at}.Condition"),
+                    field: format!("{at}.Condition"),
                     message: format!(
                         "`sub` pattern `{value}` admits every service account it matches"
                     ),
@@ -818,7 +818,7 @@ fn sub_access(
                 findings.push(Finding {
                     code: Rule::WildcardWithoutLike,
                     severity: Risk::Medium,
-                    path: format!("{at}.Condition"),
+                    field: format!("{at}.Condition"),
                     message: format!(
                         "`{value}` has `*` or `?` under `{}`, which compares them literally: it admits no service account",
                         c.written()
@@ -835,7 +835,7 @@ fn sub_access(
                 findings.push(Finding {
                     code: Rule::SubNotAServiceAccount,
                     severity: Risk::Medium,
-                    path: format!("{at}.Condition"),
+                    field: format!("{at}.Condition"),
                     message: format!(
                         "`sub` value `{value}` is not a service account (`{SUB_PREFIX}NAMESPACE:NAME`): no pod's token has it, so it admits nobody"
                     ),
@@ -847,7 +847,7 @@ fn sub_access(
             findings.push(Finding {
                 code: Rule::SubNotAServiceAccount,
                 severity: Risk::Medium,
-                path: format!("{at}.Condition"),
+                field: format!("{at}.Condition"),
                 message: format!(
                     "`{}` on `sub` lists no value: it admits nobody",
                     c.written()
@@ -863,7 +863,7 @@ fn sub_access(
         findings.push(Finding {
             code: Rule::OpaqueAud,
             severity: Risk::High,
-            path: format!("{at}.Condition"),
+            field: format!("{at}.Condition"),
             message: format!(
                 "`{}` on `aud` is not a string match of audiences: tokens for other audiences of this issuer may be accepted",
                 c.written()
@@ -878,7 +878,7 @@ fn sub_access(
                 findings.push(Finding {
                     code: Rule::WildcardAud,
                     severity: Risk::Medium,
-                    path: format!("{at}.Condition"),
+                    field: format!("{at}.Condition"),
                     message: format!(
                         "`aud` pattern `{value}` accepts tokens for every audience it matches, not only STS's"
                     ),
@@ -890,7 +890,7 @@ fn sub_access(
             findings.push(Finding {
                 code: Rule::AudNotSts,
                 severity: Risk::Medium,
-                path: format!("{at}.Condition"),
+                field: format!("{at}.Condition"),
                 message: format!(
                     "`{}` on `aud` admits only {}: EKS gives pods tokens for `sts.amazonaws.com` (in every partition), so none of them gets in",
                     c.written(),
@@ -904,7 +904,7 @@ fn sub_access(
         findings.push(Finding {
             code: Rule::MissingAud,
             severity: Risk::Medium,
-            path: at,
+            field: at,
             message: format!(
                 "no `{issuer}:aud` condition: tokens for any audience of this issuer are accepted"
             ),
@@ -918,7 +918,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         findings.push(Finding {
             code,
             severity,
-            path: s.at.clone(),
+            field: s.at.clone(),
             message,
             help: Some(fix.to_owned()),
         });

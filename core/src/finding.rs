@@ -16,7 +16,7 @@ pub struct Finding<C, S> {
     /// Where: a spec field (`serviceAccount[1]`, `assume.deploy.role`), a place in a
     /// policy (`Statement[0].Condition`) or a cluster object (`deployment/api container
     /// app`); empty for the whole.
-    pub path: String,
+    pub field: String,
     /// Lower case, no final period, user values in backticks.
     pub message: String,
     /// How to mend it, when there is a way.
@@ -26,11 +26,11 @@ pub struct Finding<C, S> {
 }
 
 impl<C, S> Finding<C, S> {
-    pub fn new(severity: S, code: C, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(severity: S, code: C, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             severity,
             code,
-            path: path.into(),
+            field: field.into(),
             message: message.into(),
             help: None,
         }
@@ -55,14 +55,14 @@ impl<C, S> Finding<C, S> {
     }
 }
 
-/// `severity[code] path: message` and an indented `help:` line, as a terminal shows it.
+/// `severity[code] field: message` and an indented `help:` line, as a terminal shows it.
 /// Values inside have their control characters escaped (`\u{1b}`), so text from a spec,
 /// a policy or a cluster cannot move the cursor or recolour the terminal.
 impl<C: fmt::Display, S: fmt::Display> fmt::Display for Finding<C, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}[{}]", self.severity, self.code)?;
-        if !self.path.is_empty() {
-            write!(f, " {}", Visible(&self.path))?;
+        if !self.field.is_empty() {
+            write!(f, " {}", Visible(&self.field))?;
         }
         write!(f, ": {}", Visible(&self.message))?;
         if let Some(help) = &self.help {

@@ -129,7 +129,7 @@ async fn checked_plan(
     let (bundle, plan) = args.input.bundle_and_plan(&defaults)?;
     args.input.report(&bundle.diagnostics);
     if bundle.has_errors() {
-        if bundle.diagnostics.iter().any(|d| d.path == "account") {
+        if bundle.diagnostics.iter().any(|d| d.field == "account") {
             eprintln!("hint: pass --account, or use an EKS context named by its cluster ARN");
         }
         return Ok(None);

@@ -165,7 +165,7 @@ impl SpecInput {
         }
         let mut said = Vec::new();
         for d in diagnostics {
-            let key = d.path.split(['.', '[']).next().unwrap_or_default();
+            let key = d.field.split(['.', '[']).next().unwrap_or_default();
             let flag = match key {
                 "cluster" => "--issuer",
                 "serviceAccount" => "NAMESPACE/NAME",

@@ -226,7 +226,7 @@ fn invalid_input_exits_1_with_errors_on_stderr_and_json_diagnostics() {
     let bundle: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(bundle["artifacts"], serde_json::json!([]));
     assert_eq!(bundle["diagnostics"][0]["code"], "account-id");
-    assert_eq!(bundle["diagnostics"][0]["path"], "account");
+    assert_eq!(bundle["diagnostics"][0]["field"], "account");
 }
 
 #[test]

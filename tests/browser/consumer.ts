@@ -16,7 +16,7 @@ export async function example(): Promise<string[]> {
   const trust = bundle.artifacts.filter((a) => a.kind === 'trust-policy').map((a) => `${a.role ?? ''}: ${a.content}`);
   const kinds: Kind[] = bundle.artifacts.map((a) => a.kind);
   const errors: Diagnostic[] = validate('{"account": "1"}').filter((d) => d.severity === 'error');
-  const fields = errors.map((d) => `${d.path} ${d.code} ${d.help ?? ''}`);
+  const fields = errors.map((d) => `${d.field} ${d.code} ${d.help ?? ''}`);
   const yaml: string | undefined = toYaml(spec);
   const narrow: string | undefined = diagramVertical(spec);
   // @ts-expect-error: codes are a closed union, a typo does not type-check

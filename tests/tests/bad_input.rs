@@ -310,7 +310,7 @@ fn assert_rejected(label: &str, bundle: &Bundle, field: &str, code: &str) {
     assert!(
         errors
             .iter()
-            .any(|d| d.path == field && d.code.as_str() == code),
+            .any(|d| d.field == field && d.code.as_str() == code),
         "{label}: expected error {code} at `{field}`, got {errors:#?}"
     );
     for d in &errors {
@@ -353,7 +353,11 @@ fn every_bad_input_is_rejected_at_its_field() {
 fn all_errors_are_reported_together() {
     let text = "account: \"1\"\ncluster: http://x\nserviceAccount: [ok/sa, BAD/sa]\nrole: \"bad role\"\nrolle: x\ntags: {\"aws:x\": y}\n";
     let bundle = irsa_core::generate(text);
-    let fields: Vec<&str> = bundle.diagnostics.iter().map(|d| d.path.as_str()).collect();
+    let fields: Vec<&str> = bundle
+        .diagnostics
+        .iter()
+        .map(|d| d.field.as_str())
+        .collect();
     for expected in [
         "account",
         "cluster",
@@ -375,7 +379,7 @@ fn unknown_fields_suggest_the_closest_known_one() {
     let d = bundle
         .diagnostics
         .iter()
-        .find(|d| d.path == "serviceAcount")
+        .find(|d| d.field == "serviceAcount")
         .expect("diagnostic");
     assert_eq!(d.help.as_deref(), Some("did you mean `serviceAccount`?"));
 }
@@ -396,7 +400,7 @@ fn managed_policies_beyond_the_quota() {
         bundle
             .diagnostics
             .iter()
-            .find(|d| d.path == "permissions.managedPolicies")
+            .find(|d| d.field == "permissions.managedPolicies")
             .map(|d| (d.severity, d.code.as_str()))
     };
     assert_eq!(code(&irsa_core::generate_node(&spec(10))), None);
@@ -499,7 +503,7 @@ fn warnings_do_not_block_generation() {
                 .diagnostics
                 .iter()
                 .any(|d| d.severity == Severity::Warning
-                    && d.path == field
+                    && d.field == field
                     && d.code.as_str() == code),
             "{overrides}: expected warning {code} at {field}, got {:#?}",
             bundle.diagnostics

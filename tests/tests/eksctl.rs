@@ -196,7 +196,7 @@ fn pod_identity_declares_the_agent_and_its_region() {
         bundle
             .diagnostics
             .iter()
-            .any(|d| d.path == "region" && d.code.as_str() == "region"),
+            .any(|d| d.field == "region" && d.code.as_str() == "region"),
         "{:#?}",
         bundle.diagnostics
     );

@@ -823,7 +823,7 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
             Level::Warn
         };
         let message = format!("trust policy: {} [{}]", finding.message, finding.code);
-        let path = in_file(&file, &finding.path);
+        let path = in_file(&file, &finding.field);
         checks.0.push(Check {
             rule: Some(finding.code),
             ..Check::new(level, CheckCode::TrustPolicy, &path, message, finding.help)
@@ -961,9 +961,9 @@ mod tests {
             .collect();
         assert_eq!(trusted.len(), 2, "{checks:?}");
         assert_eq!(trusted[0].finding.severity, Level::Pass);
-        assert_eq!(trusted[0].finding.path, "trust.json");
+        assert_eq!(trusted[0].finding.field, "trust.json");
         assert_eq!(trusted[1].rule, Some(Rule::MissingAud));
-        assert_eq!(trusted[1].finding.path, "trust.json Statement[0]");
+        assert_eq!(trusted[1].finding.field, "trust.json Statement[0]");
     }
 
     /// eksctl#1910's audience: the policy lists the service account, but no pod's token
