@@ -284,8 +284,18 @@ pub fn dns_subdomain(s: &str) -> Result<(), String> {
 
 fn subdomain_rule(s: &str) -> String {
     format!(
-        "`{s}` must be lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit"
+        "`{s}` must be lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit{}",
+        unseen(s)
     )
+}
+
+/// The first character of `s` an error cannot show between backticks (not visible ASCII:
+/// a look-alike letter, a space), as `; it has U+0435`; empty when there is none.
+fn unseen(s: &str) -> String {
+    s.chars()
+        .find(|c| !c.is_ascii_graphic())
+        .map(|c| format!("; it has {}", shown(c)))
+        .unwrap_or_default()
 }
 
 fn label_chars(s: &str) -> Result<(), String> {
@@ -298,7 +308,8 @@ fn label_chars(s: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`{s}` must be lower-case letters, digits and `-`, starting and ending with a letter or digit"
+            "`{s}` must be lower-case letters, digits and `-`, starting and ending with a letter or digit{}",
+            unseen(s)
         ))
     }
 }
@@ -331,6 +342,16 @@ pub fn policy_text(s: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_look_alike_letter_is_named_by_its_code_point() {
+        let err = dns_label("paym\u{435}nts").err().unwrap_or_default();
+        assert!(err.ends_with("; it has U+0435"), "{err}");
+        let err = dns_subdomain("api.v\u{a0}1").err().unwrap_or_default();
+        assert!(err.ends_with("; it has U+00A0"), "{err}");
+        let err = dns_label("Payments").err().unwrap_or_default();
+        assert!(!err.contains("it has"), "{err}");
+    }
 
     #[test]
     fn names_follow_the_documented_rules() {

@@ -345,6 +345,21 @@ fn partition(spec: &Spec, diags: &mut Diagnostics) -> Partition {
     }
 }
 
+/// What put the roles in `partition`, as [`partition`] found it.
+fn partition_source(spec: &Spec, partition: Partition) -> String {
+    if spec.partition.is_some() {
+        format!("`partition` is `{partition}`")
+    } else if spec.clusters.iter().any(|c| c.value.eks.is_some()) {
+        format!("the clusters' EKS issuers are in `{partition}`")
+    } else if spec.region.is_some() {
+        format!("`region` is in `{partition}`")
+    } else {
+        format!(
+            "nothing in the spec names a partition (no EKS issuer, no `region`), so the roles are in `{partition}`"
+        )
+    }
+}
+
 fn resolve_role(
     spec: &Spec,
     role: &At<RoleRef>,
@@ -381,14 +396,23 @@ fn resolve_role(
         RoleRef::Arn(arn) => {
             if arn.partition != partition {
                 let message = format!(
-                    "`{arn}` is in partition `{}` but the spec's clusters and region are in `{partition}`",
-                    arn.partition
+                    "`{arn}` is in partition `{}` but {}",
+                    arn.partition,
+                    partition_source(spec, partition)
                 );
-                diags.push(Diagnostic::error(
-                    Code::PartitionMismatch,
-                    &role.field,
-                    message,
-                ));
+                // Only where nothing else decides it would `partition` agree with the ARN.
+                let decided = spec.partition.is_some()
+                    || spec.region.is_some()
+                    || spec.clusters.iter().any(|c| c.value.eks.is_some());
+                let help = if decided {
+                    format!("name a role of `{partition}`")
+                } else {
+                    format!("set `partition: {}`", arn.partition)
+                };
+                diags.push(
+                    Diagnostic::error(Code::PartitionMismatch, &role.field, message)
+                        .with_help(help),
+                );
                 return None;
             }
             if let Some(path) = settings.path.as_ref().filter(|p| **p != arn.path) {

@@ -384,6 +384,33 @@ fn unknown_fields_suggest_the_closest_known_one() {
     assert_eq!(d.help.as_deref(), Some("did you mean `serviceAccount`?"));
 }
 
+/// A role ARN of another partition is refused with what decided the spec's: where
+/// nothing did, `partition` would mend it; where an issuer or `region` did, it would not.
+#[test]
+fn a_partition_mismatch_says_what_decided_the_partition() {
+    let gov = "arn:aws-us-gov:iam::111122223333:role/x";
+    let error = |overrides: &str| {
+        let bundle = irsa_core::generate_node(&merged(overrides));
+        bundle
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code.as_str() == "partition-mismatch")
+            .map(|d| (d.message, d.help.unwrap_or_default()))
+            .expect("a partition-mismatch error")
+    };
+    let (message, help) = error(&format!(
+        "{{cluster: https://issuer.example.com, role: \"{gov}\"}}"
+    ));
+    assert!(message.ends_with("nothing in the spec names a partition (no EKS issuer, no `region`), so the roles are in `aws`"), "{message}");
+    assert_eq!(help, "set `partition: aws-us-gov`");
+    let (message, help) = error(&format!("{{role: \"{gov}\"}}"));
+    assert!(
+        message.ends_with("the clusters' EKS issuers are in `aws`"),
+        "{message}"
+    );
+    assert_eq!(help, "name a role of `aws`");
+}
+
 /// IAM's `Managed policies per role`: 10 unless raised, 25 at most.
 #[test]
 fn managed_policies_beyond_the_quota() {
