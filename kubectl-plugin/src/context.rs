@@ -56,10 +56,11 @@ fn kube_error(error: impl std::fmt::Display) -> Error {
 /// A kubeconfig file's error, its path said once and plainly.
 fn read_error(path: &std::path::Path, error: KubeconfigError) -> Error {
     match error {
-        KubeconfigError::ReadConfig(source, _) => Error::Cluster(format!(
-            "cannot load the kubeconfig: cannot read `{}`: {source}",
-            path.display()
-        )),
+        // A file that cannot be read is a file error (exit 3), as `-f` is.
+        KubeconfigError::ReadConfig(source, _) => Error::ReadKubeconfig {
+            path: path.display().to_string(),
+            source,
+        },
         KubeconfigError::Parse(error) => {
             // The YAML reader's first line says where and why; a source snippet follows.
             let text = error.to_string();
@@ -254,29 +255,46 @@ pub fn from_cluster_arn(name: &str) -> EksFacts {
 /// The longest `--request-timeout`: a day, far beyond any request worth waiting for.
 const MAX_REQUEST_TIMEOUT_SECS: u64 = 86_400;
 
-/// kubectl's `--request-timeout`: a bare number of seconds, or a number with s, m or h,
-/// at most a day.
+/// kubectl's `--request-timeout`, a Go duration: a bare number of seconds, or numbers
+/// with units (`30s`, `1m30s`, `500ms`, `1.5h`); 0 waits forever; at most a day.
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => text.split_at(i),
-        None => (text, "s"),
-    };
-    let scale = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        _ => 0,
-    };
-    let seconds = digits
-        .parse::<u64>()
-        .ok()
-        .filter(|_| scale > 0)
-        .ok_or_else(|| format!("`{text}` is not a duration: use seconds (30), or 30s, 5m, 1h"))?;
-    match seconds.checked_mul(scale) {
-        Some(s) if s <= MAX_REQUEST_TIMEOUT_SECS => Ok(Duration::from_secs(s)),
-        _ => Err(format!(
+    let bad = || format!("`{text}` is not a duration: use seconds (30), or 30s, 1m30s, 500ms, 1h");
+    let bare = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let mut seconds = 0.0;
+    let mut rest = if bare { "" } else { text };
+    if bare {
+        seconds = text.parse::<f64>().map_err(|_| bad())?;
+    } else if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let (number, after) = rest.split_at(number_end);
+        let unit_end = after
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(after.len());
+        let (unit, next) = after.split_at(unit_end);
+        let scale = match unit {
+            "ns" => 1e-9,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return Err(bad()),
+        };
+        seconds += number.parse::<f64>().map_err(|_| bad())? * scale;
+        rest = next;
+    }
+    // Also false for a number too large to be finite.
+    if seconds <= MAX_REQUEST_TIMEOUT_SECS as f64 {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(format!(
             "`{text}` is longer than the longest request timeout, 24h"
-        )),
+        ))
     }
 }
 
@@ -311,5 +329,14 @@ mod tests {
         assert!(parse_duration("99999999999999999999").is_err());
         assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
         assert!(parse_duration("86401").is_err());
+        // Go's durations, as kubectl takes them.
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
+        assert!(parse_duration("1h1d").is_err());
+        assert!(parse_duration("1..5s").is_err());
+        assert!(parse_duration("s5").is_err());
+        assert!(parse_duration("5 s").is_err());
     }
 }

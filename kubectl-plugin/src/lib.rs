@@ -87,6 +87,11 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot read the kubeconfig `{path}`: {source}")]
+    ReadKubeconfig {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot write `{path}`: {source}")]
     Write {
         path: String,

@@ -40,13 +40,16 @@ fn kubeconfig_files_contexts_and_namespaces() {
     // --context picks another context; this one reaches nothing.
     let (code, _, stderr) = run(&["status", "--context", "dead", "--request-timeout", "2s"]);
     assert_eq!(code, Some(5), "{stderr}");
-    // --kubeconfig overrides KUBECONFIG; a missing file is named.
+    // --kubeconfig overrides KUBECONFIG; a missing file is named, a file error (3).
     let (code, _, stderr) = run(&["status", "--kubeconfig", "/nonexistent/config"]);
-    assert_eq!(code, Some(5));
+    assert_eq!(code, Some(3));
     assert!(
-        stderr.contains("cannot load the kubeconfig") && stderr.contains("/nonexistent/config"),
+        stderr.contains("cannot read the kubeconfig `/nonexistent/config`"),
         "{stderr}"
     );
+    // Go's durations, as kubectl takes them.
+    let (code, _, stderr) = run(&["status", "--context", "dead", "--request-timeout", "1m30s"]);
+    assert_ne!(code, Some(2), "{stderr}");
     let (code, stdout, _) = run(&[
         "status",
         "--kubeconfig",
