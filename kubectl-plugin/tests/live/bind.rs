@@ -443,6 +443,27 @@ fn the_default_service_account_needs_to_be_named_explicitly() {
     assert_eq!(run.code, 0, "{run:?}");
 }
 
+/// A Job's pod template is immutable: bind says so before changing anything.
+#[test]
+fn a_job_is_refused_before_anything_is_applied() {
+    let cluster = Cluster::eks();
+    let run = cluster.run(&[
+        "bind",
+        "payments/api",
+        "--role",
+        "payments-api",
+        "--workload",
+        "job/migrate",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("job/migrate cannot be wired in the cluster"),
+        "{run:?}"
+    );
+    assert!(cluster.requests().iter().all(|r| !r.starts_with("PATCH")));
+}
+
 #[test]
 fn pods_without_credentials_are_named_and_restarted_on_request() {
     let cluster = Cluster::eks();
