@@ -17,7 +17,7 @@ use std::path::PathBuf;
     after_help = "Examples:\n  kubectl irsa doctor payments/api\n  kubectl irsa doctor deployment/api -n payments --trust-policy trust.json\n  kubectl irsa doctor payments/api --from-iam\n\nExit code 4 when a check fails."
 )]
 pub struct Args {
-    /// A ServiceAccount (NAME or NAMESPACE/NAME) or a workload (KIND/NAME, e.g. deployment/api)
+    /// A ServiceAccount (NAME, NAMESPACE/NAME or sa/NAME) or a workload (KIND/NAME, e.g. deployment/api)
     target: String,
     #[command(flatten)]
     context: ContextArgs,
@@ -138,7 +138,9 @@ async fn trust_source(
 }
 
 /// `deployment/api` is a workload; `payments/api` and `api` are service accounts (in -n's
-/// namespace when none is given). Checked before any request.
+/// namespace when none is given), and so is `sa/api` or `serviceaccount/api`, as kubectl
+/// writes them (a namespace named as a kind is reached with -n). Checked before any
+/// request.
 fn target(text: &str) -> Result<(Option<WorkloadKind>, Option<&str>, &str), Error> {
     let (first, name) = match text.split_once('/') {
         Some((first, name)) => (Some(first), name),
@@ -151,6 +153,9 @@ fn target(text: &str) -> Result<(Option<WorkloadKind>, Option<&str>, &str), Erro
     }
     // `deployment.apps/api`, as kubectl prints it, names a Deployment too.
     let kind = first.map(|k| k.split('.').next().unwrap_or(k));
+    if matches!(kind, Some("sa" | "serviceaccount" | "serviceaccounts")) {
+        return Ok((None, None, name));
+    }
     match kind.and_then(WorkloadKind::parse) {
         Some(kind) => Ok((Some(kind), None, name)),
         None => Ok((None, first, name)),

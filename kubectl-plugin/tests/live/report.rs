@@ -238,6 +238,11 @@ fn doctor_without_webhook_or_visibility() {
             .contains("WARN  no MutatingWebhookConfiguration pod-identity-webhook"),
         "{run:?}"
     );
+    // kubectl's way of naming the same ServiceAccount says the same.
+    for target in ["sa/api", "serviceaccount/api"] {
+        let same = cluster.run(&["doctor", target, "-n", "payments"]);
+        assert_eq!(same.stdout, run.stdout, "{target}");
+    }
     cluster.kube.deny("get", "mutatingwebhookconfigurations");
     let run = cluster.run(&["doctor", "payments/api"]);
     assert!(
