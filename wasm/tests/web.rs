@@ -80,7 +80,7 @@ fn user_errors_are_data_not_exceptions() {
         .expect("validate");
     let diagnostics: js_sys::Array = JsValue::from(diagnostics).dyn_into().expect("array");
     let first = diagnostics.get(0);
-    assert_eq!(get(&first, "path").as_string().as_deref(), Some("account"));
+    assert_eq!(get(&first, "field").as_string().as_deref(), Some("account"));
     assert_eq!(
         get(&first, "severity").as_string().as_deref(),
         Some("error")
