@@ -339,4 +339,24 @@ mod tests {
         assert!(parse_duration("s5").is_err());
         assert!(parse_duration("5 s").is_err());
     }
+
+    /// Every string of up to 4 characters from the parser's alphabet (and a few it does
+    /// not take): an answer, never a panic, and never past a day.
+    #[test]
+    fn no_short_text_panics_the_duration_parser() {
+        let alphabet: Vec<char> = "09.5smhnu\u{b5} x".chars().collect();
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for text in &longer {
+                if let Ok(d) = parse_duration(text) {
+                    assert!(d <= Duration::from_secs(MAX_REQUEST_TIMEOUT_SECS), "{text}");
+                }
+            }
+            texts = longer;
+        }
+    }
 }
