@@ -171,7 +171,7 @@ export class IrsaAudit extends HTMLElement {
 
   render({ report, error }, text) {
     if (error) {
-      const at = error.path ? ` at ${error.path}` : '';
+      const at = error.field ? ` at ${error.field}` : '';
       return [el('p', { class: 'diag error' }, `Not a trust policy${at}: `, ...withCode(error.message))];
     }
     const who = el('ul', { class: 'who' });

@@ -166,17 +166,17 @@ impl Report {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct ParseError {
-    /// Where reading stopped, as a finding's path: `Statement[1].Principal`.
-    pub path: String,
+    /// Where reading stopped, as a finding's field: `Statement[1].Principal`.
+    pub field: String,
     pub message: String,
 }
 
-/// `message (at path)`, escaped for a terminal: the policy's text is anyone's.
+/// `message (at field)`, escaped for a terminal: the policy's text is anyone's.
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", Visible(&self.message))?;
-        if !self.path.is_empty() {
-            write!(f, " (at {})", Visible(&self.path))?;
+        if !self.field.is_empty() {
+            write!(f, " (at {})", Visible(&self.field))?;
         }
         Ok(())
     }
@@ -210,7 +210,7 @@ struct ParsedStatement {
 
 fn error(at: &str, message: impl Into<String>) -> ParseError {
     ParseError {
-        path: at.to_owned(),
+        field: at.to_owned(),
         message: message.into(),
     }
 }
@@ -453,8 +453,9 @@ fn is_wildcard(s: &str) -> bool {
 
 impl Condition {
     /// A positive, fully understood string match: `StringEquals` or `StringLike`, alone or
-    /// under `ForAnyValue:`, without `IfExists`. Anything else on `sub` or `aud` (`Null`,
-    /// negation, numeric, date, ARN or binary operators, `IfExists`) counts as open.
+    /// under `ForAnyValue:` or `ForAllValues:` (which [`Self::false_when_absent`] tells
+    /// apart), without `IfExists`. Anything else on `sub` or `aud` (`Null`, negation,
+    /// numeric, date, ARN or binary operators, `IfExists`) counts as open.
     fn is_positive_match(&self) -> bool {
         matches!(
             self.set.as_deref(),
@@ -476,6 +477,14 @@ impl Condition {
     /// (true for no values at all).
     fn false_when_absent(&self) -> bool {
         self.is_positive_match() && self.set.as_deref() != Some("ForAllValues")
+    }
+
+    /// Whether it pins its key to named values, as a guard must: false without the key,
+    /// and no pattern (`*`, `?*`, `arn:aws:eks:*:*:cluster/*` name no one).
+    fn names_values(&self) -> bool {
+        self.false_when_absent()
+            && !self.values.is_empty()
+            && !(self.operator == "StringLike" && self.values.iter().any(|v| is_wildcard(v)))
     }
 
     /// The operator as written: `ForAnyValue:StringLikeIfExists`.
@@ -659,14 +668,15 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
     }
     for s in trusting(false) {
         for (issuer, _) in s.oidc_providers() {
-            let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
-            let denied = denied_by(s, &subs);
-            for entry in access
+            let entries = access
                 .iter_mut()
                 .chain(pods.iter_mut())
-                .filter(|a| issuer == "*" || a.issuer.as_str() == issuer)
-            {
-                entry.denied.extend(denied.iter().cloned());
+                .filter(|a| issuer == "*" || a.issuer.as_str() == issuer);
+            for entry in entries {
+                // Under `Principal: "*"` too, only the conditions on this provider's own
+                // claims can match its tokens: a key of another issuer is absent from them.
+                let subs: Vec<&Condition> = s.conditions_on(entry.issuer.as_str(), "sub").collect();
+                entry.denied.extend(denied_by(s, &subs));
             }
         }
     }
@@ -892,7 +902,7 @@ fn sub_access(
                 severity: Risk::Medium,
                 field: format!("{at}.Condition"),
                 message: format!(
-                    "`{}` on `aud` admits only {}: EKS gives pods tokens for `sts.amazonaws.com` (in every partition), so none of them gets in",
+                    "`{}` on `aud` admits only {}: EKS gives pods tokens for `sts.amazonaws.com` (in every partition), so none gets in unless its ServiceAccount sets that audience (eks.amazonaws.com/audience)",
                     c.written(),
                     c.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
                 ),
@@ -960,14 +970,10 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         // the account (any cluster, namespace or service account) may use the role.
         let pod_identity =
             matches!(principal, Principal::Service(id) if id == crate::iam::POD_IDENTITY_SERVICE);
-        // A tag names who only under a match that fails without the tag (not
-        // ForAllValues:) and with a value that is not a pattern of everything.
+        // A tag names who only under a match that pins it to named values.
         let names = |tag: &str| {
             s.conditions.iter().any(|c| {
-                c.false_when_absent()
-                    && c.key.eq_ignore_ascii_case(&format!("aws:RequestTag/{tag}"))
-                    && !c.values.is_empty()
-                    && !(c.operator == "StringLike" && c.values.iter().any(|v| like(v, "")))
+                c.names_values() && c.key.eq_ignore_ascii_case(&format!("aws:RequestTag/{tag}"))
             })
         };
         let names_who = names("kubernetes-service-account") && names("kubernetes-namespace");
@@ -1010,10 +1016,7 @@ fn statement_findings(s: &ParsedStatement, findings: &mut Vec<Finding>) {
         // pattern, not `IfExists`, not `Null`.
         let guarded = s.conditions.iter().any(|c| {
             let key = c.key.to_ascii_lowercase();
-            let external_id = key == "sts:externalid"
-                && c.false_when_absent()
-                && !c.values.is_empty()
-                && !(c.operator == "StringLike" && c.values.iter().any(|v| is_wildcard(v)));
+            let external_id = key == "sts:externalid" && c.names_values();
             let mfa = key == "aws:multifactorauthpresent"
                 && c.operator == "Bool"
                 && c.set.is_none()

@@ -32,7 +32,7 @@ import initAudit, { audit, type Audit, type Risk } from '../../web/pkg-audit/irs
 export async function auditExample(policy: string): Promise<string[]> {
   await initAudit();
   const result: Audit = audit(policy, 2048);
-  if (result.error) return [`${result.error.path}: ${result.error.message}`];
+  if (result.error) return [`${result.error.field}: ${result.error.message}`];
   const who = (result.report?.access ?? []).map((a) => `${a.issuer}: ${a.anyServiceAccount ? 'any' : a.serviceAccounts.join(',')}`);
   const high: Risk[] = (result.report?.findings ?? []).map((f) => f.severity).filter((s) => s === 'high' || s === 'critical');
   // @ts-expect-error: severities are a closed union

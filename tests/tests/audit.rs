@@ -91,6 +91,8 @@ fn the_corpus_findings_are_the_expected_ones() {
     assert_eq!(codes("pod-identity-open"), ["pod-identity-open"]);
     // ForAllValues: is true without the tag (an association with session tags off).
     assert_eq!(codes("pod-identity-for-all-values"), ["pod-identity-open"]);
+    // A pattern names no one: `?*` is any namespace.
+    assert_eq!(codes("pod-identity-pattern-tags"), ["pod-identity-open"]);
     assert_eq!(
         codes("pod-identity-any-cluster"),
         ["pod-identity-any-cluster"]
@@ -234,6 +236,30 @@ fn every_generated_trust_policy_analyses_to_its_service_accounts_without_finding
 }
 
 const ISSUER: &str = "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+
+/// A Deny of every principal with a condition on one issuer's `sub` takes nothing from
+/// another issuer's tokens, which lack that key: the auditor agrees with IAM.
+#[test]
+fn a_deny_on_one_issuers_claims_leaves_another_issuers_tokens_alone() {
+    let other = "oidc.eks.us-east-1.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210";
+    let provider = format!("arn:aws:iam::111122223333:oidc-provider/{other}");
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+  {{"Effect": "Allow", "Principal": {{"Federated": "{provider}"}}, "Action": "sts:AssumeRoleWithWebIdentity",
+    "Condition": {{"StringEquals": {{"{other}:aud": "sts.amazonaws.com"}}, "StringLike": {{"{other}:sub": "system:serviceaccount:kube-system:*"}}}}}},
+  {{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity",
+    "Condition": {{"StringLike": {{"{ISSUER}:sub": "system:serviceaccount:kube-system:*"}}}}}}]}}"#
+    );
+    let report = analyze(&policy, 8192).expect("parses");
+    let sub = "system:serviceaccount:kube-system:x";
+    let decision = evaluate(
+        &policy,
+        &Request::web_identity(&provider, other, Some(sub), Some("sts.amazonaws.com")),
+    )
+    .expect("evaluates");
+    assert_eq!(decision, Decision::Allow);
+    assert!(report.admits(other, "kube-system", "x"), "{report:#?}");
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]

@@ -773,7 +773,7 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
             checks.add(
                 Level::Fail,
                 CheckCode::TrustPolicy,
-                &in_file(&file, &error.path),
+                &in_file(&file, &error.field),
                 format!("{file} is not a trust policy: {error}"),
                 None,
             );
