@@ -85,10 +85,15 @@ fn the_script_leaves_what_others_set_on_existing_roles() {
         "--role-name=payments-api",
         "--permissions-boundary=arn:aws:iam::aws:policy/SecurityAudit",
     ]);
+    // Another service account too: a refused run must not have written the trust first.
+    let trust = aws.role("payments-api")[5].clone();
     write_bundle(
-        &irsa_core::generate(&spec(
-            "permissionsBoundary: arn:aws:iam::aws:policy/ReadOnlyAccess\n",
-        )),
+        &irsa_core::generate(
+            &spec("permissionsBoundary: arn:aws:iam::aws:policy/ReadOnlyAccess\n").replace(
+                "serviceAccount: payments/api",
+                "serviceAccount: [payments/api, payments/web]",
+            ),
+        ),
         dir.path(),
     );
     let out = aws.iam_script(dir.path()).output().expect("bash");
@@ -98,8 +103,20 @@ fn the_script_leaves_what_others_set_on_existing_roles() {
         stderr.contains("role payments-api has the permissions boundary arn:aws:iam::aws:policy/SecurityAudit, the spec names arn:aws:iam::aws:policy/ReadOnlyAccess"),
         "{stderr}"
     );
+    let refused = aws.role("payments-api");
+    assert_eq!(refused[3], "arn:aws:iam::aws:policy/SecurityAudit");
     assert_eq!(
-        aws.role("payments-api")[3],
-        "arn:aws:iam::aws:policy/SecurityAudit"
+        refused[5], trust,
+        "the trust was written before the refusal"
+    );
+
+    // A role where the spec's path is not: IAM cannot move it, and the script says so.
+    write_bundle(&irsa_core::generate(&spec("path: /team/\n")), dir.path());
+    let out = aws.iam_script(dir.path()).output().expect("bash");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("role payments-api has the path /, the spec names /team/"),
+        "{stderr}"
     );
 }
