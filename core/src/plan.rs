@@ -214,26 +214,28 @@ fn check_profile_settings(
     workloads: &[WiredWorkload],
     diags: &mut Diagnostics,
 ) {
-    if !has_profiles(spec, has_targets, workloads) {
-        let unused = spec
-            .duration_seconds
-            .as_ref()
-            .map(|d| (d.field.clone(), "durationSeconds"))
-            .into_iter()
-            .chain(
-                spec.role_session_name
-                    .as_ref()
-                    .map(|_| ("roleSessionName".to_owned(), "roleSessionName")),
-            );
-        for (at, key) in unused {
-            let message = format!(
-                "`{key}` goes into the pod role's profile of the AWS config file, which a spec without `assume` does not write: it changes nothing"
-            );
-            diags.push(
-                Diagnostic::warning(Code::UnusedSetting, at, message)
-                    .with_help("drop it: without profiles the pods' sessions are their SDKs' own"),
-            );
+    let writes_config = has_profiles(spec, has_targets, workloads);
+    let unused = |key: &str, at: &str, message: String, diags: &mut Diagnostics| {
+        diags.push(
+            Diagnostic::warning(Code::UnusedSetting, at, message).with_help(format!(
+                "drop `{key}`: the pods' sessions are their SDKs' own"
+            )),
+        );
+    };
+    // The pod role's profile is written under IRSA, where there are profiles at all.
+    if let Some(d) = spec.duration_seconds.as_ref() {
+        if spec.pod_identity {
+            let message = "`durationSeconds` sets the pod role's profile, which EKS Pod Identity has none of (the agent makes the pod role's sessions): it changes nothing".to_owned();
+            unused("durationSeconds", &d.field, message, diags);
+        } else if !writes_config {
+            let message = "`durationSeconds` goes into the pod role's profile of the AWS config file, which a spec without `assume` does not write: it changes nothing".to_owned();
+            unused("durationSeconds", &d.field, message, diags);
         }
+    }
+    // Every profile takes it, the targets' too.
+    if spec.role_session_name.is_some() && !writes_config {
+        let message = "`roleSessionName` goes into the profiles of the AWS config file, which a spec without `assume` does not write: it changes nothing".to_owned();
+        unused("roleSessionName", "roleSessionName", message, diags);
     }
     // The webhook leaves a container acting as a profile alone, AWS_REGION included.
     if !spec.pod_identity && own_profiles(workloads) && region(spec).is_none() {
@@ -345,17 +347,24 @@ fn partition(spec: &Spec, diags: &mut Diagnostics) -> Partition {
     }
 }
 
-/// What put the roles in `partition`, as [`partition`] found it.
-fn partition_source(spec: &Spec, partition: Partition) -> String {
-    if spec.partition.is_some() {
-        format!("`partition` is `{partition}`")
-    } else if spec.clusters.iter().any(|c| c.value.eks.is_some()) {
-        format!("the clusters' EKS issuers are in `{partition}`")
+/// What put the roles in `partition`, as [`partition`] decides (EKS issuers, else
+/// `region`, else `partition`), and whether anything did rather than the default.
+fn partition_source(spec: &Spec, partition: Partition) -> (String, bool) {
+    if spec.clusters.iter().any(|c| c.value.eks.is_some()) {
+        (
+            format!("the clusters' EKS issuers are in `{partition}`"),
+            true,
+        )
     } else if spec.region.is_some() {
-        format!("`region` is in `{partition}`")
+        (format!("`region` is in `{partition}`"), true)
+    } else if spec.partition.is_some() {
+        (format!("`partition` is `{partition}`"), true)
     } else {
-        format!(
-            "nothing in the spec names a partition (no EKS issuer, no `region`), so the roles are in `{partition}`"
+        (
+            format!(
+                "nothing in the spec names a partition (no EKS issuer, no `region`), so the roles are in `{partition}`"
+            ),
+            false,
         )
     }
 }
@@ -395,15 +404,9 @@ fn resolve_role(
         }
         RoleRef::Arn(arn) => {
             if arn.partition != partition {
-                let message = format!(
-                    "`{arn}` is in partition `{}` but {}",
-                    arn.partition,
-                    partition_source(spec, partition)
-                );
-                // Only where nothing else decides it would `partition` agree with the ARN.
-                let decided = spec.partition.is_some()
-                    || spec.region.is_some()
-                    || spec.clusters.iter().any(|c| c.value.eks.is_some());
+                let (source, decided) = partition_source(spec, partition);
+                let message = format!("`{arn}` is in partition `{}` but {source}", arn.partition);
+                // Only where nothing decided it would `partition` agree with the ARN.
                 let help = if decided {
                     format!("name a role of `{partition}`")
                 } else {

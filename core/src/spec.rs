@@ -948,7 +948,8 @@ fn read_config_map(
 }
 
 /// An absolute directory path with no `:` (Kubernetes rejects it in mount paths), no
-/// `..`, and not the webhook's own token directory.
+/// `..`, and hiding nothing the pod needs: not the webhook's token directory, a system
+/// directory or the CA certificates'.
 fn mount_path(s: &str) -> Result<(), String> {
     if !s.starts_with('/') || s.len() < 2 || s.ends_with('/') {
         return Err(format!(

@@ -146,11 +146,13 @@ async fn checked_plan(
     }
     // A Job's pod template cannot change once the Job exists (the API server refuses it
     // as immutable), and before it exists the patch alone is no Job.
+    // Invalid input for bind (exit 1), as a spec error is; generate still writes the patch.
     if let Some(job) = plan.workloads.iter().find(|w| w.kind == WorkloadKind::Job) {
-        return Err(Error::Usage(format!(
-            "job/{} cannot be wired in the cluster: a Job's pod template cannot change once it exists; add the workload patch (kubectl irsa generate writes it) to the Job's manifest before creating it, or wire the CronJob that makes it",
+        eprintln!(
+            "error: job/{} cannot be wired in the cluster: a Job's pod template cannot change once it exists; add the workload patch (kubectl irsa generate writes it) to the Job's manifest before creating it, or wire the CronJob that makes it",
             job.name
-        )));
+        );
+        return Ok(None);
     }
     Ok(Some((bundle, plan)))
 }

@@ -14,7 +14,7 @@ variable "clusters" {
 }
 
 variable "oidc_provider_arns" {
-  description = "ARNs of the clusters' IAM OIDC providers, instead of or besides clusters: what terraform-aws-eks outputs as oidc_provider_arn. Nothing is looked up, so they may be created in the same apply; they must be in the pod role's account."
+  description = "ARNs of the clusters' IAM OIDC providers, instead of or besides clusters: what terraform-aws-eks outputs as oidc_provider_arn. Nothing of them is looked up, so they may be created in the same apply; they must be in the pod role's account (read by sts:GetCallerIdentity at plan)."
   type        = list(string)
   default     = []
   nullable    = false

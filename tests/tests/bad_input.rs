@@ -506,6 +506,11 @@ fn warnings_do_not_block_generation() {
         ),
         ("durationSeconds: 1800", "durationSeconds", "unused-setting"),
         (
+            "{podIdentity: true, clusterName: prod, durationSeconds: 1800, assume: {deploy: deploy}}",
+            "durationSeconds",
+            "unused-setting",
+        ),
+        (
             "roleSessionName: payments",
             "roleSessionName",
             "unused-setting",

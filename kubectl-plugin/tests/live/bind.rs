@@ -455,7 +455,7 @@ fn a_job_is_refused_before_anything_is_applied() {
         "--workload",
         "job/migrate",
     ]);
-    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr
             .contains("job/migrate cannot be wired in the cluster"),
