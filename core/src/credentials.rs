@@ -333,6 +333,15 @@ fn resolve_one(sdk: Sdk, c: &Container<'_>) -> (Identity, String) {
             Step::ProfileKeys => profile
                 .filter(|p| p.get("aws_access_key_id").is_some())
                 .map(|_| (Identity::Keys, via_profile())),
+            // Java v1 takes a full URI on 127.0.0.1 or localhost only, and with one set its
+            // last link goes to no instance metadata either: EKS says it cannot use Pod
+            // Identity (EKS user guide, pod-id-minimum-sdk).
+            Step::Container if sdk == Sdk::JavaV1 && java_v1_refuses(&env) => {
+                let reason = format!(
+                    "Java v1 takes {CONTAINER_URI_ENV} on 127.0.0.1 or localhost only, not the EKS Pod Identity agent's"
+                );
+                return (Identity::Fails { reason }, CONTAINER_URI_ENV.to_owned());
+            }
             Step::Container => env
                 .container_uri()
                 .then(|| (container_identity(c), CONTAINER_URI_ENV.to_owned())),
@@ -350,6 +359,18 @@ fn resolve_one(sdk: Sdk, c: &Container<'_>) -> (Identity, String) {
         None => "instance metadata".to_owned(),
     };
     (Identity::Node, via)
+}
+
+/// Java v1's `ContainerCredentialsProvider`: a full URI whose host is not loopback, and no
+/// relative URI (ECS's, which it prefers).
+fn java_v1_refuses(env: &Env<'_>) -> bool {
+    let Some(uri) = env.get(CONTAINER_URI_ENV) else {
+        return false;
+    };
+    let rest = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+    let host = rest.split(['/', ':']).next().unwrap_or_default();
+    env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_none()
+        && !matches!(host, "127.0.0.1" | "localhost")
 }
 
 fn role_identity(arn: &str) -> Identity {
@@ -631,19 +652,29 @@ mod tests {
         }
     }
 
+    /// Java v1 reads no credential_source, and takes no full URI but a loopback one: under
+    /// EKS Pod Identity it has no credentials at all; on a loopback endpoint it gets the
+    /// container's role.
     #[test]
-    fn java_v1_reads_no_credential_source_and_falls_to_the_container() {
-        let env = env(&[
-            (
-                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                "http://169.254.170.23/v1/credentials",
-            ),
-            ("AWS_CONFIG_FILE", "/etc/irsa/config"),
-            ("AWS_PROFILE", "ecs"),
-        ]);
-        let a = answers(&env, Some(POD));
+    fn java_v1_gets_nothing_from_the_pod_identity_agent() {
+        let agent = |uri: &'static str| {
+            env(&[
+                ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
+                ("AWS_CONFIG_FILE", "/etc/irsa/config"),
+                ("AWS_PROFILE", "ecs"),
+            ])
+        };
+        let a = answers(&agent("http://169.254.170.23/v1/credentials"), Some(POD));
         assert_eq!(who(&a, Sdk::JavaV2), Some(DEPLOY));
-        assert_eq!(who(&a, Sdk::JavaV1), Some(POD));
+        assert!(
+            matches!(
+                a.iter().find(|(s, _)| *s == Sdk::JavaV1),
+                Some((_, Identity::Fails { .. }))
+            ),
+            "{a:?}"
+        );
+        let loopback = answers(&agent("http://127.0.0.1:8080/creds"), Some(POD));
+        assert_eq!(who(&loopback, Sdk::JavaV1), Some(POD));
     }
 
     #[test]
