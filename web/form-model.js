@@ -151,7 +151,7 @@ export function targetProblems(targets) {
     if (ROW_KEYS.every((k) => !(t[k] ?? '').trim())) continue;
     if (!profile) problems.push({ index: i, key: 'profile', message: 'Profile is required' });
     else if (!role) problems.push({ index: i, key: 'role', message: 'Role is required' });
-    else if (seen.has(profile)) problems.push({ index: i, key: 'profile', message: `profile \`${profile}\` is already row ${seen.get(profile) + 1}: give this one another name` });
+    else if (seen.has(profile)) problems.push({ index: i, key: 'profile', message: `Profile \`${profile}\` is already row ${seen.get(profile) + 1}: give this one another name` });
     else if (error) problems.push({ index: i, key: 'statements', message: `Permissions: ${error}` });
     else seen.set(profile, i);
   }
@@ -304,14 +304,20 @@ export function controlOf(field, targets) {
   return FIELDS.some((f) => f.key === top) ? top : 'general';
 }
 
+/** Diagnostics about a role reference, wherever the spec put the role. */
+const ROLE_CODES = ['role-arn', 'role-name', 'role-path', 'partition-mismatch', 'self-assume', 'duplicate', 'account-id'];
+
 /**
- * Which box of a row a diagnostic is about: a profile row's `role`, `externalId`,
- * `durationSeconds`, `statements` or `managedPolicies`, a workload row's key; null for
- * the row as a whole.
+ * Which box of a row a diagnostic (its field and code) is about: a profile row's `role`,
+ * `externalId`, `durationSeconds`, `statements` or `managedPolicies`, a workload row's
+ * key; null for the row as a whole.
  */
-export function rowBoxOf(field, targets) {
+export function rowBoxOf(field, targets, code) {
   const workload = /^workload(?:\[\d+\])?\.(\w+)/.exec(field);
   if (workload) return WORKLOAD_KEYS.includes(workload[1]) ? workload[1] : null;
+  // A row with only a role is written `assume: {NAME: ROLE}`: its role's problems are at
+  // the row's own path.
+  if (ROLE_CODES.includes(code) && longestProfile(targets, (profile) => field === `assume.${profile}`)) return 'role';
   const target = longestProfile(targets, (profile) => field.startsWith(`assume.${profile}.`));
   if (!target) return null;
   const [key, sub] = field.slice(`assume.${target.profile.trim()}.`.length).split(/[.[]/);
@@ -337,14 +343,18 @@ export function linePrefix(field) {
  */
 export function issuerFix(line) {
   const text = line.trim();
-  const quoted = /^(["'])(.*)\1$/.exec(text);
-  if (quoted) return { label: 'Remove the quotes', value: quoted[2] };
-  const arn = /^arn:[^:]+:iam::\d{12}:oidc-provider\/(.+)$/.exec(text);
+  const arn = /^"?arn:[^:]+:iam::\d{12}:oidc-provider\/([^"]+)"?,?$/.exec(text);
   if (arn) return { label: 'Use its issuer URL', value: `https://${arn[1]}` };
+  // The URL inside quotes, a JSON line (`"issuer": "https://…",`) or other text around it.
+  const urls = text.match(/https?:\/\/[^\s"'`,;]+/gi) ?? [];
+  if (urls.length === 1 && urls[0] !== text) {
+    return { label: /^["'].*["']$/.test(text) ? 'Remove the quotes' : 'Keep only the URL', value: urls[0] };
+  }
   if (/^http:\/\//i.test(text)) return { label: 'Use https://', value: text.replace(/^http:\/\//i, 'https://') };
   const url = /^(https:\/\/)([^/]+)(.*)$/i.exec(text);
   if (url && (/[A-Z]/.test(url[2]) || url[1] !== 'https://')) {
     return { label: 'Make it lower-case', value: `https://${url[2].toLowerCase()}${url[3]}` };
   }
+  if (url && url[3].endsWith('/')) return { label: 'Remove the trailing /', value: text.replace(/\/+$/, '') };
   return null;
 }

@@ -125,7 +125,7 @@ export class IrsaAudit extends HTMLElement {
     });
     const tools = el('div', { class: 'tools' },
       el('button', { type: 'button', class: 'example', text: 'Try eksctl\'s aud-only policy' }),
-      el('span', { class: 'help', text: 'Paste a trust policy, or the output of aws iam get-role --role-name NAME.' }));
+      el('span', { class: 'help' }, ...withCode('Paste a trust policy, or the output of `aws iam get-role --role-name NAME`.')));
     const output = el('section', { class: 'result', 'aria-live': 'polite', 'aria-label': 'Analysis' });
     root.append(input, tools, output);
     this.shadowRoot.append(el('link', { rel: 'stylesheet', href: STYLESHEET }), root);

@@ -187,7 +187,7 @@ export class IrsaGenerator extends HTMLElement {
 
   build() {
     const theme = localStorage.getItem(THEME_KEY);
-    if (theme) this.setAttribute('data-theme', theme);
+    if (theme) this.applyTheme(theme);
     const root = el('div', { class: 'irsa' });
     this.root = root;
     this.shadowRoot.append(el('link', { rel: 'stylesheet', href: STYLESHEET }), root);
@@ -197,6 +197,7 @@ export class IrsaGenerator extends HTMLElement {
       el('span', { class: 'header-tools' },
         el('span', { class: 'reset-note', role: 'status' }),
         el('button', { type: 'button', class: 'reset', text: 'Reset' }),
+        el('button', { type: 'button', class: 'clear', text: 'Clear' }),
         el('button', { type: 'button', class: 'theme', hidden: this.hidden('theme'), text: 'Theme' })));
     const form = el('form', { novalidate: true, autocomplete: 'off' });
     this.form = form;
@@ -313,7 +314,9 @@ export class IrsaGenerator extends HTMLElement {
       e.currentTarget.setAttribute('aria-pressed', String(on));
       panel.classList.toggle('wrapped', on);
     });
-    root.querySelector('.reset').addEventListener('click', () => this.reset());
+    root.querySelector('.reset').addEventListener('click', () => this.reset(this.presetState(), 'Form reset.'));
+    // The example values go too: nothing of them can end up in one's own files.
+    root.querySelector('.clear').addEventListener('click', () => this.reset(this.withLocks({ targets: [], workloads: [] }), 'Form cleared.'));
     root.querySelector('.download').addEventListener('click', () => {
       const item = this.current();
       // The path names the file (two tools write a main.tf); no text type, so nothing adds .txt.
@@ -644,7 +647,7 @@ export class IrsaGenerator extends HTMLElement {
       if (d.code === 'issuer') this.offerIssuerFix(line, d.field);
       if (d.severity === 'error' && !pristine) {
         // In a row, only the box the problem is in (all of them when it is the row's).
-        const box = d.box ?? rowBoxOf(d.field, this.state.targets);
+        const box = d.box ?? rowBoxOf(d.field, this.state.targets, d.code);
         const controls = row
           ? this.root.querySelectorAll(`[data-${row[1]}="${row[2]}"]${box ? `[data-key=${box}]` : ''}`)
           : [this.form.elements[key]].filter(Boolean);
@@ -687,8 +690,8 @@ export class IrsaGenerator extends HTMLElement {
       el('thead', {}, el('tr', {}, ...['AWS SDK', 'acts as', 'via'].map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, ...c.answers.map((a) => el('tr', { class: a.identity.arn === c.expected ? 'ok' : 'astray' },
         el('th', { scope: 'row', text: a.label }),
-        el('td', { text: a.summary }),
-        el('td', { class: 'via', text: a.via })))))));
+        el('td', {}, ...withCode(a.summary)),
+        el('td', { class: 'via' }, ...withCode(a.via))))))));
   }
 
   /** What the output shows: the current bundle, or while the form has errors the last
@@ -853,10 +856,11 @@ export class IrsaGenerator extends HTMLElement {
   }
 
   /** Back to the preset form; what was typed can come back with Undo, for a while. */
-  reset() {
+  /** The form set to `state` (the embedding's values, or empty), undoable for a while. */
+  reset(state, said) {
     this.readForm();
     const before = structuredClone(this.state);
-    this.showState(this.presetState());
+    this.showState(state);
     this.linkProblems = [];
     this.touched = new Set();
     this.lastGood = null;
@@ -872,7 +876,7 @@ export class IrsaGenerator extends HTMLElement {
       this.update();
       this.root.querySelector('.reset').focus();
     });
-    note.replaceChildren('Form reset. ', undo);
+    note.replaceChildren(`${said} `, undo);
     clearTimeout(this.undoTimer);
     this.undoTimer = setTimeout(() => note.replaceChildren(), 15000);
   }
@@ -885,11 +889,17 @@ export class IrsaGenerator extends HTMLElement {
 
   toggleTheme() {
     const theme = this.dark() ? 'light' : 'dark';
+    this.applyTheme(theme);
+    localStorage.setItem(THEME_KEY, theme);
+    this.showTheme();
+  }
+
+  /** The theme on this element, the page around it and its auditor panels, as chosen
+   * now or on an earlier visit. */
+  applyTheme(theme) {
     this.setAttribute('data-theme', theme);
     document.documentElement.setAttribute('data-theme', theme);
     for (const panel of document.querySelectorAll('irsa-audit')) panel.setAttribute('data-theme', theme);
-    localStorage.setItem(THEME_KEY, theme);
-    this.showTheme();
   }
 
   /** The Theme button says which theme is on, for screen readers as a pressed state. */

@@ -1103,12 +1103,13 @@ fn read_workload(node: &Node, at: &str, diags: &mut Diagnostics) -> Option<Workl
     };
     let ((kind_at, kind), (name_at, name)) = kind_name?;
     let Some(kind) = WorkloadKind::parse(&kind) else {
-        let d = Diagnostic::error(
-            Code::Workload,
-            kind_at,
-            format!("`{kind}` is not a workload kind irsa can wire"),
-        )
-        .with_help("use Deployment, StatefulSet, DaemonSet, Job or CronJob");
+        let message = if kind.is_empty() {
+            "the workload's kind is empty".to_owned()
+        } else {
+            format!("`{kind}` is not a workload kind irsa can wire")
+        };
+        let d = Diagnostic::error(Code::Workload, kind_at, message)
+            .with_help("use Deployment, StatefulSet, DaemonSet, Job or CronJob");
         diags.push(d);
         return None;
     };

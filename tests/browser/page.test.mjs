@@ -655,7 +655,7 @@ test('profile rows: a name used twice and a missing role are said on their own r
   const first = await root.locator('[data-target="0"][data-key=profile]').inputValue();
   await root.locator(`[data-target="${last}"][data-key=profile]`).fill(first);
   await root.locator(`[data-target="${last}"][data-key=role]`).fill('arn:aws:iam::444455556666:role/other');
-  assert.match(await rows.nth(last).locator('> .msg').textContent(), new RegExp(`profile ${first} is already row 1`));
+  assert.match(await rows.nth(last).locator('> .msg').textContent(), new RegExp(`Profile ${first} is already row 1`));
   assert.doesNotMatch(await rows.nth(0).locator('> .msg').textContent(), /Error|already|required/);
   assert.ok(await root.locator('.download-all').isDisabled());
   await root.locator(`[data-target="${last}"][data-key=profile]`).fill('audit');
@@ -737,6 +737,11 @@ test('two panes at 1440 px: the artifacts beside the form, in view; one column a
     await root.locator('.reset-note .undo').click();
     assert.equal(await root.locator('[name=role]').inputValue(), 'changed-role');
     assert.equal(await page.evaluate(() => document.querySelector('irsa-generator').spec.role), 'changed-role');
+    // Clear takes the example values too: no sample profile can reach one's own files.
+    await root.locator('.clear').click();
+    assert.deepEqual(await page.evaluate(() => document.querySelector('irsa-generator').spec), {});
+    assert.equal(await root.locator('.targets .row').count(), 0);
+    assert.match(await root.locator('.reset-note').textContent(), /Form cleared/);
     await context.close();
   }
   const { page, context } = await open('/', { width: 390, height: 900 });
@@ -756,12 +761,15 @@ test('a share link opens with its advanced settings shown and leaves the URL as 
   await context.close();
 });
 
-test('one-click fixes for issuers: quotes, a provider ARN, http, upper case', async () => {
+test('one-click fixes for issuers: quotes, a JSON line, a provider ARN, http, upper case, a trailing slash', async () => {
   const { page, context } = await open('/');
   const root = generator(page);
   const host = 'oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
   for (const [typed, label] of [
     [`"https://${host}"`, 'Remove the quotes'],
+    // As `aws eks describe-cluster` prints it: the key, the quotes and the comma go.
+    [`"issuer": "https://${host}",`, 'Keep only the URL'],
+    [`https://${host}/`, 'Remove the trailing /'],
     [`arn:aws:iam::111122223333:oidc-provider/${host}`, 'Use its issuer URL'],
     [`http://${host}`, 'Use https://'],
     [`https://OIDC.EKS.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`, 'Make it lower-case'],
@@ -1043,6 +1051,9 @@ test('form model edge cases: no empty lists, dotted profile names, tags and work
       spec: m.specOf({ cluster: '', serviceAccount: 'a/b', targets: [], workloads: [] }),
       row: m.controlOf('assume.prod.eu.role', targets),
       box: m.rowBoxOf('assume.prod.eu.externalId', targets),
+      // A row with only a role is `assume: {prod.eu: ROLE}`: its role's errors are at the row.
+      shortRole: m.rowBoxOf('assume.prod.eu', targets, 'partition-mismatch'),
+      shortRow: m.rowBoxOf('assume.prod.eu', targets, 'cross-account-without-external-id'),
       tags: m.stateOf({ tags: { team: ' padded ' } }).unsupported,
       workload: m.stateOf({ workload: 'deploy' }).unsupported,
       externalId: m.stateOf({ assume: { d: { role: 'r', externalId: { a: 1 } } } }).unsupported,
@@ -1052,6 +1063,8 @@ test('form model edge cases: no empty lists, dotted profile names, tags and work
   assert.deepEqual(result.spec, { serviceAccount: 'a/b' });
   assert.equal(result.row, 'target-1');
   assert.equal(result.box, 'externalId');
+  assert.equal(result.shortRole, 'role');
+  assert.equal(result.shortRow, null);
   assert.deepEqual(result.tags, ['tags']);
   assert.deepEqual(result.workload, ['workload']);
   assert.deepEqual(result.externalId, ['assume.d']);
