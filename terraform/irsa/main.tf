@@ -108,6 +108,15 @@ resource "aws_iam_openid_connect_provider" "this" {
   client_id_list = ["sts.amazonaws.com"]
 }
 
+# What irsa's generator warns of, said at plan without stopping it: a namespace pattern
+# admits whoever may create a namespace.
+check "namespace_patterns" {
+  assert {
+    condition     = !anytrue([for s in var.service_accounts : can(regex("^[*?]*[*][*?]*/", s))])
+    error_message = "A service account pattern matches its name in every namespace, also those created later: whoever may create a namespace can assume the role. Name the namespaces."
+  }
+}
+
 resource "aws_iam_role" "pod" {
   name                 = var.role_name
   path                 = var.path
@@ -166,8 +175,9 @@ resource "aws_iam_role_policy" "pod" {
 }
 
 resource "aws_iam_role_policy_attachment" "pod" {
-  for_each   = toset(var.managed_policy_arns)
-  role       = aws_iam_role.pod.name
+  for_each = toset(var.managed_policy_arns)
+  # The id, unknown while the role is replaced (a new path): attached to the new role.
+  role       = aws_iam_role.pod.id
   policy_arn = each.value
 }
 

@@ -85,6 +85,10 @@ variable "permissions_boundary" {
   description = "ARN of the pod role's permissions boundary."
   type        = string
   default     = null
+  validation {
+    condition     = var.permissions_boundary == null ? true : can(regex("^arn:[a-z-]+:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary))
+    error_message = "permissions_boundary is a policy ARN: arn:PARTITION:iam::ACCOUNT:policy/NAME."
+  }
 }
 
 variable "managed_policy_arns" {
@@ -95,6 +99,10 @@ variable "managed_policy_arns" {
   validation {
     condition     = length(var.managed_policy_arns) <= 25
     error_message = "IAM attaches at most 25 managed policies to a role (10 unless the quota was raised): merge some into one customer managed policy."
+  }
+  validation {
+    condition     = alltrue([for a in var.managed_policy_arns : can(regex("^arn:[a-z-]+:iam::([0-9]{12}|aws):policy/.+$", a))])
+    error_message = "Each managed policy is a policy ARN: arn:PARTITION:iam::ACCOUNT:policy/NAME (or iam::aws: for AWS's own)."
   }
 }
 
@@ -114,6 +122,10 @@ variable "inline_policy_statements" {
   type        = any
   default     = []
   nullable    = false
+  validation {
+    condition     = can([for s in var.inline_policy_statements : s.Effect])
+    error_message = "inline_policy_statements is a list of IAM statements, each with its Effect (not a JSON string: use source_policy_documents for those)."
+  }
 }
 
 variable "tags" {
@@ -136,6 +148,14 @@ variable "assume" {
   validation {
     condition     = alltrue([for p in keys(var.assume) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", p))])
     error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.assume) : can(regex("^arn:[a-z-]+:iam::[0-9]{12}:role/.+$", t.role_arn))])
+    error_message = "An assume entry's role_arn is a role ARN: arn:PARTITION:iam::ACCOUNT:role/NAME."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.assume) : t.external_id == null ? true : try(length(t.external_id) >= 2 && length(t.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", t.external_id)), false)])
+    error_message = "An external_id is 2-1224 letters, digits and _+=,.@:/-."
   }
   validation {
     condition     = alltrue([for t in values(var.assume) : t.role_session_name == null ? true : can(regex("^[\\w+=,.@-]{2,64}$", t.role_session_name))])
@@ -166,6 +186,18 @@ variable "target_roles" {
   validation {
     condition     = alltrue([for p in keys(var.target_roles) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$", p))])
     error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.target_roles) : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", t.name))])
+    error_message = "A target's name is 1-64 characters of letters, digits and +=,.@_-."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.target_roles) : t.external_id == null ? true : try(length(t.external_id) >= 2 && length(t.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", t.external_id)), false)])
+    error_message = "An external_id is 2-1224 letters, digits and _+=,.@:/-."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.target_roles) : alltrue([for a in concat(t.managed_policy_arns, t.permissions_boundary == null ? [] : [t.permissions_boundary]) : can(regex("^arn:[a-z-]+:iam::([0-9]{12}|aws):policy/.+$", a))])])
+    error_message = "A target's managed_policy_arns and permissions_boundary are policy ARNs: arn:PARTITION:iam::ACCOUNT:policy/NAME."
   }
   validation {
     condition     = alltrue([for t in values(var.target_roles) : t.max_session_duration >= 3600 && t.max_session_duration <= 43200 && floor(t.max_session_duration) == t.max_session_duration])

@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.3"
+  # 1.5: check blocks.
+  required_version = ">= 1.5"
   required_providers {
     aws = {
       source = "hashicorp/aws"

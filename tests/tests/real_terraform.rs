@@ -258,6 +258,30 @@ fn the_module_refuses_bad_input_at_plan() {
         ),
         (
             r#"BASE
+  service_accounts = ["payments/api"]
+  assume           = { deploy = { role_arn = "payments-deploy" } }"#,
+            "role_arn is a role ARN",
+        ),
+        (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  target_roles     = { deploy = { name = "payments-deploy", external_id = "x" } }"#,
+            "An external_id is 2-1224 letters",
+        ),
+        (
+            r#"BASE
+  service_accounts         = ["payments/api"]
+  inline_policy_statements = "[{\"Effect\": \"Allow\"}]""#,
+            "inline_policy_statements is a list of IAM statements",
+        ),
+        (
+            r#"BASE
+  service_accounts    = ["payments/api"]
+  managed_policy_arns = ["ReadOnlyAccess"]"#,
+            "Each managed policy is a policy ARN",
+        ),
+        (
+            r#"BASE
   service_accounts = ["*/*"]
   subject_patterns = true"#,
             "matches every service account of the cluster",
@@ -455,6 +479,25 @@ fn the_module_refuses_bad_input_at_plan() {
             left.iter().map(|&n| (n, cases[n].1)).collect::<Vec<_>>()
         );
     }
+    // What the generator only warns of plans, with the warning.
+    let call = format!("{base}\n  service_accounts = [\"*/api\"]\n  subject_patterns = true");
+    let dir = plan_dir(
+        home.path(),
+        "warned",
+        &cli,
+        &aws.moto.endpoint,
+        &[("warned".to_owned(), call)],
+        "",
+    );
+    ok(&aws, &dir, install);
+    let plan = terraform(&aws, &dir, &["plan", "-input=false"]);
+    let said = String::from_utf8_lossy(&plan.stdout).replace('│', " ");
+    let said = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(plan.status.success(), "{said}");
+    assert!(
+        said.contains("matches its name in every namespace, also those created later"),
+        "{said}"
+    );
 }
 
 /// Given its OIDC provider's ARN (as terraform-aws-eks outputs it), the module looks

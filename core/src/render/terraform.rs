@@ -240,7 +240,9 @@ pub fn standalone(plan: &Plan) -> String {
         }
         for (m, policy) in role.managed_policies.iter().enumerate() {
             let mut body: Vec<Item> = provider().into_iter().collect();
-            body.push(attr("role", format!("aws_iam_role.{label}.name")));
+            // The id, unknown while the role is replaced (a new path): the attachment
+            // is made again for the new role, where the unchanged name would leave it off.
+            body.push(attr("role", format!("aws_iam_role.{label}.id")));
             body.push(attr("policy_arn", string(policy.as_str())));
             blocks.push(Item::Block(
                 format!(
@@ -268,7 +270,13 @@ pub fn standalone(plan: &Plan) -> String {
     blocks.push(output(
         "pod_role_arn",
         "aws_iam_role.pod.arn",
-        "The ServiceAccounts' eks.amazonaws.com/role-arn.",
+        if plan.spec.pod_identity {
+            // Annotated, the webhook would put a web identity first in the SDKs' chains,
+            // which this trust (pods.eks.amazonaws.com) refuses.
+            "The pod role, for the Pod Identity associations; no ServiceAccount annotation."
+        } else {
+            "The ServiceAccounts' eks.amazonaws.com/role-arn."
+        },
     ));
     if plan.has_profiles() {
         let config = crate::render::aws_config::render(plan);

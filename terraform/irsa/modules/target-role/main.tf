@@ -112,8 +112,9 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_iam_role_policy_attachment" "this" {
-  for_each   = toset(var.managed_policy_arns)
-  role       = aws_iam_role.this.name
+  for_each = toset(var.managed_policy_arns)
+  # The id, unknown while the role is replaced (a new path): attached to the new role.
+  role       = aws_iam_role.this.id
   policy_arn = each.value
 }
 

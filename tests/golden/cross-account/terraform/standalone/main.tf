@@ -166,7 +166,7 @@ resource "aws_iam_role" "target_audit" {
 }
 
 resource "aws_iam_role_policy_attachment" "target_audit_1" {
-  role       = aws_iam_role.target_audit.name
+  role       = aws_iam_role.target_audit.id
   policy_arn = "arn:aws:iam::aws:policy/SecurityAudit"
 }
 

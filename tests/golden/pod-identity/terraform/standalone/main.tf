@@ -118,7 +118,7 @@ resource "aws_eks_pod_identity_association" "service_account_1" {
 }
 
 output "pod_role_arn" {
-  description = "The ServiceAccounts' eks.amazonaws.com/role-arn."
+  description = "The pod role, for the Pod Identity associations; no ServiceAccount annotation."
   value       = aws_iam_role.pod.arn
 }
 

@@ -54,7 +54,7 @@ resource "aws_iam_role" "pod" {
 }
 
 resource "aws_iam_role_policy_attachment" "pod_1" {
-  role       = aws_iam_role.pod.name
+  role       = aws_iam_role.pod.id
   policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 }
 
