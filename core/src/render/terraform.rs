@@ -174,18 +174,21 @@ pub fn standalone(plan: &Plan) -> String {
             ],
         )
     }));
-    let mut providers = Vec::new();
-    for (n, provider) in plan.iam.oidc_providers.iter().enumerate() {
-        let name = format!("cluster_{}", n + 1);
+    let providers = &plan.iam.oidc_providers;
+    if let Some(first) = providers.first() {
+        // Keyed by issuer, not by place: removing one cluster leaves the others' providers.
+        let urls: Vec<&str> = providers.iter().map(|p| p.url.as_str()).collect();
         blocks.push(Item::Block(
-            format!("resource \"aws_iam_openid_connect_provider\" \"{name}\""),
+            "resource \"aws_iam_openid_connect_provider\" \"cluster\"".into(),
             vec![
-                attr("count", "var.create_oidc_provider ? 1 : 0"),
-                attr("url", string(&provider.url)),
-                attr("client_id_list", list(&[provider.client_id.to_owned()])),
+                attr(
+                    "for_each",
+                    format!("var.create_oidc_provider ? toset({}) : toset([])", list(&urls)),
+                ),
+                attr("url", "each.value"),
+                attr("client_id_list", list(&[first.client_id.to_owned()])),
             ],
         ));
-        providers.push(format!("aws_iam_openid_connect_provider.{name}"));
     }
     let mut accounts: Vec<&str> = Vec::new();
     let labels = std::iter::once("pod".to_owned()).chain(target_labels(plan));
@@ -215,10 +218,12 @@ pub fn standalone(plan: &Plan) -> String {
         ));
         body.extend(tags(&role.tags));
         // IAM checks that a trusted role exists, and the providers must exist first.
-        let after = if role.kind == RoleKind::Pod {
-            providers.join(", ")
+        let after = if role.kind != RoleKind::Pod {
+            "aws_iam_role.pod"
+        } else if providers.is_empty() {
+            ""
         } else {
-            "aws_iam_role.pod".to_owned()
+            "aws_iam_openid_connect_provider.cluster"
         };
         if !after.is_empty() {
             body.push(Item::Blank);
@@ -238,17 +243,17 @@ pub fn standalone(plan: &Plan) -> String {
                 body,
             ));
         }
-        for (m, policy) in role.managed_policies.iter().enumerate() {
+        if !role.managed_policies.is_empty() {
+            let arns: Vec<&str> = role.managed_policies.iter().map(|p| p.as_str()).collect();
             let mut body: Vec<Item> = provider().into_iter().collect();
+            // Keyed by ARN: removing one policy detaches only that one.
+            body.push(attr("for_each", format!("toset({})", list(&arns))));
             // The id, unknown while the role is replaced (a new path): the attachment
             // is made again for the new role, where the unchanged name would leave it off.
             body.push(attr("role", format!("aws_iam_role.{label}.id")));
-            body.push(attr("policy_arn", string(policy.as_str())));
+            body.push(attr("policy_arn", "each.value"));
             blocks.push(Item::Block(
-                format!(
-                    "resource \"aws_iam_role_policy_attachment\" \"{label}_{}\"",
-                    m + 1
-                ),
+                format!("resource \"aws_iam_role_policy_attachment\" \"{label}\""),
                 body,
             ));
         }

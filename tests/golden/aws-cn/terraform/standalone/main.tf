@@ -18,9 +18,9 @@ variable "create_oidc_provider" {
   default     = false
 }
 
-resource "aws_iam_openid_connect_provider" "cluster_1" {
-  count          = var.create_oidc_provider ? 1 : 0
-  url            = "https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF"
+resource "aws_iam_openid_connect_provider" "cluster" {
+  for_each       = var.create_oidc_provider ? toset(["https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF"]) : toset([])
+  url            = each.value
   client_id_list = ["sts.amazonaws.com"]
 }
 
@@ -50,7 +50,7 @@ resource "aws_iam_role" "pod" {
     }
   EOT
 
-  depends_on = [aws_iam_openid_connect_provider.cluster_1]
+  depends_on = [aws_iam_openid_connect_provider.cluster]
 }
 
 resource "aws_iam_role_policy" "pod" {

@@ -18,9 +18,9 @@ variable "create_oidc_provider" {
   default     = false
 }
 
-resource "aws_iam_openid_connect_provider" "cluster_1" {
-  count          = var.create_oidc_provider ? 1 : 0
-  url            = "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
+resource "aws_iam_openid_connect_provider" "cluster" {
+  for_each       = var.create_oidc_provider ? toset(["https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]) : toset([])
+  url            = each.value
   client_id_list = ["sts.amazonaws.com"]
 }
 
@@ -55,7 +55,7 @@ resource "aws_iam_role" "pod" {
     "cost-center" = "4711"
   }
 
-  depends_on = [aws_iam_openid_connect_provider.cluster_1]
+  depends_on = [aws_iam_openid_connect_provider.cluster]
 }
 
 resource "aws_iam_role_policy" "pod" {
@@ -165,9 +165,10 @@ resource "aws_iam_role" "target_audit" {
   depends_on = [aws_iam_role.pod]
 }
 
-resource "aws_iam_role_policy_attachment" "target_audit_1" {
+resource "aws_iam_role_policy_attachment" "target_audit" {
+  for_each   = toset(["arn:aws:iam::aws:policy/SecurityAudit"])
   role       = aws_iam_role.target_audit.id
-  policy_arn = "arn:aws:iam::aws:policy/SecurityAudit"
+  policy_arn = each.value
 }
 
 output "pod_role_arn" {

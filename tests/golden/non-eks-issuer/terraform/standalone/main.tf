@@ -17,9 +17,9 @@ variable "create_oidc_provider" {
   default     = false
 }
 
-resource "aws_iam_openid_connect_provider" "cluster_1" {
-  count          = var.create_oidc_provider ? 1 : 0
-  url            = "https://irsa-discovery.example.com/clusters/lab"
+resource "aws_iam_openid_connect_provider" "cluster" {
+  for_each       = var.create_oidc_provider ? toset(["https://irsa-discovery.example.com/clusters/lab"]) : toset([])
+  url            = each.value
   client_id_list = ["sts.amazonaws.com"]
 }
 
@@ -49,7 +49,7 @@ resource "aws_iam_role" "pod" {
     }
   EOT
 
-  depends_on = [aws_iam_openid_connect_provider.cluster_1]
+  depends_on = [aws_iam_openid_connect_provider.cluster]
 }
 
 output "pod_role_arn" {

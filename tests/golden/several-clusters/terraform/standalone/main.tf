@@ -18,15 +18,9 @@ variable "create_oidc_provider" {
   default     = false
 }
 
-resource "aws_iam_openid_connect_provider" "cluster_1" {
-  count          = var.create_oidc_provider ? 1 : 0
-  url            = "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
-  client_id_list = ["sts.amazonaws.com"]
-}
-
-resource "aws_iam_openid_connect_provider" "cluster_2" {
-  count          = var.create_oidc_provider ? 1 : 0
-  url            = "https://oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210"
+resource "aws_iam_openid_connect_provider" "cluster" {
+  for_each       = var.create_oidc_provider ? toset(["https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF", "https://oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210"]) : toset([])
+  url            = each.value
   client_id_list = ["sts.amazonaws.com"]
 }
 
@@ -70,7 +64,7 @@ resource "aws_iam_role" "pod" {
     }
   EOT
 
-  depends_on = [aws_iam_openid_connect_provider.cluster_1, aws_iam_openid_connect_provider.cluster_2]
+  depends_on = [aws_iam_openid_connect_provider.cluster]
 }
 
 output "pod_role_arn" {

@@ -18,9 +18,9 @@ variable "create_oidc_provider" {
   default     = false
 }
 
-resource "aws_iam_openid_connect_provider" "cluster_1" {
-  count          = var.create_oidc_provider ? 1 : 0
-  url            = "https://oidc.eks.eu-west-1.amazonaws.com/id/5E1F9A2B3C4D5E6F708192A3B4C5D6E7"
+resource "aws_iam_openid_connect_provider" "cluster" {
+  for_each       = var.create_oidc_provider ? toset(["https://oidc.eks.eu-west-1.amazonaws.com/id/5E1F9A2B3C4D5E6F708192A3B4C5D6E7"]) : toset([])
+  url            = each.value
   client_id_list = ["sts.amazonaws.com"]
 }
 
@@ -54,7 +54,7 @@ resource "aws_iam_role" "pod" {
     }
   EOT
 
-  depends_on = [aws_iam_openid_connect_provider.cluster_1]
+  depends_on = [aws_iam_openid_connect_provider.cluster]
 }
 
 resource "aws_iam_role_policy" "pod" {

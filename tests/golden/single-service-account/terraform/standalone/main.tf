@@ -18,9 +18,9 @@ variable "create_oidc_provider" {
   default     = false
 }
 
-resource "aws_iam_openid_connect_provider" "cluster_1" {
-  count          = var.create_oidc_provider ? 1 : 0
-  url            = "https://oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90"
+resource "aws_iam_openid_connect_provider" "cluster" {
+  for_each       = var.create_oidc_provider ? toset(["https://oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90"]) : toset([])
+  url            = each.value
   client_id_list = ["sts.amazonaws.com"]
 }
 
@@ -50,12 +50,13 @@ resource "aws_iam_role" "pod" {
     }
   EOT
 
-  depends_on = [aws_iam_openid_connect_provider.cluster_1]
+  depends_on = [aws_iam_openid_connect_provider.cluster]
 }
 
-resource "aws_iam_role_policy_attachment" "pod_1" {
+resource "aws_iam_role_policy_attachment" "pod" {
+  for_each   = toset(["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"])
   role       = aws_iam_role.pod.id
-  policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+  policy_arn = each.value
 }
 
 output "pod_role_arn" {
