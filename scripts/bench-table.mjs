@@ -119,7 +119,7 @@ for (const file of ['web/pkg/irsa_wasm_bg.wasm', 'web/pkg/irsa_wasm.js', 'web/ir
 out.push('', 'The auditor (pkg-audit) is fetched only when the trust policy panel is first used, the '
   + 'YAML reader (pkg-yaml) only when an irsa.yaml is first imported, the SDK-role table (pkg-roles) '
   + 'once a workload is wired.', '',
-  'Asserted in tests: the generator\'s wasm + glue gzipped under 130 KB, the auditor\'s under 70 KB, '
+  'Asserted in tests: the generator\'s wasm + glue gzipped under 120 KB, the auditor\'s under 70 KB, '
   + 'the YAML reader\'s under 210 KB, the SDK-role table\'s under 90 KB; '
   + 'one apply per object and no API discovery per bind; the exact IAM calls of `bind --iam`.', '');
 
