@@ -11,7 +11,9 @@ use std::fmt::Write;
 
 const ROW_HEIGHT: usize = 46;
 const ROW_GAP: usize = 14;
-const COLUMN_GAP: usize = 70;
+/// Room for an arrow between two steps; their captions sit above the boxes, so the
+/// default chain (four steps, one in another account) fits a 1440 px page's pane.
+const COLUMN_GAP: usize = 50;
 /// How far each step of the vertical chain is indented under the one before.
 const INDENT: usize = 24;
 const MARGIN: usize = 12;
@@ -113,7 +115,8 @@ fn chain(plan: &Plan) -> Chain {
             let title = if arn.account == plan.pod_role.account {
                 format!("--profile {}", target.profile)
             } else {
-                format!("--profile {} · account {}", target.profile, arn.account)
+                // The account as the pod role's box gives it: a number after `·`.
+                format!("--profile {} · {}", target.profile, arn.account)
             };
             Node {
                 kind: "target-role",
@@ -613,7 +616,7 @@ assume: {deploy: arn:aws:iam::444455556666:role/payments-deploy, read: payments-
         )));
         assert!(svg.contains(&format!(">pod role · 111122223333: {role}</title>")));
         assert!(svg.contains(&format!(
-            ">--profile {profile} · account 444455556666: {role}</title>"
+            ">--profile {profile} · 444455556666: {role}</title>"
         )));
         // Short names are drawn whole, with no tooltip.
         let plan = crate::plan(SPEC).unwrap_or_else(|d| panic!("{d:?}"));
