@@ -685,13 +685,20 @@ export class IrsaGenerator extends HTMLElement {
     if (drawn === this.drawnRoles) return;
     this.drawnRoles = drawn;
     section.hidden = containers.length === 0;
+    // SDKs that get the same identity the same way share a row: the ARN once, not ten times.
+    const rowsOf = (answers) => answers.reduce((rows, a) => {
+      const same = rows.find((r) => r.summary === a.summary && r.via === a.via);
+      if (same) same.labels.push(a.label);
+      else rows.push({ labels: [a.label], summary: a.summary, via: a.via, arn: a.identity.arn });
+      return rows;
+    }, []);
     section.querySelector('.sdk-tables').replaceChildren(...containers.map((c) => el('table', {},
       el('caption', { text: `${c.namespace} · ${c.workload} · container ${c.container}${c.profile ? ` (profile ${c.profile})` : ''}` }),
-      el('thead', {}, el('tr', {}, ...['AWS SDK', 'acts as', 'via'].map((h) => el('th', { scope: 'col', text: h })))),
-      el('tbody', {}, ...c.answers.map((a) => el('tr', { class: a.identity.arn === c.expected ? 'ok' : 'astray' },
-        el('th', { scope: 'row', text: a.label }),
-        el('td', {}, ...withCode(a.summary)),
-        el('td', { class: 'via' }, ...withCode(a.via))))))));
+      el('thead', {}, el('tr', {}, ...['AWS SDKs', 'act as', 'via'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...rowsOf(c.answers).map((r) => el('tr', { class: r.arn === c.expected ? 'ok' : 'astray' },
+        el('th', { scope: 'row', text: r.labels.join(', ') }),
+        el('td', {}, ...withCode(r.summary)),
+        el('td', { class: 'via' }, ...withCode(r.via))))))));
   }
 
   /** What the output shows: the current bundle, or while the form has errors the last
