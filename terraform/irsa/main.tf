@@ -52,7 +52,7 @@ locals {
       arn = t.role_arn, external_id = t.external_id, duration_seconds = t.duration_seconds, role_session_name = t.role_session_name
     } },
     { for profile, t in var.target_roles : profile => {
-      arn = module.target[t.name].arn, external_id = t.external_id, duration_seconds = t.duration_seconds, role_session_name = t.role_session_name
+      arn = module.target[profile].arn, external_id = t.external_id, duration_seconds = t.duration_seconds, role_session_name = t.role_session_name
     } },
   )
 
@@ -182,10 +182,8 @@ resource "aws_iam_role_policy_attachment" "pod" {
 }
 
 module "target" {
-  source = "./modules/target-role"
-  # Keyed by role name, which IAM holds unique, not by profile: renaming a profile keeps
-  # its role (a new role would have a new unique ID, breaking policies that name it).
-  for_each = { for t in values(var.target_roles) : t.name => t }
+  source   = "./modules/target-role"
+  for_each = var.target_roles
 
   name                    = each.value.name
   trusted_role_arn        = aws_iam_role.pod.arn

@@ -188,10 +188,6 @@ variable "target_roles" {
     error_message = "A profile name is 1-64 letters, digits and _.@+-, starting with a letter or digit."
   }
   validation {
-    condition     = length(distinct([for t in values(var.target_roles) : lower(t.name)])) == length(var.target_roles)
-    error_message = "Two target_roles name the same role (IAM's role names ignore case): one profile per role."
-  }
-  validation {
     condition     = alltrue([for t in values(var.target_roles) : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", t.name))])
     error_message = "A target's name is 1-64 characters of letters, digits and +=,.@_-."
   }
