@@ -305,7 +305,7 @@ export function controlOf(field, targets) {
 }
 
 /** Diagnostics about a role reference, wherever the spec put the role. */
-const ROLE_CODES = ['role-arn', 'role-name', 'role-path', 'partition-mismatch', 'self-assume', 'duplicate', 'account-id'];
+const ROLE_CODES = ['role-arn', 'role-name', 'role-path', 'partition-mismatch', 'self-assume', 'duplicate'];
 
 /**
  * Which box of a row a diagnostic (its field and code) is about: a profile row's `role`,
@@ -317,7 +317,9 @@ export function rowBoxOf(field, targets, code) {
   if (workload) return WORKLOAD_KEYS.includes(workload[1]) ? workload[1] : null;
   // A row with only a role is written `assume: {NAME: ROLE}`: its role's problems are at
   // the row's own path.
-  if (ROLE_CODES.includes(code) && longestProfile(targets, (profile) => field === `assume.${profile}`)) return 'role';
+  const own = longestProfile(targets, (profile) => field === `assume.${profile}`);
+  if (own && ROLE_CODES.includes(code)) return 'role';
+  if (own && code === 'profile-name') return 'profile';
   const target = longestProfile(targets, (profile) => field.startsWith(`assume.${profile}.`));
   if (!target) return null;
   const [key, sub] = field.slice(`assume.${target.profile.trim()}.`.length).split(/[.[]/);
@@ -343,13 +345,16 @@ export function linePrefix(field) {
  */
 export function issuerFix(line) {
   const text = line.trim();
-  const arn = /^"?arn:[^:]+:iam::\d{12}:oidc-provider\/([^"]+)"?,?$/.exec(text);
+  // A provider's ARN, alone, quoted or in list-open-id-connect-providers' JSON.
+  const arn = /arn:[^:\s"']+:iam::\d{12}:oidc-provider\/([^\s"'`,;)>\]}]+)/.exec(text);
   if (arn) return { label: 'Use its issuer URL', value: `https://${arn[1]}` };
-  // The URL inside quotes, a JSON line (`"issuer": "https://…",`) or other text around it.
-  const urls = text.match(/https?:\/\/[^\s"'`,;]+/gi) ?? [];
+  // The URL inside quotes, brackets, a JSON line (`"issuer": "https://…",`) or other text.
+  const urls = text.match(/https?:\/\/[^\s"'`,;)>\]}]+/gi) ?? [];
   if (urls.length === 1 && urls[0] !== text) {
     return { label: /^["'].*["']$/.test(text) ? 'Remove the quotes' : 'Keep only the URL', value: urls[0] };
   }
+  const quoted = /^(["'])(.*)\1$/.exec(text);
+  if (quoted) return { label: 'Remove the quotes', value: quoted[2] };
   if (/^http:\/\//i.test(text)) return { label: 'Use https://', value: text.replace(/^http:\/\//i, 'https://') };
   const url = /^(https:\/\/)([^/]+)(.*)$/i.exec(text);
   if (url && (/[A-Z]/.test(url[2]) || url[1] !== 'https://')) {

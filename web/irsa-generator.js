@@ -314,9 +314,9 @@ export class IrsaGenerator extends HTMLElement {
       e.currentTarget.setAttribute('aria-pressed', String(on));
       panel.classList.toggle('wrapped', on);
     });
-    root.querySelector('.reset').addEventListener('click', () => this.reset(this.presetState(), 'Form reset.'));
+    root.querySelector('.reset').addEventListener('click', (e) => this.reset(this.presetState(), 'Form reset.', e.currentTarget));
     // The example values go too: nothing of them can end up in one's own files.
-    root.querySelector('.clear').addEventListener('click', () => this.reset(this.withLocks({ targets: [], workloads: [] }), 'Form cleared.'));
+    root.querySelector('.clear').addEventListener('click', (e) => this.reset(this.cleared(), 'Form cleared.', e.currentTarget));
     root.querySelector('.download').addEventListener('click', () => {
       const item = this.current();
       // The path names the file (two tools write a main.tf); no text type, so nothing adds .txt.
@@ -862,9 +862,19 @@ export class IrsaGenerator extends HTMLElement {
     this.root.querySelector('.notice').textContent = copied ? '' : 'Copy is blocked here: select the text instead';
   }
 
-  /** Back to the preset form; what was typed can come back with Undo, for a while. */
-  /** The form set to `state` (the embedding's values, or empty), undoable for a while. */
-  reset(state, said) {
+  /** An empty form but for what the embedding fixes: locked fields, and the profiles and
+   * workloads of sections it hides (the user could neither see nor add them again). */
+  cleared() {
+    const preset = this.presetState();
+    return this.withLocks({
+      targets: this.hidden('targets') ? preset.targets : [],
+      workloads: this.hidden('workloads') ? preset.workloads : [],
+    });
+  }
+
+  /** The form set to `state` (the embedding's values, or empty), undoable for a while;
+   * focus comes back to `button` with Undo. */
+  reset(state, said, button) {
     this.readForm();
     const before = structuredClone(this.state);
     this.showState(state);
@@ -881,7 +891,7 @@ export class IrsaGenerator extends HTMLElement {
       this.showState(before);
       this.touched = new Set(FIELDS.map((f) => f.key));
       this.update();
-      this.root.querySelector('.reset').focus();
+      button.focus();
     });
     note.replaceChildren(`${said} `, undo);
     clearTimeout(this.undoTimer);
@@ -905,6 +915,8 @@ export class IrsaGenerator extends HTMLElement {
    * now or on an earlier visit. */
   applyTheme(theme) {
     this.setAttribute('data-theme', theme);
+    // The page around is the element's to theme only where it offers the Theme button.
+    if (this.hidden('theme')) return;
     document.documentElement.setAttribute('data-theme', theme);
     for (const panel of document.querySelectorAll('irsa-audit')) panel.setAttribute('data-theme', theme);
   }

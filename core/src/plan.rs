@@ -217,9 +217,8 @@ fn check_profile_settings(
     let writes_config = has_profiles(spec, has_targets, workloads);
     let unused = |key: &str, at: &str, message: String, diags: &mut Diagnostics| {
         diags.push(
-            Diagnostic::warning(Code::UnusedSetting, at, message).with_help(format!(
-                "drop `{key}`: the pods' sessions are their SDKs' own"
-            )),
+            Diagnostic::warning(Code::UnusedSetting, at, message)
+                .with_help(format!("drop `{key}`: it has nowhere to go")),
         );
     };
     // The pod role's profile is written under IRSA, where there are profiles at all.

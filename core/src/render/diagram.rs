@@ -319,7 +319,8 @@ fn spoken(columns: &[Vec<Node>; 4]) -> String {
         .map(|nodes| {
             let boxes: Vec<String> = nodes
                 .iter()
-                .map(|n| format!("{} {}", n.title, n.label))
+                // Said, the `·` before an account number is words.
+                .map(|n| format!("{} {}", n.title.replace(" · ", " in account "), n.label))
                 .collect();
             boxes.join(" and ")
         })

@@ -183,7 +183,10 @@ pub fn standalone(plan: &Plan) -> String {
             vec![
                 attr(
                     "for_each",
-                    format!("var.create_oidc_provider ? toset({}) : toset([])", list(&urls)),
+                    format!(
+                        "var.create_oidc_provider ? toset({}) : toset([])",
+                        list(&urls)
+                    ),
                 ),
                 attr("url", "each.value"),
                 attr("client_id_list", list(&[first.client_id.to_owned()])),
