@@ -866,10 +866,8 @@ fn sub_access(
             });
         }
     }
-    for c in s
-        .conditions_on(issuer, "aud")
-        .filter(|c| !c.is_positive_match())
-    {
+    let auds: Vec<&Condition> = s.conditions_on(issuer, "aud").collect();
+    for c in auds.iter().filter(|c| !c.is_positive_match()) {
         findings.push(Finding {
             code: Rule::OpaqueAud,
             severity: Risk::High,
@@ -881,7 +879,6 @@ fn sub_access(
             help: Some("use StringEquals `aud` = `sts.amazonaws.com`".to_owned()),
         });
     }
-    let auds: Vec<&Condition> = s.conditions_on(issuer, "aud").collect();
     for c in auds.iter().filter(|c| c.is_positive_match()) {
         if c.operator == "StringLike" {
             for value in c.values.iter().filter(|v| is_wildcard(v)) {

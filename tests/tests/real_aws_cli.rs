@@ -96,9 +96,7 @@ fn the_script_leaves_what_others_set_on_existing_roles() {
         ),
         dir.path(),
     );
-    let out = aws.iam_script(dir.path()).output().expect("bash");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "replaced the boundary:\n{stderr}");
+    let stderr = refused_run(&aws, dir.path());
     assert!(
         stderr.contains("role payments-api has the permissions boundary arn:aws:iam::aws:policy/SecurityAudit, the spec names arn:aws:iam::aws:policy/ReadOnlyAccess"),
         "{stderr}"
@@ -112,11 +110,17 @@ fn the_script_leaves_what_others_set_on_existing_roles() {
 
     // A role where the spec's path is not: IAM cannot move it, and the script says so.
     write_bundle(&irsa_core::generate(&spec("path: /team/\n")), dir.path());
-    let out = aws.iam_script(dir.path()).output().expect("bash");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{stderr}");
+    let stderr = refused_run(&aws, dir.path());
     assert!(
         stderr.contains("role payments-api has the path /, the spec names /team/"),
         "{stderr}"
     );
+}
+
+/// The stderr of a run of the IAM script under `dir` that must stop with an error.
+fn refused_run(aws: &Aws, dir: &std::path::Path) -> String {
+    let out = aws.iam_script(dir).output().expect("bash");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "the script went on:\n{stderr}");
+    stderr
 }

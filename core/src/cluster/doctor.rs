@@ -938,11 +938,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn trust_findings_name_the_file_statement_and_rule() {
-        let policy = r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
-            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/X"},
-            "Condition": {"StringEquals": {"oidc.eks.eu-west-2.amazonaws.com/id/X:sub": "system:serviceaccount:payments:api"}}}]}"#;
+    /// The trust-policy checks doctor gives payments/api with `policy` as its role's
+    /// trust, read from trust.json, against the issuer of cluster `X`.
+    fn trust_checks_of(policy: &str) -> Vec<Check> {
         let trust = Trust::Analysed {
             report: crate::audit::analyze(policy, 2048).unwrap_or_else(|e| panic!("{e}")),
             issuer: "https://oidc.eks.eu-west-2.amazonaws.com/id/X".to_owned(),
@@ -953,13 +951,21 @@ mod tests {
             name: "api",
             workload: None,
         };
-        let checks =
-            diagnose(&inventory(), target, &Webhook::Configured, Some(trust)).unwrap_or_default();
-        let trusted: Vec<&Check> = checks
-            .iter()
+        diagnose(&inventory(), target, &Webhook::Configured, Some(trust))
+            .unwrap_or_default()
+            .into_iter()
             .filter(|c| c.finding.code == CheckCode::TrustPolicy)
-            .collect();
-        assert_eq!(trusted.len(), 2, "{checks:?}");
+            .collect()
+    }
+
+    #[test]
+    fn trust_findings_name_the_file_statement_and_rule() {
+        let trusted = trust_checks_of(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/X"},
+            "Condition": {"StringEquals": {"oidc.eks.eu-west-2.amazonaws.com/id/X:sub": "system:serviceaccount:payments:api"}}}]}"#,
+        );
+        assert_eq!(trusted.len(), 2, "{trusted:?}");
         assert_eq!(trusted[0].finding.severity, Level::Pass);
         assert_eq!(trusted[0].finding.field, "trust.json");
         assert_eq!(trusted[1].rule, Some(Rule::MissingAud));
@@ -970,27 +976,13 @@ mod tests {
     /// has that audience, so STS denies every one of them.
     #[test]
     fn a_trust_for_another_audience_fails() {
-        let policy = r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+        let trusted = trust_checks_of(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
             "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/X"},
             "Condition": {"StringEquals": {"oidc.eks.eu-west-2.amazonaws.com/id/X:sub": "system:serviceaccount:payments:api",
-                "oidc.eks.eu-west-2.amazonaws.com/id/X:aud": "sts.amazonaws.com.cn"}}}]}"#;
-        let trust = Trust::Analysed {
-            report: crate::audit::analyze(policy, 2048).unwrap_or_else(|e| panic!("{e}")),
-            issuer: "https://oidc.eks.eu-west-2.amazonaws.com/id/X".to_owned(),
-            file: "trust.json".to_owned(),
-        };
-        let target = Target {
-            namespace: "payments",
-            name: "api",
-            workload: None,
-        };
-        let checks =
-            diagnose(&inventory(), target, &Webhook::Configured, Some(trust)).unwrap_or_default();
-        let trusted: Vec<&Check> = checks
-            .iter()
-            .filter(|c| c.finding.code == CheckCode::TrustPolicy)
-            .collect();
-        assert_eq!(trusted[0].finding.severity, Level::Fail, "{checks:?}");
+                "oidc.eks.eu-west-2.amazonaws.com/id/X:aud": "sts.amazonaws.com.cn"}}}]}"#,
+        );
+        assert_eq!(trusted[0].finding.severity, Level::Fail, "{trusted:?}");
         assert_eq!(trusted[1].rule, Some(Rule::AudNotSts));
     }
 
