@@ -14,8 +14,9 @@ const TYPES = {
 };
 export const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-/** Serves web/ on 127.0.0.1:port (0 = any free port); resolves to { server, port, requests }. */
-export function serve(port = 0) {
+/** Serves `root` (web/ unless told) on 127.0.0.1:port (0 = any free port); resolves to
+ * { server, port, requests }. */
+export function serve(port = 0, root = ROOT) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
@@ -27,8 +28,8 @@ export function serve(port = 0) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request\n');
       return;
     }
-    const file = join(ROOT, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file.startsWith(ROOT)) {
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }
