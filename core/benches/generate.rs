@@ -97,6 +97,7 @@ fn bench_audit(c: &mut Criterion) {
                             issuer,
                             &format!("ns{i}"),
                             &format!("sa{i}"),
+                            irsa_core::eks::TOKEN_AUDIENCE,
                         ));
                     }
                 }

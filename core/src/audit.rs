@@ -89,9 +89,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub corrected: Option<String>,
-    /// `access` of the statements that take pods' tokens (audience `sts.amazonaws.com`).
+    /// The statements, to tell who gets in with a token of a given audience.
     #[serde(skip)]
-    pods: Vec<Access>,
+    statements: Vec<ParsedStatement>,
 }
 
 /// Whose tokens a statement trusts: one OIDC provider's issuer, or with `Principal: "*"`
@@ -145,12 +145,13 @@ impl Report {
     }
 
     /// Whether the pods of service account `namespace/name` of the cluster with `issuer`
-    /// (host and path) may assume the role with their tokens (audience
-    /// `sts.amazonaws.com`): what a cluster audit asks of every annotated account.
-    pub fn admits(&self, issuer: &str, namespace: &str, name: &str) -> bool {
+    /// (host and path) may assume the role with their tokens, whose audience is
+    /// `sts.amazonaws.com` unless the ServiceAccount sets another: what a cluster audit and
+    /// doctor ask of every annotated account.
+    pub fn admits(&self, issuer: &str, namespace: &str, name: &str, audience: &str) -> bool {
         let sub = format!("{SUB_PREFIX}{namespace}:{name}");
         let pair = format!("{namespace}/{name}");
-        self.pods
+        admitted(&self.statements, audience)
             .iter()
             .filter(|a| a.issuer.covers(issuer))
             .any(|a| {
@@ -186,7 +187,7 @@ const WEB_IDENTITY: &str = "sts:assumerolewithwebidentity";
 const SUB_PREFIX: &str = "system:serviceaccount:";
 
 /// One parsed condition: `ForAnyValue:StringLikeIfExists` -> set, base operator, IfExists.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Condition {
     set: Option<String>,
     operator: String,
@@ -195,7 +196,7 @@ struct Condition {
     values: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct ParsedStatement {
     at: String,
     allow: bool,
@@ -580,7 +581,6 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
     let Assessed {
         statements,
         mut access,
-        pods,
         findings,
     } = assess(text, quota)?;
     for a in &mut access {
@@ -601,7 +601,7 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
         access,
         findings,
         corrected,
-        pods,
+        statements,
     })
 }
 
@@ -609,25 +609,66 @@ pub fn analyze(text: &str, quota: usize) -> Result<Report, ParseError> {
 struct Assessed {
     statements: Vec<ParsedStatement>,
     access: Vec<Access>,
-    pods: Vec<Access>,
     findings: Vec<Finding>,
+}
+
+/// The Allow (`allow`) or Deny statements that speak of web identities.
+fn trusting(statements: &[ParsedStatement], allow: bool) -> impl Iterator<Item = &ParsedStatement> {
+    statements
+        .iter()
+        .filter(move |s| s.allow == allow && !s.not_principal && s.allows_action(WEB_IDENTITY))
+}
+
+/// Who gets in with a token of `audience`: per provider, what the Allow statements whose
+/// every positive match on `aud` admits it allow (conditions of one statement must all
+/// hold; the findings on `aud` are the auditor's), less what Deny statements take away.
+fn admitted(statements: &[ParsedStatement], audience: &str) -> Vec<Access> {
+    let mut admitted: Vec<Access> = Vec::new();
+    for s in trusting(statements, true) {
+        for (issuer, account) in s.oidc_providers() {
+            let never_set = s.claims_never_set(&issuer);
+            let admits = s
+                .conditions_on(&issuer, "aud")
+                .all(|c| !c.is_positive_match() || c.admits(audience));
+            if !admits || never_set.iter().any(|c| c.false_when_absent()) {
+                continue;
+            }
+            let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
+            if let Some(entry) = entry_for(&mut admitted, &issuer, account) {
+                sub_access(s, &issuer, &subs, entry, &mut Vec::new());
+            }
+        }
+    }
+    deny(statements, &mut admitted);
+    admitted
+}
+
+/// What Deny statements take away from `access`.
+fn deny(statements: &[ParsedStatement], access: &mut [Access]) {
+    for s in trusting(statements, false) {
+        for (issuer, _) in s.oidc_providers() {
+            let entries = access
+                .iter_mut()
+                .filter(|a| issuer == "*" || a.issuer.as_str() == issuer);
+            for entry in entries {
+                // Under `Principal: "*"` too, only the conditions on this provider's own
+                // claims can match its tokens: a key of another issuer is absent from them.
+                let subs: Vec<&Condition> = s.conditions_on(entry.issuer.as_str(), "sub").collect();
+                entry.denied.extend(denied_by(s, &subs));
+            }
+        }
+    }
 }
 
 fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
     let (doc, statements) = parse_statements(text)?;
     let mut findings = Vec::new();
     let mut access: Vec<Access> = Vec::new();
-    let mut pods: Vec<Access> = Vec::new();
     for s in &statements {
         statement_findings(s, &mut findings);
     }
     // Allow statements first, then what Deny statements take away from them.
-    let trusting = |allow: bool| {
-        statements
-            .iter()
-            .filter(move |s| s.allow == allow && !s.not_principal && s.allows_action(WEB_IDENTITY))
-    };
-    for s in trusting(true) {
+    for s in trusting(&statements, true) {
         for (issuer, account) in s.oidc_providers() {
             let never_set = s.claims_never_set(&issuer);
             for c in &never_set {
@@ -650,36 +691,12 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
                 continue;
             }
             let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
-            if let Some(entry) = entry_for(&mut access, &issuer, account.clone()) {
+            if let Some(entry) = entry_for(&mut access, &issuer, account) {
                 sub_access(s, &issuer, &subs, entry, &mut findings);
             }
-            // Conditions of one statement must all hold: pods' tokens get in where every
-            // positive match on `aud` admits their audience (its findings are said above).
-            let pod_tokens = s
-                .conditions_on(&issuer, "aud")
-                .all(|c| !c.is_positive_match() || c.admits(crate::eks::TOKEN_AUDIENCE));
-            if let Some(entry) = pod_tokens
-                .then(|| entry_for(&mut pods, &issuer, account))
-                .flatten()
-            {
-                sub_access(s, &issuer, &subs, entry, &mut Vec::new());
-            }
         }
     }
-    for s in trusting(false) {
-        for (issuer, _) in s.oidc_providers() {
-            let entries = access
-                .iter_mut()
-                .chain(pods.iter_mut())
-                .filter(|a| issuer == "*" || a.issuer.as_str() == issuer);
-            for entry in entries {
-                // Under `Principal: "*"` too, only the conditions on this provider's own
-                // claims can match its tokens: a key of another issuer is absent from them.
-                let subs: Vec<&Condition> = s.conditions_on(entry.issuer.as_str(), "sub").collect();
-                entry.denied.extend(denied_by(s, &subs));
-            }
-        }
-    }
+    deny(&statements, &mut access);
     // The document's own length: `get-role` output wraps it in much more.
     let compact = serde_json::to_string(&doc).unwrap_or_default();
     let size: usize = compact.chars().filter(|c| !c.is_whitespace()).count();
@@ -695,7 +712,6 @@ fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
     Ok(Assessed {
         statements,
         access,
-        pods,
         findings,
     })
 }

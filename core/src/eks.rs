@@ -6,6 +6,9 @@
 
 /// ServiceAccount annotation naming the pod role.
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+/// ServiceAccount annotation: the audience of its pods' tokens, `sts.amazonaws.com` where
+/// it is absent.
+pub const AUDIENCE_ANNOTATION: &str = "eks.amazonaws.com/audience";
 /// ServiceAccount annotation asking for regional STS endpoints (`"true"`).
 pub const REGIONAL_STS_ANNOTATION: &str = "eks.amazonaws.com/sts-regional-endpoints";
 /// ServiceAccount or pod annotation: the projected token's lifetime in seconds.

@@ -9,8 +9,8 @@ use crate::printer::{self, Format};
 use crate::{Error, Outcome, pods};
 use irsa_core::Kind;
 use irsa_core::cluster::{doctor, objects, pods as judged};
-use irsa_core::eks::ROLE_ARN_ANNOTATION;
 use irsa_core::eks::SKIP_CONTAINERS_ANNOTATION;
+use irsa_core::eks::{ROLE_ARN_ANNOTATION, TOKEN_AUDIENCE};
 use irsa_core::finding::Visible;
 use irsa_core::k8s::CONFIG_KEY;
 use irsa_core::spec::WorkloadKind;
@@ -105,6 +105,7 @@ pub async fn run(mut args: Args) -> Result<Outcome, Error> {
         out!("{}", printer::objects(&objects, format))?;
     }
     sdk_warnings(&objects, &applied);
+    audience_warnings(&applied);
     restart(
         &context.api,
         &args,
@@ -318,12 +319,34 @@ fn sdk_warnings(objects: &[Value], applied: &[(Value, Change)]) {
         };
         for check in doctor::sdk_checks(kind, workload, &wiring, &configs) {
             if check.finding.severity != doctor::Level::Pass {
-                eprintln!("warning: {}", Visible(&check.finding.message));
-                if let Some(help) = &check.finding.help {
-                    eprintln!("  help: {}", Visible(help));
-                }
+                warn(&check);
             }
         }
+    }
+}
+
+/// The annotated ServiceAccounts, as the server merged them, whose pods' tokens another
+/// manager's annotation makes for an audience the trust irsa writes does not take.
+fn audience_warnings(applied: &[(Value, Change)]) {
+    for (sa, _) in applied {
+        let audience = objects::token_audience(sa);
+        if objects::text(sa, "/kind") == "ServiceAccount"
+            && !objects::role_annotation(sa).is_empty()
+            && audience != TOKEN_AUDIENCE
+        {
+            let mut check =
+                doctor::audience_check(objects::namespace(sa), objects::name(sa), audience);
+            check.finding.message +=
+                &format!("; the trust policy irsa writes takes `{TOKEN_AUDIENCE}` only");
+            warn(&check);
+        }
+    }
+}
+
+fn warn(check: &doctor::Check) {
+    eprintln!("warning: {}", Visible(&check.finding.message));
+    if let Some(help) = &check.finding.help {
+        eprintln!("  help: {}", Visible(help));
     }
 }
 

@@ -115,14 +115,16 @@ fn the_corpus_findings_are_the_expected_ones() {
         let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("read");
         analyze(&text, 2048).expect("parses")
     };
-    assert!(!report("aud-not-sts").admits(ISSUER, "payments", "api"));
-    assert!(report("wildcard-aud").admits(ISSUER, "payments", "api"));
+    assert!(!report("aud-not-sts").admits(ISSUER, "payments", "api", STS));
+    // Pods whose ServiceAccount asks for that audience (eks.amazonaws.com/audience) get in.
+    assert!(report("aud-not-sts").admits(ISSUER, "payments", "api", "sts.amazonaws.com.cn"));
+    assert!(report("wildcard-aud").admits(ISSUER, "payments", "api", STS));
     assert!(report("sub-keyed-by-provider-arn").access.is_empty());
     // A Deny for every principal takes away; it is no one's access of its own.
     let deny_star = report("deny-principal-star");
     assert_eq!(deny_star.access.len(), 1);
-    assert!(deny_star.admits(ISSUER, "payments", "api"));
-    assert!(!deny_star.admits(ISSUER, "kube-system", "default"));
+    assert!(deny_star.admits(ISSUER, "payments", "api", STS));
+    assert!(!deny_star.admits(ISSUER, "kube-system", "default", STS));
     // Two conditions on `sub` must both hold: listing both sets' accounts would widen.
     assert_eq!(report("correction-sub-twice").corrected, None);
     for open in ["null-sub", "numeric-sub", "for-any-value-negated-sub"] {
@@ -132,7 +134,8 @@ fn the_corpus_findings_are_the_expected_ones() {
             report.admits(
                 "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
                 "anyone",
-                "at-all"
+                "at-all",
+                STS
             ),
             "{open} must count as admitting every service account"
         );
@@ -190,7 +193,7 @@ fn the_corpus_findings_are_the_expected_ones() {
         2048,
     )
     .expect("parses");
-    assert!(literal_deny.admits(ISSUER, "payments", "api"));
+    assert!(literal_deny.admits(ISSUER, "payments", "api", STS));
 }
 
 #[test]
@@ -236,6 +239,8 @@ fn every_generated_trust_policy_analyses_to_its_service_accounts_without_finding
 }
 
 const ISSUER: &str = "oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+/// The audience of pods' tokens where their ServiceAccount names none.
+const STS: &str = "sts.amazonaws.com";
 
 /// A Deny of every principal with a condition on one issuer's `sub` takes nothing from
 /// another issuer's tokens, which lack that key: the auditor agrees with IAM.
@@ -258,7 +263,7 @@ fn a_deny_on_one_issuers_claims_leaves_another_issuers_tokens_alone() {
     )
     .expect("evaluates");
     assert_eq!(decision, Decision::Allow);
-    assert!(report.admits(other, "kube-system", "x"), "{report:#?}");
+    assert!(report.admits(other, "kube-system", "x", STS), "{report:#?}");
 }
 
 proptest! {
@@ -282,7 +287,7 @@ proptest! {
         let policy = &bundle.artifacts.iter().find(|a| a.kind == Kind::TrustPolicy).expect("trust").content;
         let report = analyze(policy, 8192).expect("parses");
         let sub = format!("system:serviceaccount:{}:{}", probe.0, probe.1);
-        let by_analysis = report.admits(ISSUER, &probe.0, &probe.1);
+        let by_analysis = report.admits(ISSUER, &probe.0, &probe.1, STS);
         let provider = format!("arn:aws:iam::111122223333:oidc-provider/{ISSUER}");
         let decision = evaluate(policy, &Request::web_identity(&provider, ISSUER, Some(&sub), Some("sts.amazonaws.com"))).expect("evaluates");
         prop_assert_eq!(by_analysis, decision == Decision::Allow, "{}", sub);
@@ -290,7 +295,7 @@ proptest! {
 
     /// For random trust policies — any mix of Allow and Deny statements, positive, negated,
     /// `IfExists`, `ForAnyValue:` and `Null` conditions on `sub`, with or without `aud`
-    /// (pods' `sts.amazonaws.com` or another) —
+    /// (pods' `sts.amazonaws.com` or another), probed with tokens of either audience —
     /// the auditor fails closed: whatever the evaluator lets in, the auditor says may
     /// assume the role. Where every condition is a positive match in Allow statements,
     /// the two agree exactly.
@@ -310,6 +315,7 @@ proptest! {
             1..4,
         ),
         probe in ("[ab]{1,2}", "[ab]{1,2}"),
+        audience in prop::sample::select(vec!["sts.amazonaws.com", "sts.amazonaws.com.cn"]),
     ) {
         let provider = format!("arn:aws:iam::111122223333:oidc-provider/{ISSUER}");
         let mut positive = true;
@@ -334,8 +340,8 @@ proptest! {
         let policy = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}", rendered.join(", "));
         let report = analyze(&policy, 8192).expect("parses");
         let sub = format!("system:serviceaccount:{}:{}", probe.0, probe.1);
-        let decision = evaluate(&policy, &Request::web_identity(&provider, ISSUER, Some(&sub), Some("sts.amazonaws.com"))).expect("evaluates");
-        let by_analysis = report.admits(ISSUER, &probe.0, &probe.1);
+        let decision = evaluate(&policy, &Request::web_identity(&provider, ISSUER, Some(&sub), Some(audience))).expect("evaluates");
+        let by_analysis = report.admits(ISSUER, &probe.0, &probe.1, audience);
         if decision == Decision::Allow {
             prop_assert!(by_analysis, "IAM lets {} in, the auditor says no:\n{}", sub, policy);
         }

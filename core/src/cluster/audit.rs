@@ -2,9 +2,10 @@
 //! trust policy. Service accounts their role does not trust fail at run time; roles that
 //! trust more than the service accounts using them are wider than needed.
 
-use super::objects::{name, namespace, role_annotation};
+use super::objects::{name, namespace, role_annotation, token_audience};
 use crate::arn::AccountId;
 use crate::audit::{Finding, Report, Risk};
+use crate::eks::{AUDIENCE_ANNOTATION, TOKEN_AUDIENCE};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write;
@@ -56,7 +57,8 @@ pub struct Account {
     pub role_arn: String,
     /// `None` when no policy was given for the role, or which one is meant is unclear.
     pub trusted: Option<bool>,
-    /// Why no policy was matched, where files could be meant.
+    /// Why no policy was matched, where files could be meant; or that the account's
+    /// tokens are for another audience than STS's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -203,9 +205,14 @@ pub fn audit(service_accounts: &[Value], policies: Vec<Policy>, issuer: &str) ->
                 Some(format!("the annotation is no role ARN: {reason}")),
             ),
         };
+        let audience = token_audience(sa);
         let trusted = index
             .and_then(|i| policies.get(i))
-            .map(|p| p.report.admits(host_path, ns, sa_name));
+            .map(|p| p.report.admits(host_path, ns, sa_name, audience));
+        let note = note.or_else(|| {
+            (audience != TOKEN_AUDIENCE)
+                .then(|| format!("its tokens are for `{audience}` ({AUDIENCE_ANNOTATION})"))
+        });
         if let Some(role) = index.and_then(|i| roles.get_mut(i)) {
             role.used_by.push(format!("{ns}/{sa_name}"));
         }
@@ -308,6 +315,21 @@ mod tests {
             file: file.to_owned(),
             report,
         }
+    }
+
+    /// An account whose ServiceAccount names another audience is trusted as its tokens
+    /// are: by a policy for that audience, and said so.
+    #[test]
+    fn a_service_accounts_audience_decides_its_trust() {
+        let mut account = sa("a", "arn:aws:iam::111122223333:role/api");
+        account["metadata"]["annotations"][AUDIENCE_ANNOTATION] = json!("vault");
+        let report = audit(&[account], vec![policy("api.json", "a")], ISSUER);
+        let a = &report.service_accounts[0];
+        assert_eq!(a.trusted, Some(false));
+        assert_eq!(
+            a.note.as_deref(),
+            Some("its tokens are for `vault` (eks.amazonaws.com/audience)")
+        );
     }
 
     /// A role is matched by its full ARN: a file named only by the role's name is read

@@ -3,12 +3,12 @@
 
 use super::objects::{
     array, containers, env_value, name, owner, pod_spec, role_annotation, service_account_of,
-    slash, text,
+    slash, text, token_audience,
 };
 use super::{Inventory, pods};
 use crate::audit::{ParseError, Report, Risk, Rule};
 use crate::credentials::{self, Answer, Identity, Sdk};
-use crate::eks::ROLE_ARN_ANNOTATION;
+use crate::eks::{AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION, TOKEN_AUDIENCE};
 use crate::eks::{
     CONTAINER_URI_ENV, ROLE_ARN_ENV, SKIP_CONTAINERS_ANNOTATION, SKIP_POD_LABEL, TOKEN_FILE_ENV,
 };
@@ -49,6 +49,7 @@ crate::wire::wire_enum! {
         FsGroup => "fs-group",
         Pods => "pods",
         TrustPolicy => "trust-policy",
+        Audience => "audience",
     }
 }
 
@@ -189,6 +190,13 @@ pub fn diagnose(
         .flat_map(containers)
         .any(|c| env_value(c, CONTAINER_URI_ENV).is_some());
     let role = service_account(&mut checks, inventory, ns, sa, pod_identity);
+    let audience = match inventory.service_account(ns, sa) {
+        Some(object) if role.is_some() => token_audience(object),
+        _ => TOKEN_AUDIENCE,
+    };
+    if audience != TOKEN_AUDIENCE {
+        checks.0.push(audience_check(ns, sa, audience));
+    }
     let workloads: Vec<&(WorkloadKind, Value)> = match workload {
         Some(w) => vec![w],
         None => inventory.workloads_of(ns, sa).collect(),
@@ -231,9 +239,26 @@ pub fn diagnose(
         ),
     }
     if let Some(trust) = trust {
-        trust_checks(&mut checks, trust, ns, sa);
+        trust_checks(&mut checks, trust, ns, sa, audience);
     }
     Ok(checks.0)
+}
+
+/// A ServiceAccount whose pods' tokens are for another audience than STS's: legitimate only
+/// where the cluster's OIDC provider lists it as a client ID and the trust allows it, and
+/// never what irsa writes. Doctor says it; bind too, for what it applied.
+pub fn audience_check(ns: &str, sa: &str, audience: &str) -> Check {
+    Check::new(
+        Level::Warn,
+        CheckCode::Audience,
+        &format!("serviceaccount/{sa}"),
+        format!(
+            "serviceaccount/{sa} sets {AUDIENCE_ANNOTATION} `{audience}`: its pods' tokens are for `{audience}`, not `{TOKEN_AUDIENCE}`, and STS takes them only where the cluster's OIDC provider lists `{audience}` as a client ID and the trust policy allows that `aud`"
+        ),
+        Some(format!(
+            "kubectl annotate serviceaccount {sa} -n {ns} {AUDIENCE_ANNOTATION}-  (then restart its pods)"
+        )),
+    )
 }
 
 /// The ServiceAccount and its annotation; the annotated role.
@@ -762,7 +787,8 @@ fn in_file(file: &str, path: &str) -> String {
     }
 }
 
-fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
+/// The trust policy against the service account's pods, whose tokens are for `audience`.
+fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str, audience: &str) {
     let (report, issuer, file) = match trust {
         Trust::Analysed {
             report,
@@ -801,18 +827,24 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str) {
         }
     };
     let host_path = issuer.trim_start_matches("https://").trim_end_matches('/');
-    if report.admits(host_path, ns, sa) {
+    // Said only where it is not STS's, which every message would otherwise repeat.
+    let tokens = if audience == TOKEN_AUDIENCE {
+        String::new()
+    } else {
+        format!(" with its tokens for `{audience}`")
+    };
+    if report.admits(host_path, ns, sa, audience) {
         checks.pass(
             CheckCode::TrustPolicy,
             &file,
-            format!("the trust policy lets {ns}/{sa} of {host_path} assume the role"),
+            format!("the trust policy lets {ns}/{sa} of {host_path} assume the role{tokens}"),
         );
     } else {
         checks.add(
             Level::Fail,
             CheckCode::TrustPolicy,
             &file,
-            format!("the trust policy does not let {ns}/{sa} of {host_path} assume the role: AssumeRoleWithWebIdentity will be denied"),
+            format!("the trust policy does not let {ns}/{sa} of {host_path} assume the role{tokens}: AssumeRoleWithWebIdentity will be denied"),
             Some(format!("kubectl irsa generate {ns}/{sa} --role ROLE --issuer {issuer} writes one that does")),
         );
     }
@@ -941,6 +973,14 @@ mod tests {
     /// The trust-policy checks doctor gives payments/api with `policy` as its role's
     /// trust, read from trust.json, against the issuer of cluster `X`.
     fn trust_checks_of(policy: &str) -> Vec<Check> {
+        checks_with(policy, &inventory())
+            .into_iter()
+            .filter(|c| c.finding.code == CheckCode::TrustPolicy)
+            .collect()
+    }
+
+    /// Every check of payments/api in `cluster`, with `policy` as its role's trust.
+    fn checks_with(policy: &str, cluster: &Inventory) -> Vec<Check> {
         let trust = Trust::Analysed {
             report: crate::audit::analyze(policy, 2048).unwrap_or_else(|e| panic!("{e}")),
             issuer: "https://oidc.eks.eu-west-2.amazonaws.com/id/X".to_owned(),
@@ -951,11 +991,7 @@ mod tests {
             name: "api",
             workload: None,
         };
-        diagnose(&inventory(), target, &Webhook::Configured, Some(trust))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| c.finding.code == CheckCode::TrustPolicy)
-            .collect()
+        diagnose(cluster, target, &Webhook::Configured, Some(trust)).unwrap_or_default()
     }
 
     #[test]
@@ -984,6 +1020,59 @@ mod tests {
         );
         assert_eq!(trusted[0].finding.severity, Level::Fail, "{trusted:?}");
         assert_eq!(trusted[1].rule, Some(Rule::AudNotSts));
+    }
+
+    /// A ServiceAccount that names that audience: its pods' tokens carry it, so the same
+    /// trust lets them in, and doctor says what the annotation asks of the provider. The
+    /// trust irsa writes, for `sts.amazonaws.com`, then lets them in no more.
+    #[test]
+    fn the_service_accounts_audience_is_its_tokens() {
+        let mut cluster = inventory();
+        cluster.service_accounts[0]["metadata"]["annotations"][AUDIENCE_ANNOTATION] =
+            json!("sts.amazonaws.com.cn");
+        let trust = |aud: &str| {
+            format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+                "Principal": {{"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/X"}},
+                "Condition": {{"StringEquals": {{"oidc.eks.eu-west-2.amazonaws.com/id/X:sub": "system:serviceaccount:payments:api",
+                    "oidc.eks.eu-west-2.amazonaws.com/id/X:aud": "{aud}"}}}}}}]}}"#
+            )
+        };
+        let of = |checks: &[Check], code: CheckCode| -> Vec<(Level, String)> {
+            checks
+                .iter()
+                .filter(|c| c.finding.code == code)
+                .map(|c| (c.finding.severity, c.finding.message.clone()))
+                .collect()
+        };
+        let checks = checks_with(&trust("sts.amazonaws.com.cn"), &cluster);
+        let audience = of(&checks, CheckCode::Audience);
+        assert_eq!(audience.len(), 1, "{checks:?}");
+        assert_eq!(audience[0].0, Level::Warn);
+        assert!(
+            audience[0]
+                .1
+                .contains("tokens are for `sts.amazonaws.com.cn`"),
+            "{audience:?}"
+        );
+        let verdict = &of(&checks, CheckCode::TrustPolicy)[0];
+        assert_eq!(verdict.0, Level::Pass, "{verdict:?}");
+        assert!(
+            verdict
+                .1
+                .ends_with("with its tokens for `sts.amazonaws.com.cn`"),
+            "{verdict:?}"
+        );
+        let checks = checks_with(&trust("sts.amazonaws.com"), &cluster);
+        assert_eq!(
+            of(&checks, CheckCode::TrustPolicy)[0].0,
+            Level::Fail,
+            "{checks:?}"
+        );
+        // Without the annotation: no audience check, STS's audience.
+        let checks = checks_with(&trust("sts.amazonaws.com"), &inventory());
+        assert!(of(&checks, CheckCode::Audience).is_empty());
+        assert_eq!(of(&checks, CheckCode::TrustPolicy)[0].0, Level::Pass);
     }
 
     #[test]

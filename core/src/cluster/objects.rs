@@ -1,7 +1,7 @@
 //! Reading Kubernetes objects as the API server returns them, and the facts about pods
 //! and workloads IRSA depends on.
 
-use crate::eks::ROLE_ARN_ANNOTATION;
+use crate::eks::{AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION, TOKEN_AUDIENCE};
 use crate::eks::{CONTAINER_URI_ENV, ROLE_ARN_ENV, TOKEN_FILE_ENV, TOKEN_VOLUME};
 use crate::spec::WorkloadKind;
 use serde_json::Value;
@@ -41,6 +41,16 @@ pub fn role_annotation(service_account: &Value) -> &str {
         .and_then(|a| a.get(ROLE_ARN_ANNOTATION))
         .and_then(Value::as_str)
         .unwrap_or_default()
+}
+
+/// The audience of the tokens the webhook gives the ServiceAccount's pods: its annotation
+/// (even empty), or `sts.amazonaws.com`.
+pub fn token_audience(service_account: &Value) -> &str {
+    service_account
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(AUDIENCE_ANNOTATION))
+        .and_then(Value::as_str)
+        .unwrap_or(TOKEN_AUDIENCE)
 }
 
 /// kubectl's short form: `deployment/api`.

@@ -718,3 +718,44 @@ fn bind_checks_the_reported_issuer_against_the_eks_context() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("(--issuer)"), "{run:?}");
 }
+
+/// Another manager's audience annotation stays (bind owns only its own fields), and bind
+/// says that its pods' tokens will not get through the trust irsa writes.
+#[test]
+fn another_managers_token_audience_is_kept_and_warned_of() {
+    let cluster = Cluster::eks();
+    cluster.kube.seed(
+        "helm",
+        json!({
+            "apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": "api", "namespace": "payments",
+                "annotations": {"eks.amazonaws.com/audience": "vault"}}
+        }),
+    );
+    let run = cluster.run(&["bind", "payments/api", "--role", "payments-api"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "warning: serviceaccount/api sets eks.amazonaws.com/audience `vault`: its pods' tokens are for `vault`"
+        ) && run
+            .stderr
+            .contains("the trust policy irsa writes takes `sts.amazonaws.com` only\n  help: kubectl annotate serviceaccount api -n payments eks.amazonaws.com/audience-  (then"),
+        "{run:?}"
+    );
+    let sa = cluster.get("ServiceAccount", "payments", "api");
+    assert_eq!(
+        sa["metadata"]["annotations"]["eks.amazonaws.com/audience"],
+        "vault"
+    );
+    // Doctor says the same of the ServiceAccount.
+    let doctor = cluster.run(&["doctor", "sa/api", "-n", "payments"]);
+    assert!(
+        doctor
+            .stdout
+            .contains("WARN  serviceaccount/api sets eks.amazonaws.com/audience `vault`"),
+        "{doctor:?}"
+    );
+    // Without it, no such warning.
+    let run = Cluster::eks().run(&["bind", "payments/api", "--role", "payments-api"]);
+    assert!(!run.stderr.contains("audience"), "{run:?}");
+}
