@@ -14,6 +14,18 @@ export function placeholderOf(f) {
   return SCHEMA.defaults[f.default] === undefined ? '' : `default: ${SCHEMA.defaults[f.default]}`;
 }
 
+/**
+ * What a workload row's boxes suggest: the form's profiles (the pod role's first) and its
+ * service accounts. Suggestions only: a name the spec does not know is the core's error.
+ */
+export function workloadChoices(state) {
+  const names = (list) => [...new Set(list.map((s) => String(s ?? '').trim()).filter(Boolean))];
+  return {
+    profiles: names([state.podProfile || SCHEMA.defaults.podProfile, ...state.targets.map((t) => t.profile)]),
+    serviceAccounts: names(String(state.serviceAccount ?? '').split(/[\n,]+/)),
+  };
+}
+
 /** A choice field's options, '' first for "the spec leaves it out". */
 export function optionsOf(f) {
   const from = { partitions: SCHEMA.partitions.map((p) => p.name), workloadKinds: SCHEMA.workloadKinds.map((k) => k.kind) };

@@ -14,7 +14,7 @@ import { compiled } from './generator-wasm.js';
 import { copyText, el, onDemand, withCode } from './dom.js';
 import {
   ADVANCED, BASICS, FIELDS, PERMISSIONS, ROW_KEYS, WORKLOAD_KEYS, controlOf, fieldProblems, issuerFix, linePrefix, optionsOf, placeholderOf, rowBoxOf, specOf,
-  stateOf, targetProblems, useSchema,
+  stateOf, targetProblems, useSchema, workloadChoices,
 } from './form-model.js';
 import { PRESETS, presetContext, withPreset } from './presets.js';
 import { tarOf } from './tar.js';
@@ -219,6 +219,9 @@ export class IrsaGenerator extends HTMLElement {
       el('legend', { text: 'Workloads to wire (optional)' }),
       el('p', { class: 'help', text: 'Sets the pod\'s service account and, with profiles, mounts the AWS config: one row per container. A container acting as a profile gets that role in every AWS SDK but Java v1.' }),
       el('div', { class: 'rows' }),
+      // What the rows' profile and service-account boxes suggest (kept by showChoices).
+      el('datalist', { id: `${this.id_}-profiles` }),
+      el('datalist', { id: `${this.id_}-service-accounts` }),
       el('button', { type: 'button', class: 'add', text: 'Add workload' }));
     const advanced = el('details', { class: 'advanced', hidden: this.hidden('advanced') }, el('summary', { text: 'Advanced settings' }));
     const grid = el('div', { class: 'grid' });
@@ -422,6 +425,17 @@ export class IrsaGenerator extends HTMLElement {
     }));
   }
 
+  /** The workload rows' suggestions, rewritten only when the form's names change. */
+  showChoices() {
+    const choices = workloadChoices(this.state);
+    const key = JSON.stringify(choices);
+    if (key === this.shownChoices) return;
+    this.shownChoices = key;
+    const fill = (id, values) => this.root.querySelector(`#${id}`).replaceChildren(...values.map((value) => el('option', { value })));
+    fill(`${this.id_}-profiles`, choices.profiles);
+    fill(`${this.id_}-service-accounts`, choices.serviceAccounts);
+  }
+
   /** One row per container to wire: its workload, service account and profile. */
   renderWorkloads() {
     const rows = this.root.querySelector('.workloads .rows');
@@ -432,8 +446,8 @@ export class IrsaGenerator extends HTMLElement {
       return el('div', { class: 'row workload', 'data-index': String(i) },
         control('select', 'kind', 'Kind', {}, ...kinds), input('name', 'Name', 'e.g. api'),
         input('container', 'Container', 'default: name'),
-        input('serviceAccount', 'Service account', 'the only one'),
-        input('profile', 'Acts as profile', 'pod role'), remove,
+        control('input', 'serviceAccount', 'Service account', { type: 'text', placeholder: 'the only one', list: `${this.id_}-service-accounts` }),
+        control('input', 'profile', 'Acts as profile', { type: 'text', placeholder: 'pod role', list: `${this.id_}-profiles` }), remove,
         el('p', { class: 'msg', id: msg }));
     }));
   }
@@ -562,6 +576,7 @@ export class IrsaGenerator extends HTMLElement {
     this.failed = rows.length > 0 || this.bundle.diagnostics.some((d) => d.severity === 'error');
     if (!this.failed) this.lastGood = { bundle: this.bundle, spec: this.spec };
     this.showDiagnostics([...rows, ...this.bundle.diagnostics]);
+    this.showChoices();
     this.showOutput();
     // The SDK tables sit below the output: they follow once typing pauses.
     clearTimeout(this.rolesTimer);

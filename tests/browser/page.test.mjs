@@ -234,11 +234,18 @@ test('a container with its own profile: the patch matches the CLI and the table 
   await context.close();
 });
 
-test('a workload of one of several service accounts says which, and matches the CLI', async () => {
+test('a workload of one of several service accounts says which, suggests the form\'s names, and matches the CLI', async () => {
   const { page, context, errors } = await open('/');
   await fill(page, 'serviceAccount', 'payments/api\npayments/worker');
   const workload = await wireWorkload(page, { kind: 'Deployment', name: 'worker' });
   assert.match(await workload.locator('> .msg').textContent(), /say which one this workload uses/);
+  // The row's boxes suggest the form's service accounts and profiles, the pod role's first.
+  const suggested = (key) => workload.locator(`[data-key=${key}]`).evaluate((box) => [...box.list.options].map((o) => o.value));
+  assert.deepEqual(await suggested('serviceAccount'), ['payments/api', 'payments/worker']);
+  assert.deepEqual(await suggested('profile'), ['default', 'deploy']);
+  await generator(page).locator('.advanced summary').click();
+  await fill(page, 'podProfile', 'app');
+  assert.deepEqual(await suggested('profile'), ['app', 'deploy']);
   await workload.locator('[data-key=serviceAccount]').fill('payments/worker');
   const expected = await assertMatchesCli(page);
   const patch = expected.artifacts.find((a) => a.kind === 'workload-patch');
