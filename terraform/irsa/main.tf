@@ -95,11 +95,11 @@ data "aws_iam_openid_connect_provider" "this" {
   url      = "https://${each.value}"
 }
 
-# The account the pod role is created in, to check the given providers' ARNs against:
-# STS finds a web identity's provider in the role's own account, and a pod trusted through
-# another account's gets "No OpenIDConnect provider found in your account".
+# The account the pod role is created in, to check account_id and the given providers'
+# ARNs against: STS finds a web identity's provider in the role's own account, and a pod
+# trusted through another account's gets "No OpenIDConnect provider found in your account".
 data "aws_caller_identity" "current" {
-  count = length(var.oidc_provider_arns) > 0 ? 1 : 0
+  count = length(var.oidc_provider_arns) > 0 || var.account_id != null ? 1 : 0
 }
 
 resource "aws_iam_openid_connect_provider" "this" {
@@ -127,6 +127,10 @@ resource "aws_iam_role" "pod" {
 
   # Checks across variables (validation blocks see one variable before Terraform 1.9).
   lifecycle {
+    precondition {
+      condition     = var.account_id == null || one(data.aws_caller_identity.current[*].account_id) == var.account_id
+      error_message = "These credentials are for account ${join("", data.aws_caller_identity.current[*].account_id)}, and the pod role belongs in ${coalesce(var.account_id, "-")} (account_id): use credentials for that account (AWS_PROFILE) rather than create the roles in another."
+    }
     precondition {
       condition     = length(var.clusters) + length(var.oidc_provider_arns) > 0
       error_message = "Give the clusters: their issuer URLs (clusters) or their OIDC providers' ARNs (oidc_provider_arns)."

@@ -42,6 +42,16 @@ variable "service_accounts" {
   }
 }
 
+variable "account_id" {
+  description = "The account the pod role belongs in (12 digits). Set, the plan fails with credentials for any other account (a wrong AWS_PROFILE) instead of creating the roles there."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id is an AWS account ID: 12 digits."
+  }
+}
+
 variable "subject_patterns" {
   description = "Allow * and ? in service_accounts (written with StringLike)."
   type        = bool

@@ -41,26 +41,17 @@ fn ok(aws: &Aws, dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Applies one generated form and checks the result; `form` is its directory in the bundle.
-fn apply_form(form: &str) {
-    let Some(mirror) = mirror() else {
-        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
-        return;
-    };
-    let module = repo_root().join("terraform/irsa");
-    // A second target in the module's `target_roles`, with statements shaped unlike the
-    // first's (Terraform types a map's entries alike) and settings of its own profile.
-    let spec = full_spec(&format!(
-        "  audit:\n    role: payments-audit\n    durationSeconds: 1800\n    roleSessionName: audit-session\n\
-         \x20   permissions:\n      statements: [{{Action: [sqs:SendMessage], Resource: \"arn:aws:sqs:eu-west-2:{ACCOUNT}:audit\", \
-         Condition: {{Bool: {{aws:SecureTransport: \"true\"}}}}}}]\n\
-         durationSeconds: 3600\ntokenExpiration: 7200\ncreateOidcProvider: true\nterraformModuleSource: {}\n",
-        module.display()
-    ));
-    let bundle = irsa_core::generate(&spec);
+/// `dir` with the `form` of `spec`'s bundle, a provider for a fresh moto and the mirror's
+/// CLI configuration, ready for `terraform init`.
+fn form_dir(
+    home: &Path,
+    mirror: &Path,
+    form: &str,
+    spec: &str,
+) -> (Aws, PathBuf, irsa_core::Bundle) {
+    let bundle = irsa_core::generate(spec);
     assert!(!bundle.has_errors(), "{:#?}", bundle.diagnostics);
-    let home = tempfile::tempdir().expect("tempdir");
-    let dir = home.path().join("tf");
+    let dir = home.join("tf");
     std::fs::create_dir_all(&dir).expect("mkdir");
     let main = bundle
         .artifacts
@@ -68,7 +59,7 @@ fn apply_form(form: &str) {
         .find(|a| a.path == format!("terraform/{form}/main.tf"))
         .expect("form");
     std::fs::write(dir.join("main.tf"), &main.content).expect("write");
-    let aws = Aws::start(home.path());
+    let aws = Aws::start(home);
     std::fs::write(
         dir.join("cli.tfrc"),
         format!(
@@ -85,7 +76,59 @@ fn apply_form(form: &str) {
         ),
     )
     .expect("provider");
+    (aws, dir, bundle)
+}
 
+/// Credentials for another account than the spec's (a wrong AWS_PROFILE): both forms
+/// refuse at plan, before creating anything there.
+#[test]
+#[ignore = "needs terraform, its provider mirror and moto: run scripts/test"]
+fn both_forms_refuse_credentials_of_another_account() {
+    let Some(mirror) = mirror() else {
+        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
+        return;
+    };
+    let spec = format!(
+        "account: \"111122223333\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\ncreateOidcProvider: true\nterraformModuleSource: {}\n",
+        repo_root().join("terraform/irsa").display()
+    );
+    for form in ["standalone", "module"] {
+        let home = tempfile::tempdir().expect("tempdir");
+        let (aws, dir, _) = form_dir(home.path(), &mirror, form, &spec);
+        ok(&aws, &dir, &["init", "-input=false"]);
+        let plan = terraform(&aws, &dir, &["plan", "-input=false"]);
+        let stderr = String::from_utf8_lossy(&plan.stderr);
+        let words = stderr
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            !plan.status.success()
+                && words.contains(&format!("These credentials are for account {ACCOUNT}, and the pod role belongs in 111122223333")),
+            "{form}:\n{stderr}"
+        );
+    }
+}
+
+/// Applies one generated form and checks the result; `form` is its directory in the bundle.
+fn apply_form(form: &str) {
+    let Some(mirror) = mirror() else {
+        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
+        return;
+    };
+    let module = repo_root().join("terraform/irsa");
+    // A second target in the module's `target_roles`, with statements shaped unlike the
+    // first's (Terraform types a map's entries alike) and settings of its own profile.
+    let spec = full_spec(&format!(
+        "  audit:\n    role: payments-audit\n    durationSeconds: 1800\n    roleSessionName: audit-session\n\
+         \x20   permissions:\n      statements: [{{Action: [sqs:SendMessage], Resource: \"arn:aws:sqs:eu-west-2:{ACCOUNT}:audit\", \
+         Condition: {{Bool: {{aws:SecureTransport: \"true\"}}}}}}]\n\
+         durationSeconds: 3600\ntokenExpiration: 7200\ncreateOidcProvider: true\nterraformModuleSource: {}\n",
+        module.display()
+    ));
+    let home = tempfile::tempdir().expect("tempdir");
+    let (aws, dir, bundle) = form_dir(home.path(), &mirror, form, &spec);
     // `apply` validates first; a separate `validate` would load the provider once more.
     ok(&aws, &dir, &["init", "-input=false"]);
     ok(&aws, &dir, &["apply", "-input=false", "-auto-approve"]);
@@ -425,6 +468,19 @@ fn the_module_refuses_bad_input_at_plan() {
   service_accounts   = ["payments/api"]
   oidc_provider_arns = ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]"#,
             "is not in account 123456789012, where the pod role is created",
+        ),
+        // Credentials for another account than the pod role's (a wrong AWS_PROFILE).
+        (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  account_id       = "111122223333""#,
+            "These credentials are for account 123456789012, and the pod role belongs in 111122223333 (account_id)",
+        ),
+        (
+            r#"BASE
+  service_accounts = ["payments/api"]
+  account_id       = "12345""#,
+            "account_id is an AWS account ID: 12 digits",
         ),
     ];
     // One module call per case in one configuration, so that a plan (one load of the

@@ -10,6 +10,7 @@ module "irsa" {
   clusters         = ["https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF"]
   service_accounts = ["data/etl"]
   role_name        = "data-etl"
+  account_id       = "111122223333"
   target_roles = {
     loader = {
       name = "data-loader"

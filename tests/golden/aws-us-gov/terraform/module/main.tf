@@ -10,6 +10,7 @@ module "irsa" {
   clusters         = ["https://oidc.eks.us-gov-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]
   service_accounts = ["mission/api"]
   role_name        = "mission-api"
+  account_id       = "111122223333"
   target_roles = {
     ops = {
       name = "mission-ops"

@@ -10,6 +10,7 @@ module "irsa" {
   clusters             = ["https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]
   service_accounts     = ["payments/api"]
   role_name            = "payments-api"
+  account_id           = "111122223333"
   path                 = "/irsa/"
   max_session_duration = 7200
   permissions_boundary = "arn:aws:iam::111122223333:policy/irsa-boundary"

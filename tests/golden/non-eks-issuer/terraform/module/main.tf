@@ -9,6 +9,7 @@ module "irsa" {
   clusters         = ["https://irsa-discovery.example.com/clusters/lab"]
   service_accounts = ["lab/runner"]
   role_name        = "lab-runner"
+  account_id       = "111122223333"
   token_expiration = 3600
 }
 

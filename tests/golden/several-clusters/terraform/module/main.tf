@@ -10,6 +10,7 @@ module "irsa" {
   clusters         = ["https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF", "https://oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210"]
   service_accounts = ["payments/api"]
   role_name        = "payments-api"
+  account_id       = "111122223333"
   regional_sts     = true
 }
 

@@ -10,6 +10,7 @@ module "irsa" {
   clusters         = ["https://oidc.eks.eu-central-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]
   service_accounts = ["build/ci-*", "build/release"]
   role_name        = "build-runner"
+  account_id       = "111122223333"
   subject_patterns = true
 }
 

@@ -10,6 +10,7 @@ module "irsa" {
   clusters         = ["https://oidc.eks.ap-southeast-2.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"]
   service_accounts = ["on/yes", "123/y"]
   role_name        = "quoting"
+  account_id       = "011122223333"
   target_roles = {
     no = {
       name = "null"
