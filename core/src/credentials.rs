@@ -23,6 +23,9 @@ crate::wire::wire_enum! {
         /// Go v2 before `config` v1.27.34 (2024-09), as Debian ships it.
         GoV2Legacy => "go-v2-legacy",
         JavaV1 => "java-v1",
+        /// Java v1 before 1.12.746 (2024-06), which takes no container endpoint but a
+        /// loopback one.
+        JavaV1Legacy => "java-v1-legacy",
         JavaV2 => "java-v2",
         JavascriptV3 => "javascript-v3",
         Dotnet => "dotnet",
@@ -40,11 +43,22 @@ impl Sdk {
             Sdk::GoV2 => "Go v2",
             Sdk::GoV2Legacy => "Go v2 < 1.27.34",
             Sdk::JavaV1 => "Java v1",
+            Sdk::JavaV1Legacy => "Java v1 < 1.12.746",
             Sdk::JavaV2 => "Java v2",
             Sdk::JavascriptV3 => "JavaScript v3",
             Sdk::Dotnet => ".NET",
             Sdk::Rust => "Rust",
             Sdk::Ruby => "Ruby",
+        }
+    }
+
+    /// For a family's older versions, modelled apart where they answer differently: the
+    /// newer ones.
+    pub fn newer(self) -> Option<Sdk> {
+        match self {
+            Sdk::GoV2Legacy => Some(Sdk::GoV2),
+            Sdk::JavaV1Legacy => Some(Sdk::JavaV1),
+            _ => None,
         }
     }
 
@@ -73,7 +87,9 @@ impl Sdk {
             // identity token file, profile file, container, instance profile. Java v1
             // `DefaultAWSCredentialsProviderChain`: env, system properties, web identity,
             // profile, container/instance.
-            Sdk::JavaV1 | Sdk::JavaV2 => &[EnvKeys, EnvWebIdentity, Profile, Container],
+            Sdk::JavaV1 | Sdk::JavaV1Legacy | Sdk::JavaV2 => {
+                &[EnvKeys, EnvWebIdentity, Profile, Container]
+            }
             // @aws-sdk/credential-provider-node `defaultProvider`: fromEnv (skipped when
             // AWS_PROFILE is set), fromSSO, fromIni, fromProcess, fromTokenFile,
             // remoteProvider (container, IMDS).
@@ -111,7 +127,7 @@ impl Sdk {
     /// know no `credential_source` at all (`com.amazonaws.auth.profile` reads
     /// `source_profile` alone).
     fn sources_only_static_keys(self) -> bool {
-        self == Sdk::JavaV1
+        matches!(self, Sdk::JavaV1 | Sdk::JavaV1Legacy)
     }
 
     /// Whether the SDK reads `AWS_CONFIG_FILE` without further ado: Go v1 reads the config
@@ -128,7 +144,10 @@ impl Sdk {
     /// link's error and try the next one (container credentials, then instance metadata):
     /// a profile they cannot use falls through, often to the node's role.
     fn skips_failed_links(self) -> bool {
-        matches!(self, Sdk::JavaV1 | Sdk::JavaV2 | Sdk::Dotnet)
+        matches!(
+            self,
+            Sdk::JavaV1 | Sdk::JavaV1Legacy | Sdk::JavaV2 | Sdk::Dotnet
+        )
     }
 }
 
@@ -333,18 +352,14 @@ fn resolve_one(sdk: Sdk, c: &Container<'_>) -> (Identity, String) {
             Step::ProfileKeys => profile
                 .filter(|p| p.get("aws_access_key_id").is_some())
                 .map(|_| (Identity::Keys, via_profile())),
-            // Java v1 takes a full URI on 127.0.0.1 or localhost only, and with one set its
-            // last link goes to no instance metadata either: EKS says it cannot use Pod
-            // Identity (EKS user guide, pod-id-minimum-sdk).
-            Step::Container if sdk == Sdk::JavaV1 && java_v1_refuses(&env) => {
-                let reason = format!(
-                    "Java v1 takes {CONTAINER_URI_ENV} on 127.0.0.1 or localhost only, not the EKS Pod Identity agent's"
-                );
-                return (Identity::Fails { reason }, CONTAINER_URI_ENV.to_owned());
-            }
-            Step::Container => env
-                .container_uri()
-                .then(|| (container_identity(c), CONTAINER_URI_ENV.to_owned())),
+            // Java v1 checks the full URI's host, and with one set its last link goes to no
+            // instance metadata either.
+            Step::Container => match java_v1_refusal(sdk, &env) {
+                Some(reason) => return (Identity::Fails { reason }, CONTAINER_URI_ENV.to_owned()),
+                None => env
+                    .container_uri()
+                    .then(|| (container_identity(c), CONTAINER_URI_ENV.to_owned())),
+            },
         };
         match found {
             Some((Identity::Fails { reason }, _)) if sdk.skips_failed_links() => {
@@ -361,16 +376,48 @@ fn resolve_one(sdk: Sdk, c: &Container<'_>) -> (Identity, String) {
     (Identity::Node, via)
 }
 
-/// Java v1's `ContainerCredentialsProvider`: a full URI whose host is not loopback, and no
-/// relative URI (ECS's, which it prefers).
-fn java_v1_refuses(env: &Env<'_>) -> bool {
-    let Some(uri) = env.get(CONTAINER_URI_ENV) else {
-        return false;
+/// Why Java v1's `ContainerCredentialsProvider` refuses the full URI, where it does (it
+/// prefers ECS's relative URI when both are set). Before 1.12.746 only `localhost` and
+/// `127.0.0.1` pass, so EKS Pod Identity's agent does not; since then also https, any
+/// loopback address, ECS's and EKS's agents, EKS's IPv6 one only in the IPv6 endpoint
+/// mode (`FullUriCredentialsEndpointProvider.isAllowedHost`; aws/aws-sdk-java#3062; EKS
+/// user guide, pod-id-minimum-sdk).
+fn java_v1_refusal(sdk: Sdk, env: &Env<'_>) -> Option<String> {
+    let uri = env.get(CONTAINER_URI_ENV)?;
+    if env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some() {
+        return None;
+    }
+    let (scheme, rest) = uri.split_once("://").unwrap_or(("", uri));
+    let authority = rest.split('/').next().unwrap_or_default();
+    // `[fd00:ec2::23]:80` keeps its brackets, `169.254.170.23:80` loses its port.
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => format!("[{}]", v6.split(']').next().unwrap_or_default()),
+        None => authority.split(':').next().unwrap_or_default().to_owned(),
     };
-    let rest = uri.split_once("://").map_or(uri, |(_, rest)| rest);
-    let host = rest.split(['/', ':']).next().unwrap_or_default();
-    env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_none()
-        && !matches!(host, "127.0.0.1" | "localhost")
+    let loopback = host == "localhost" || host.starts_with("127.") || host == "[::1]";
+    let allowed = match sdk {
+        Sdk::JavaV1Legacy => matches!(host.as_str(), "127.0.0.1" | "localhost"),
+        Sdk::JavaV1 => {
+            let ipv6 = env
+                .get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
+                .is_some_and(|m| m.eq_ignore_ascii_case("IPV6"));
+            let agents: &[&str] = if ipv6 {
+                &["[fd00:ec2::23]"]
+            } else {
+                &["169.254.170.2", "169.254.170.23"]
+            };
+            scheme.eq_ignore_ascii_case("https") || loopback || agents.contains(&host.as_str())
+        }
+        _ => return None,
+    };
+    (!allowed).then(|| match sdk {
+        Sdk::JavaV1Legacy => format!(
+            "Java v1 before 1.12.746 takes {CONTAINER_URI_ENV} on 127.0.0.1 or localhost only, not the EKS Pod Identity agent's"
+        ),
+        _ => format!(
+            "Java v1 takes {CONTAINER_URI_ENV} over https, on loopback or at the ECS and EKS agents' addresses only (EKS's IPv6 one with AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPV6), not `{host}`"
+        ),
+    })
 }
 
 fn role_identity(arn: &str) -> Identity {
@@ -595,6 +642,7 @@ mod tests {
             Sdk::GoV2,
             Sdk::GoV2Legacy,
             Sdk::JavaV1,
+            Sdk::JavaV1Legacy,
             Sdk::JavaV2,
             Sdk::Dotnet,
             Sdk::Ruby,
@@ -621,7 +669,9 @@ mod tests {
         for (sdk, identity) in answers(&env, None) {
             match sdk {
                 // Java's chain skips the profile it cannot use: on to instance metadata.
-                Sdk::JavaV1 => assert!(matches!(identity, Identity::Node)),
+                Sdk::JavaV1 | Sdk::JavaV1Legacy => {
+                    assert!(matches!(identity, Identity::Node))
+                }
                 _ => assert_eq!(identity.role(), Some(DEPLOY), "{sdk:?}"),
             }
         }
@@ -652,29 +702,42 @@ mod tests {
         }
     }
 
-    /// Java v1 reads no credential_source, and takes no full URI but a loopback one: under
-    /// EKS Pod Identity it has no credentials at all; on a loopback endpoint it gets the
-    /// container's role.
+    /// Java v1 reads no credential_source: a chained profile falls through to the container
+    /// credentials, the pod role's. Since 1.12.746 it takes the EKS Pod Identity agent's
+    /// address (the IPv6 one only in the IPv6 endpoint mode); before, loopback only, and
+    /// under EKS Pod Identity it had no credentials at all.
     #[test]
-    fn java_v1_gets_nothing_from_the_pod_identity_agent() {
-        let agent = |uri: &'static str| {
-            env(&[
+    fn java_v1_takes_the_pod_identity_agent_since_1_12_746() {
+        let agent = |uri: &'static str, mode: Option<&'static str>| {
+            let mut vars = vec![
                 ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
                 ("AWS_CONFIG_FILE", "/etc/irsa/config"),
                 ("AWS_PROFILE", "ecs"),
-            ])
+            ];
+            vars.extend(mode.map(|m| ("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", m)));
+            answers(&env(&vars), Some(POD))
         };
-        let a = answers(&agent("http://169.254.170.23/v1/credentials"), Some(POD));
-        assert_eq!(who(&a, Sdk::JavaV2), Some(DEPLOY));
-        assert!(
+        let fails = |a: &[(Sdk, Identity)], sdk: Sdk| {
             matches!(
-                a.iter().find(|(s, _)| *s == Sdk::JavaV1),
+                a.iter().find(|(s, _)| *s == sdk),
                 Some((_, Identity::Fails { .. }))
-            ),
-            "{a:?}"
+            )
+        };
+        let a = agent("http://169.254.170.23/v1/credentials", None);
+        assert_eq!(who(&a, Sdk::JavaV2), Some(DEPLOY));
+        assert_eq!(who(&a, Sdk::JavaV1), Some(POD), "{a:?}");
+        assert!(fails(&a, Sdk::JavaV1Legacy), "{a:?}");
+        let v6 = "http://[fd00:ec2::23]:80/v1/credentials";
+        assert!(fails(&agent(v6, None), Sdk::JavaV1));
+        assert_eq!(who(&agent(v6, Some("ipv6")), Sdk::JavaV1), Some(POD));
+        assert!(fails(&agent("http://10.0.0.1/creds", None), Sdk::JavaV1));
+        assert_eq!(
+            who(&agent("https://creds.example.com/", None), Sdk::JavaV1),
+            Some(POD)
         );
-        let loopback = answers(&agent("http://127.0.0.1:8080/creds"), Some(POD));
+        let loopback = agent("http://127.0.0.1:8080/creds", None);
         assert_eq!(who(&loopback, Sdk::JavaV1), Some(POD));
+        assert_eq!(who(&loopback, Sdk::JavaV1Legacy), Some(POD));
     }
 
     #[test]

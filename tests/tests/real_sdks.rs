@@ -178,7 +178,8 @@ fn every_real_sdk_acts_as_the_role_the_model_predicts() {
                 for a in &wired.answers {
                     // Java v1 assumes a role only from static keys (its documented limit):
                     // it falls through to the node's role.
-                    let java_v1_chain = a.sdk == Sdk::JavaV1 && wired.expected != pod_role;
+                    let java_v1_chain = matches!(a.sdk, Sdk::JavaV1 | Sdk::JavaV1Legacy)
+                        && wired.expected != pod_role;
                     if java_v1_chain && a.fell_through() {
                         continue;
                     }

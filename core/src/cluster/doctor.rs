@@ -548,8 +548,9 @@ fn sdk_check(
         let parts: Vec<String> = groups
             .iter()
             .map(|(identity, sdks)| {
-                let verb = if sdks.len() == 1 { "gets" } else { "get" };
-                format!("{} {verb} {identity}", list(sdks))
+                let names = named(sdks);
+                let verb = if names.len() == 1 { "gets" } else { "get" };
+                format!("{} {verb} {identity}", list(&names))
             })
             .collect();
         parts.join("; ")
@@ -610,9 +611,17 @@ fn sdk_check(
     });
 }
 
+/// The SDKs' names; an SDK's older versions go unsaid where its newer ones are there too
+/// (they fare alike).
+fn named(sdks: &[Sdk]) -> Vec<&'static str> {
+    sdks.iter()
+        .filter(|s| !s.newer().is_some_and(|newer| sdks.contains(&newer)))
+        .map(|s| s.label())
+        .collect()
+}
+
 /// `a, b and c`.
-fn list(sdks: &[Sdk]) -> String {
-    let labels: Vec<&str> = sdks.iter().map(|s| s.label()).collect();
+fn list(labels: &[&str]) -> String {
     match labels.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => labels.join(""),

@@ -54,7 +54,7 @@ fn a_hand_set_profile_is_named_and_bind_profile_fixes_it() {
         .find(|l| l.starts_with("WARN  deployment/legacy container app (AWS_PROFILE=deploy)"))
         .unwrap_or_else(|| panic!("{}", doctor.stdout));
     assert!(
-        warning.contains("asks for arn:aws:iam::444455556666:role/payments-deploy, but Go v1, Go v2, Go v2 < 1.27.34, Java v1, Java v2, .NET and Ruby get arn:aws:iam::111122223333:role/payments-api"),
+        warning.contains("asks for arn:aws:iam::444455556666:role/payments-deploy, but Go v1, Go v2, Java v1, Java v2, .NET and Ruby get arn:aws:iam::111122223333:role/payments-api"),
         "{warning}"
     );
     assert!(
