@@ -14,7 +14,7 @@ locals {
   exact      = [for s in local.subjects : s if !local.is_pattern[s]]
   patterns   = [for s in local.subjects : s if local.is_pattern[s]]
 
-  foreign_providers = [for arn in var.oidc_provider_arns : arn if split(":", arn)[4] != one(data.aws_caller_identity.current[*].account_id)]
+  foreign_providers = [for arn in var.oidc_provider_arns : arn if split(":", arn)[4] != data.aws_caller_identity.current.account_id]
 
   provider_arns = concat(
     [for issuer in local.looked_up : (
@@ -98,9 +98,7 @@ data "aws_iam_openid_connect_provider" "this" {
 # The account the pod role is created in, to check account_id and the given providers'
 # ARNs against: STS finds a web identity's provider in the role's own account, and a pod
 # trusted through another account's gets "No OpenIDConnect provider found in your account".
-data "aws_caller_identity" "current" {
-  count = length(var.oidc_provider_arns) > 0 || var.account_id != null ? 1 : 0
-}
+data "aws_caller_identity" "current" {}
 
 resource "aws_iam_openid_connect_provider" "this" {
   for_each       = var.create_oidc_provider ? toset(local.looked_up) : toset([])
@@ -128,8 +126,8 @@ resource "aws_iam_role" "pod" {
   # Checks across variables (validation blocks see one variable before Terraform 1.9).
   lifecycle {
     precondition {
-      condition     = var.account_id == null || one(data.aws_caller_identity.current[*].account_id) == var.account_id
-      error_message = "These credentials are for account ${join("", data.aws_caller_identity.current[*].account_id)}, and the pod role belongs in ${coalesce(var.account_id, "-")} (account_id): use credentials for that account (AWS_PROFILE) rather than create the roles in another."
+      condition     = var.account_id == null || data.aws_caller_identity.current.account_id == var.account_id
+      error_message = "These credentials are for account ${data.aws_caller_identity.current.account_id}, and the pod role belongs in ${coalesce(var.account_id, "-")} (account_id): use credentials for that account (AWS_PROFILE) rather than create the roles in another."
     }
     precondition {
       condition     = length(var.clusters) + length(var.oidc_provider_arns) > 0
@@ -145,7 +143,7 @@ resource "aws_iam_role" "pod" {
     }
     precondition {
       condition     = length(local.foreign_providers) == 0
-      error_message = "OIDC provider ${join(", ", local.foreign_providers)} is not in account ${join("", data.aws_caller_identity.current[*].account_id)}, where the pod role is created: STS looks a web identity's provider up in the role's own account. Create the provider there (clusters with create_oidc_provider = true), or the role in the provider's account."
+      error_message = "OIDC provider ${join(", ", local.foreign_providers)} is not in account ${data.aws_caller_identity.current.account_id}, where the pod role is created: STS looks a web identity's provider up in the role's own account. Create the provider there (clusters with create_oidc_provider = true), or the role in the provider's account."
     }
     precondition {
       condition     = length(distinct(local.issuers)) == length(local.issuers)

@@ -43,7 +43,7 @@ variable "service_accounts" {
 }
 
 variable "account_id" {
-  description = "The account the pod role belongs in (12 digits). Set, the plan fails with credentials for any other account (a wrong AWS_PROFILE) instead of creating the roles there."
+  description = "The account the pod role belongs in (12 digits). Set, plan and apply fail with credentials for any other account (a wrong AWS_PROFILE) instead of creating the roles there; destroy only warns (preconditions do), so pin the provider too (allowed_account_ids), as the generated call does."
   type        = string
   default     = null
   validation {

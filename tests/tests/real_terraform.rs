@@ -41,8 +41,9 @@ fn ok(aws: &Aws, dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// `dir` with the `form` of `spec`'s bundle, a provider for a fresh moto and the mirror's
-/// CLI configuration, ready for `terraform init`.
+/// `dir` with the `form` of `spec`'s bundle, its provider pointed at a fresh moto (an
+/// override file: the form pins its own account there) and the mirror's CLI
+/// configuration, ready for `terraform init`.
 fn form_dir(
     home: &Path,
     mirror: &Path,
@@ -69,9 +70,9 @@ fn form_dir(
     )
     .expect("cli config");
     std::fs::write(
-        dir.join("provider.tf"),
+        dir.join("provider_override.tf"),
         format!(
-            "provider \"aws\" {{\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"{0}\"\n    sts = \"{0}\"\n  }}\n}}\n",
+            "provider \"aws\" {{\n  skip_credentials_validation = true\n  skip_metadata_api_check     = true\n  endpoints {{\n    iam = \"{0}\"\n    sts = \"{0}\"\n  }}\n}}\n",
             aws.moto.endpoint
         ),
     )
@@ -79,8 +80,8 @@ fn form_dir(
     (aws, dir, bundle)
 }
 
-/// Credentials for another account than the spec's (a wrong AWS_PROFILE): both forms
-/// refuse at plan, before creating anything there.
+/// Credentials for another account than the spec's (a wrong AWS_PROFILE): both forms'
+/// providers refuse them before any change.
 #[test]
 #[ignore = "needs terraform, its provider mirror and moto: run scripts/test"]
 fn both_forms_refuse_credentials_of_another_account() {
@@ -105,7 +106,7 @@ fn both_forms_refuse_credentials_of_another_account() {
             .join(" ");
         assert!(
             !plan.status.success()
-                && words.contains(&format!("These credentials are for account {ACCOUNT}, and the pod role belongs in 111122223333")),
+                && words.contains(&format!("AWS account ID not allowed: {ACCOUNT}")),
             "{form}:\n{stderr}"
         );
     }

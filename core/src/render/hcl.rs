@@ -104,10 +104,6 @@ pub fn write(out: &mut String, items: &[Item], depth: usize) {
                 write(out, inner, depth + 1);
                 let _ = writeln!(out, "{pad}}}");
             }
-            // `terraform fmt` keeps `{}` as it is written.
-            Item::Block(header, inner) if inner.is_empty() => {
-                let _ = writeln!(out, "{pad}{header} {{}}");
-            }
             Item::Block(header, inner) => {
                 let _ = writeln!(out, "{pad}{header} {{");
                 write(out, inner, depth + 1);

@@ -25,7 +25,6 @@ pub fn module_call(plan: &Plan) -> String {
         .collect();
     body.push(attr("service_accounts", list(&subjects)));
     body.push(attr("role_name", string(&plan.pod_role.name)));
-    body.push(attr("account_id", string(plan.pod_role.account.as_str())));
     if spec.subject_patterns {
         body.push(attr("subject_patterns", "true"));
     }
@@ -86,7 +85,10 @@ pub fn module_call(plan: &Plan) -> String {
             .collect();
         body.push(Item::Map("target_roles".into(), targets));
     }
-    let mut blocks = vec![Item::Block("module \"irsa\"".into(), body)];
+    let mut blocks = vec![
+        own_account_provider(plan),
+        Item::Block("module \"irsa\"".into(), body),
+    ];
     let labels: Vec<String> = target_labels(plan);
     for (account, targets) in by_account(&remote) {
         blocks.extend(account_provider(account));
@@ -154,6 +156,7 @@ pub fn standalone(plan: &Plan) -> String {
             )],
         )],
     )];
+    blocks.push(own_account_provider(plan));
     let oidc = !spec.pod_identity;
     blocks.extend(oidc.then(|| {
         Item::Block(
@@ -194,12 +197,6 @@ pub fn standalone(plan: &Plan) -> String {
             ],
         ));
     }
-    // The credentials' account, for the pod role's precondition: the file names no default
-    // provider (it may join a configuration that has one), so nothing else pins it.
-    blocks.push(Item::Block(
-        "data \"aws_caller_identity\" \"current\"".into(),
-        Vec::new(),
-    ));
     let mut accounts: Vec<&str> = Vec::new();
     let labels = std::iter::once("pod".to_owned()).chain(target_labels(plan));
     for (role, label) in plan.iam.roles().zip(labels) {
@@ -238,10 +235,6 @@ pub fn standalone(plan: &Plan) -> String {
         if !after.is_empty() {
             body.push(Item::Blank);
             body.push(attr("depends_on", format!("[{after}]")));
-        }
-        if role.kind == RoleKind::Pod {
-            body.push(Item::Blank);
-            body.push(account_precondition(account));
         }
         blocks.push(Item::Block(
             format!("resource \"aws_iam_role\" \"{label}\""),
@@ -441,28 +434,15 @@ fn output(name: &str, value: &str, description: &str) -> Item {
     )
 }
 
-/// The pod role's `lifecycle`: plan fails with credentials for another account than
-/// `account` (a wrong AWS_PROFILE), which would create the roles there.
-fn account_precondition(account: &str) -> Item {
+/// The default provider, pinned to the pod role's account: credentials for another (a
+/// wrong AWS_PROFILE) fail every plan, apply and destroy before any call that changes
+/// something, as the other accounts' providers do.
+fn own_account_provider(plan: &Plan) -> Item {
     Item::Block(
-        "lifecycle".into(),
-        vec![Item::Block(
-            "precondition".into(),
-            vec![
-                attr(
-                    "condition",
-                    format!(
-                        "data.aws_caller_identity.current.account_id == {}",
-                        string(account)
-                    ),
-                ),
-                attr(
-                    "error_message",
-                    format!(
-                        "\"These credentials are for account ${{data.aws_caller_identity.current.account_id}}, and the pod role belongs in {account}: use credentials for that account (AWS_PROFILE) rather than create the roles in another.\""
-                    ),
-                ),
-            ],
+        "provider \"aws\"".into(),
+        vec![attr(
+            "allowed_account_ids",
+            list(&[plan.pod_role.account.as_str()]),
         )],
     )
 }

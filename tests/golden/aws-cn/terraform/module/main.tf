@@ -4,13 +4,16 @@
 #   export AWS_REGION=cn-north-1
 #   terraform init && terraform apply
 
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
 module "irsa" {
   source = "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v0.1.0"
 
   clusters         = ["https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF"]
   service_accounts = ["data/etl"]
   role_name        = "data-etl"
-  account_id       = "111122223333"
   target_roles = {
     loader = {
       name = "data-loader"

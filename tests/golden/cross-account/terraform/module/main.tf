@@ -4,13 +4,16 @@
 #   export AWS_REGION=eu-west-2
 #   terraform init && terraform apply -var account_444455556666_role_arn=ROLE_ARN
 
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
 module "irsa" {
   source = "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v0.1.0"
 
   clusters             = ["https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]
   service_accounts     = ["payments/api"]
   role_name            = "payments-api"
-  account_id           = "111122223333"
   path                 = "/irsa/"
   max_session_duration = 7200
   permissions_boundary = "arn:aws:iam::111122223333:policy/irsa-boundary"

@@ -12,6 +12,10 @@ terraform {
   }
 }
 
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
 variable "create_oidc_provider" {
   description = "Create the clusters' IAM OIDC providers (false: they exist already)."
   type        = bool
@@ -23,8 +27,6 @@ resource "aws_iam_openid_connect_provider" "cluster" {
   url            = each.value
   client_id_list = ["sts.amazonaws.com"]
 }
-
-data "aws_caller_identity" "current" {}
 
 resource "aws_iam_role" "pod" {
   name                 = "payments-api"
@@ -53,13 +55,6 @@ resource "aws_iam_role" "pod" {
   EOT
 
   depends_on = [aws_iam_openid_connect_provider.cluster]
-
-  lifecycle {
-    precondition {
-      condition     = data.aws_caller_identity.current.account_id == "111122223333"
-      error_message = "These credentials are for account ${data.aws_caller_identity.current.account_id}, and the pod role belongs in 111122223333: use credentials for that account (AWS_PROFILE) rather than create the roles in another."
-    }
-  }
 }
 
 resource "aws_iam_role_policy" "pod" {

@@ -3,13 +3,16 @@
 # In this directory, with credentials for account 111122223333 and a region configured:
 #   terraform init && terraform apply
 
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
 module "irsa" {
   source = "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v0.1.0"
 
   clusters         = ["https://irsa-discovery.example.com/clusters/lab"]
   service_accounts = ["lab/runner"]
   role_name        = "lab-runner"
-  account_id       = "111122223333"
   token_expiration = 3600
 }
 

@@ -12,7 +12,9 @@ terraform {
   }
 }
 
-data "aws_caller_identity" "current" {}
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
 
 resource "aws_iam_role" "pod" {
   name                 = "payments-api"
@@ -44,13 +46,6 @@ resource "aws_iam_role" "pod" {
       ]
     }
   EOT
-
-  lifecycle {
-    precondition {
-      condition     = data.aws_caller_identity.current.account_id == "111122223333"
-      error_message = "These credentials are for account ${data.aws_caller_identity.current.account_id}, and the pod role belongs in 111122223333: use credentials for that account (AWS_PROFILE) rather than create the roles in another."
-    }
-  }
 }
 
 resource "aws_iam_role_policy" "pod" {

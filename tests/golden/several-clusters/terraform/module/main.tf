@@ -4,13 +4,16 @@
 #   export AWS_REGION=eu-west-2
 #   terraform init && terraform apply
 
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
 module "irsa" {
   source = "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v0.1.0"
 
   clusters         = ["https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF", "https://oidc.eks.eu-west-2.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210"]
   service_accounts = ["payments/api"]
   role_name        = "payments-api"
-  account_id       = "111122223333"
   regional_sts     = true
 }
 

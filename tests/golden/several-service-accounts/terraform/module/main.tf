@@ -4,13 +4,16 @@
 #   export AWS_REGION=eu-west-1
 #   terraform init && terraform apply
 
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
 module "irsa" {
   source = "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v0.1.0"
 
   clusters         = ["https://oidc.eks.eu-west-1.amazonaws.com/id/5E1F9A2B3C4D5E6F708192A3B4C5D6E7"]
   service_accounts = ["shop/web", "shop/worker", "batch/importer"]
   role_name        = "shop-app"
-  account_id       = "111122223333"
   target_roles = {
     reader = {
       name = "shop-reader"

@@ -4,13 +4,16 @@
 #   export AWS_REGION=us-east-1
 #   terraform init && terraform apply
 
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
 module "irsa" {
   source = "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v0.1.0"
 
   clusters            = ["https://oidc.eks.us-east-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90"]
   service_accounts    = ["reports/exporter"]
   role_name           = "reports-exporter"
-  account_id          = "111122223333"
   managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
 }
 

@@ -4,13 +4,16 @@
 #   export AWS_REGION=eu-central-1
 #   terraform init && terraform apply
 
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
 module "irsa" {
   source = "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v0.1.0"
 
   clusters         = ["https://oidc.eks.eu-central-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"]
   service_accounts = ["build/ci-*", "build/release"]
   role_name        = "build-runner"
-  account_id       = "111122223333"
   subject_patterns = true
 }
 

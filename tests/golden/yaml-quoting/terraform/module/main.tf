@@ -4,13 +4,16 @@
 #   export AWS_REGION=ap-southeast-2
 #   terraform init && terraform apply
 
+provider "aws" {
+  allowed_account_ids = ["011122223333"]
+}
+
 module "irsa" {
   source = "git::https://github.com/irsa-dev/irsa.git//terraform/irsa?ref=v0.1.0"
 
   clusters         = ["https://oidc.eks.ap-southeast-2.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"]
   service_accounts = ["on/yes", "123/y"]
   role_name        = "quoting"
-  account_id       = "011122223333"
   target_roles = {
     no = {
       name = "null"
