@@ -352,10 +352,13 @@ fn resolve_one(sdk: Sdk, c: &Container<'_>) -> (Identity, String) {
             Step::ProfileKeys => profile
                 .filter(|p| p.get("aws_access_key_id").is_some())
                 .map(|_| (Identity::Keys, via_profile())),
-            // Java v1 checks the full URI's host, and with one set its last link goes to no
-            // instance metadata either.
-            Step::Container => match java_v1_refusal(sdk, &env) {
-                Some(reason) => return (Identity::Fails { reason }, CONTAINER_URI_ENV.to_owned()),
+            // Java checks the full URI's host. Java v1's last link is one wrapper that, with
+            // a full URI set, asks no instance metadata; Java v2's chain goes on to it.
+            Step::Container => match java_refusal(sdk, &env) {
+                Some(reason) if matches!(sdk, Sdk::JavaV1 | Sdk::JavaV1Legacy) => {
+                    return (Identity::Fails { reason }, CONTAINER_URI_ENV.to_owned());
+                }
+                Some(reason) => Some((Identity::Fails { reason }, CONTAINER_URI_ENV.to_owned())),
                 None => env
                     .container_uri()
                     .then(|| (container_identity(c), CONTAINER_URI_ENV.to_owned())),
@@ -376,48 +379,64 @@ fn resolve_one(sdk: Sdk, c: &Container<'_>) -> (Identity, String) {
     (Identity::Node, via)
 }
 
-/// Why Java v1's `ContainerCredentialsProvider` refuses the full URI, where it does (it
-/// prefers ECS's relative URI when both are set). Before 1.12.746 only `localhost` and
-/// `127.0.0.1` pass, so EKS Pod Identity's agent does not; since then also https, any
-/// loopback address, ECS's and EKS's agents, EKS's IPv6 one only in the IPv6 endpoint
-/// mode (`FullUriCredentialsEndpointProvider.isAllowedHost`; aws/aws-sdk-java#3062; EKS
-/// user guide, pod-id-minimum-sdk).
-fn java_v1_refusal(sdk: Sdk, env: &Env<'_>) -> Option<String> {
-    let uri = env.get(CONTAINER_URI_ENV)?;
-    if env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some() {
+/// Why Java's `ContainerCredentialsProvider` refuses the full URI, where it does (ECS's
+/// relative URI, which it prefers, is never refused). Java v2, and Java v1 since 1.12.746,
+/// take https (`Objects.equals("https", scheme)`), a host that is loopback, and in the
+/// default endpoint mode the ECS and EKS agents' IPv4 addresses, in the IPv6 one EKS's
+/// `[fd00:ec2::23]` only (`isAllowedHost`, `isMetadataServiceEndpoint`; aws/aws-sdk-java#3062;
+/// EKS user guide, pod-id-minimum-sdk). Java v1 before took `localhost` and `127.0.0.1`
+/// alone. A host name is not resolved here: only `localhost` counts as loopback.
+fn java_refusal(sdk: Sdk, env: &Env<'_>) -> Option<String> {
+    if !matches!(sdk, Sdk::JavaV1 | Sdk::JavaV1Legacy | Sdk::JavaV2)
+        || env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some()
+    {
         return None;
     }
+    let uri = env.get(CONTAINER_URI_ENV)?;
     let (scheme, rest) = uri.split_once("://").unwrap_or(("", uri));
-    let authority = rest.split('/').next().unwrap_or_default();
-    // `[fd00:ec2::23]:80` keeps its brackets, `169.254.170.23:80` loses its port.
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    // `[fd00:ec2::23]:80` keeps its brackets (as `URI.getHost` does), `127.0.0.1:80` loses
+    // its port.
     let host = match authority.strip_prefix('[') {
         Some(v6) => format!("[{}]", v6.split(']').next().unwrap_or_default()),
         None => authority.split(':').next().unwrap_or_default().to_owned(),
+    }
+    .to_ascii_lowercase();
+    if sdk == Sdk::JavaV1Legacy {
+        return (!matches!(host.as_str(), "127.0.0.1" | "localhost")).then(|| {
+            format!(
+                "Java v1 before 1.12.746 takes {CONTAINER_URI_ENV} on 127.0.0.1 or localhost only, not the EKS Pod Identity agent's"
+            )
+        });
+    }
+    let ipv4_loopback = host.strip_prefix("127.").is_some_and(|rest| {
+        rest.split('.').all(|n| n.parse::<u8>().is_ok()) && rest.split('.').count() == 3
+    });
+    let loopback =
+        ipv4_loopback || matches!(host.as_str(), "localhost" | "[::1]" | "[0:0:0:0:0:0:0:1]");
+    let ipv6_mode = env
+        .get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
+        .is_some_and(|m| m.eq_ignore_ascii_case("IPV6"));
+    let agent = if ipv6_mode {
+        host == "[fd00:ec2::23]"
+    } else {
+        matches!(host.as_str(), "169.254.170.2" | "169.254.170.23")
     };
-    let loopback = host == "localhost" || host.starts_with("127.") || host == "[::1]";
-    let allowed = match sdk {
-        Sdk::JavaV1Legacy => matches!(host.as_str(), "127.0.0.1" | "localhost"),
-        Sdk::JavaV1 => {
-            let ipv6 = env
-                .get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
-                .is_some_and(|m| m.eq_ignore_ascii_case("IPV6"));
-            let agents: &[&str] = if ipv6 {
-                &["[fd00:ec2::23]"]
-            } else {
-                &["169.254.170.2", "169.254.170.23"]
-            };
-            scheme.eq_ignore_ascii_case("https") || loopback || agents.contains(&host.as_str())
-        }
-        _ => return None,
+    if scheme == "https" || loopback || agent {
+        return None;
+    }
+    let agents = if ipv6_mode {
+        "at EKS's [fd00:ec2::23] in the IPv6 endpoint mode set here"
+    } else {
+        "at the ECS and EKS agents' 169.254.170.2 and 169.254.170.23 (EKS's IPv6 [fd00:ec2::23] only with AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPV6)"
     };
-    (!allowed).then(|| match sdk {
-        Sdk::JavaV1Legacy => format!(
-            "Java v1 before 1.12.746 takes {CONTAINER_URI_ENV} on 127.0.0.1 or localhost only, not the EKS Pod Identity agent's"
-        ),
-        _ => format!(
-            "Java v1 takes {CONTAINER_URI_ENV} over https, on loopback or at the ECS and EKS agents' addresses only (EKS's IPv6 one with AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPV6), not `{host}`"
-        ),
-    })
+    Some(format!(
+        "{} takes {CONTAINER_URI_ENV} over https, on loopback or {agents}, not `{host}`",
+        sdk.label()
+    ))
 }
 
 fn role_identity(arn: &str) -> Identity {
@@ -504,7 +523,13 @@ fn from_profile(
                 sdk.label()
             ))
         }
-        Some("EcsContainer") if env.container_uri() => Some(role_identity(role)),
+        // The same provider as the chain's container link, with the same host check.
+        Some("EcsContainer") if env.container_uri() => match java_refusal(sdk, env) {
+            Some(reason) => fails(format!(
+                "profile `{name}` uses credential_source EcsContainer, and {reason}"
+            )),
+            None => Some(role_identity(role)),
+        },
         Some("EcsContainer") => fails(format!(
             "profile `{name}` uses credential_source EcsContainer, but the container has no credentials endpoint"
         )),
@@ -703,11 +728,12 @@ mod tests {
     }
 
     /// Java v1 reads no credential_source: a chained profile falls through to the container
-    /// credentials, the pod role's. Since 1.12.746 it takes the EKS Pod Identity agent's
-    /// address (the IPv6 one only in the IPv6 endpoint mode); before, loopback only, and
-    /// under EKS Pod Identity it had no credentials at all.
+    /// credentials, the pod role's. Java v2, and Java v1 since 1.12.746, take the EKS Pod
+    /// Identity agent's address (the IPv6 one only in the IPv6 endpoint mode); Java v1
+    /// before, loopback only, so under EKS Pod Identity it had no credentials at all. Java
+    /// v2 refused goes on to instance metadata; Java v1 refused stops.
     #[test]
-    fn java_v1_takes_the_pod_identity_agent_since_1_12_746() {
+    fn java_takes_the_container_endpoints_its_host_check_allows() {
         let agent = |uri: &'static str, mode: Option<&'static str>| {
             let mut vars = vec![
                 ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
@@ -717,27 +743,51 @@ mod tests {
             vars.extend(mode.map(|m| ("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", m)));
             answers(&env(&vars), Some(POD))
         };
-        let fails = |a: &[(Sdk, Identity)], sdk: Sdk| {
-            matches!(
-                a.iter().find(|(s, _)| *s == sdk),
-                Some((_, Identity::Fails { .. }))
-            )
+        let of = |a: &[(Sdk, Identity)], sdk: Sdk| {
+            a.iter()
+                .find(|(s, _)| *s == sdk)
+                .map(|(_, i)| i.clone())
+                .unwrap_or(Identity::Node)
         };
+        let fails = |a: &[(Sdk, Identity)], sdk: Sdk| matches!(of(a, sdk), Identity::Fails { .. });
         let a = agent("http://169.254.170.23/v1/credentials", None);
         assert_eq!(who(&a, Sdk::JavaV2), Some(DEPLOY));
         assert_eq!(who(&a, Sdk::JavaV1), Some(POD), "{a:?}");
         assert!(fails(&a, Sdk::JavaV1Legacy), "{a:?}");
         let v6 = "http://[fd00:ec2::23]:80/v1/credentials";
-        assert!(fails(&agent(v6, None), Sdk::JavaV1));
-        assert_eq!(who(&agent(v6, Some("ipv6")), Sdk::JavaV1), Some(POD));
-        assert!(fails(&agent("http://10.0.0.1/creds", None), Sdk::JavaV1));
+        let a = agent(v6, None);
+        assert!(fails(&a, Sdk::JavaV1), "{a:?}");
+        assert_eq!(of(&a, Sdk::JavaV2), Identity::Node, "{a:?}");
+        let a = agent(v6, Some("ipv6"));
+        assert_eq!(who(&a, Sdk::JavaV1), Some(POD));
+        assert_eq!(who(&a, Sdk::JavaV2), Some(DEPLOY));
+        // In the IPv6 mode the IPv4 agent is refused.
+        assert!(fails(
+            &agent("http://169.254.170.23/v1/credentials", Some("IPv6")),
+            Sdk::JavaV1
+        ));
+        for refused in [
+            "http://10.0.0.1/creds",
+            "http://127.example.com/",
+            "HTTPS://creds.example.com/",
+        ] {
+            assert!(fails(&agent(refused, None), Sdk::JavaV1), "{refused}");
+        }
+        for taken in [
+            "https://creds.example.com/",
+            "http://user@127.0.0.1:8080/creds",
+            "http://LOCALHOST?x=1",
+            "http://[::1]/c",
+        ] {
+            assert_eq!(who(&agent(taken, None), Sdk::JavaV1), Some(POD), "{taken}");
+        }
         assert_eq!(
-            who(&agent("https://creds.example.com/", None), Sdk::JavaV1),
+            who(
+                &agent("http://127.0.0.1:8080/creds", None),
+                Sdk::JavaV1Legacy
+            ),
             Some(POD)
         );
-        let loopback = agent("http://127.0.0.1:8080/creds", None);
-        assert_eq!(who(&loopback, Sdk::JavaV1), Some(POD));
-        assert_eq!(who(&loopback, Sdk::JavaV1Legacy), Some(POD));
     }
 
     #[test]
