@@ -90,8 +90,10 @@ out.push('## Page (headless Chromium)', '');
 row('measure', 'value');
 row('---', '---:');
 row('navigation to first output on screen (median of 9 fresh visits)', `${browser.navigationToFirstOutputMs} ms`);
-row('— the floor: a page whose one module writes one line (same run, in turns)', `${browser.floorFirstOutputMs} ms`);
-row('— irsa\'s page over the floor / as a multiple of it', `${browser.overFloorMs} ms / ${browser.toFloorRatio}`);
+if (browser.floorFirstOutputMs) {
+  row('— the floor: a page whose one module writes one line (same run, in turns)', `${browser.floorFirstOutputMs} ms`);
+  row('— irsa\'s page over the floor / as a multiple of it', `${browser.overFloorMs} ms / ${browser.toFloorRatio}`);
+}
 const t = browser.firstOutputTimeline;
 if (t) {
   row('— HTML received', `${t.html} ms`);

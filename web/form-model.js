@@ -21,8 +21,9 @@ export function placeholderOf(f) {
 export function workloadChoices(state) {
   const names = (list) => [...new Set(list.map((s) => String(s ?? '').trim()).filter(Boolean))];
   return {
-    profiles: names([state.podProfile || SCHEMA.defaults.podProfile, ...state.targets.map((t) => t.profile)]),
-    serviceAccounts: names(String(state.serviceAccount ?? '').split(/[\n,]+/)),
+    profiles: names([state.podProfile || SCHEMA.defaults.podProfile, ...(state.targets ?? []).map((t) => t.profile)]),
+    // A pattern (`payments/*`) names no service account a workload can run as.
+    serviceAccounts: names(String(state.serviceAccount ?? '').split(/[\n,]+/)).filter((sa) => !/[*?]/.test(sa)),
   };
 }
 

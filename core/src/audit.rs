@@ -151,7 +151,7 @@ impl Report {
     pub fn admits(&self, issuer: &str, namespace: &str, name: &str, audience: &str) -> bool {
         let sub = format!("{SUB_PREFIX}{namespace}:{name}");
         let pair = format!("{namespace}/{name}");
-        admitted(&self.statements, audience)
+        admitted(&self.statements, Some(audience), &mut Vec::new())
             .iter()
             .filter(|a| a.issuer.covers(issuer))
             .any(|a| {
@@ -619,28 +619,50 @@ fn trusting(statements: &[ParsedStatement], allow: bool) -> impl Iterator<Item =
         .filter(move |s| s.allow == allow && !s.not_principal && s.allows_action(WEB_IDENTITY))
 }
 
-/// Who gets in with a token of `audience`: per provider, what the Allow statements whose
-/// every positive match on `aud` admits it allow (conditions of one statement must all
-/// hold; the findings on `aud` are the auditor's), less what Deny statements take away.
-fn admitted(statements: &[ParsedStatement], audience: &str) -> Vec<Access> {
-    let mut admitted: Vec<Access> = Vec::new();
+/// Who gets in with a token of `audience`, or with any token where it is `None`: per
+/// provider, what the Allow statements whose every positive match on `aud` admits it
+/// allow (conditions of one statement must all hold), less what Deny statements take away.
+/// Findings on the way go to `findings`.
+fn admitted(
+    statements: &[ParsedStatement],
+    audience: Option<&str>,
+    findings: &mut Vec<Finding>,
+) -> Vec<Access> {
+    let mut access: Vec<Access> = Vec::new();
     for s in trusting(statements, true) {
         for (issuer, account) in s.oidc_providers() {
             let never_set = s.claims_never_set(&issuer);
-            let admits = s
-                .conditions_on(&issuer, "aud")
-                .all(|c| !c.is_positive_match() || c.admits(audience));
-            if !admits || never_set.iter().any(|c| c.false_when_absent()) {
+            for c in &never_set {
+                findings.push(Finding {
+                    code: Rule::ClaimKeyNeverSet,
+                    severity: Risk::Medium,
+                    field: format!("{}.Condition", s.at),
+                    message: format!(
+                        "`{}` is never in a request: IAM names the token's claims `{issuer}:sub` and `{issuer}:aud`, without `https://` or the provider's ARN",
+                        c.key
+                    ),
+                    help: Some(format!(
+                        "use the key `{issuer}:{}`",
+                        c.key.rsplit(':').next().unwrap_or_default().to_ascii_lowercase()
+                    )),
+                });
+            }
+            let admits = |aud: &str| {
+                s.conditions_on(&issuer, "aud")
+                    .all(|c| !c.is_positive_match() || c.admits(aud))
+            };
+            // A match on a key that is never set is false: the statement admits nobody.
+            if !audience.is_none_or(admits) || never_set.iter().any(|c| c.false_when_absent()) {
                 continue;
             }
             let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
-            if let Some(entry) = entry_for(&mut admitted, &issuer, account) {
-                sub_access(s, &issuer, &subs, entry, &mut Vec::new());
+            if let Some(entry) = entry_for(&mut access, &issuer, account) {
+                sub_access(s, &issuer, &subs, entry, findings);
             }
         }
     }
-    deny(statements, &mut admitted);
-    admitted
+    deny(statements, &mut access);
+    access
 }
 
 /// What Deny statements take away from `access`.
@@ -663,40 +685,10 @@ fn deny(statements: &[ParsedStatement], access: &mut [Access]) {
 fn assess(text: &str, quota: usize) -> Result<Assessed, ParseError> {
     let (doc, statements) = parse_statements(text)?;
     let mut findings = Vec::new();
-    let mut access: Vec<Access> = Vec::new();
     for s in &statements {
         statement_findings(s, &mut findings);
     }
-    // Allow statements first, then what Deny statements take away from them.
-    for s in trusting(&statements, true) {
-        for (issuer, account) in s.oidc_providers() {
-            let never_set = s.claims_never_set(&issuer);
-            for c in &never_set {
-                findings.push(Finding {
-                    code: Rule::ClaimKeyNeverSet,
-                    severity: Risk::Medium,
-                    field: format!("{}.Condition", s.at),
-                    message: format!(
-                        "`{}` is never in a request: IAM names the token's claims `{issuer}:sub` and `{issuer}:aud`, without `https://` or the provider's ARN",
-                        c.key
-                    ),
-                    help: Some(format!(
-                        "use the key `{issuer}:{}`",
-                        c.key.rsplit(':').next().unwrap_or_default().to_ascii_lowercase()
-                    )),
-                });
-            }
-            // A match on a key that is never set is false: the statement admits nobody.
-            if never_set.iter().any(|c| c.false_when_absent()) {
-                continue;
-            }
-            let subs: Vec<&Condition> = s.conditions_on(&issuer, "sub").collect();
-            if let Some(entry) = entry_for(&mut access, &issuer, account) {
-                sub_access(s, &issuer, &subs, entry, &mut findings);
-            }
-        }
-    }
-    deny(&statements, &mut access);
+    let access = admitted(&statements, None, &mut findings);
     // The document's own length: `get-role` output wraps it in much more.
     let compact = serde_json::to_string(&doc).unwrap_or_default();
     let size: usize = compact.chars().filter(|c| !c.is_whitespace()).count();

@@ -334,8 +334,8 @@ fn audience_warnings(applied: &[(Value, Change)]) {
             && !objects::role_annotation(sa).is_empty()
             && audience != TOKEN_AUDIENCE
         {
-            let mut check =
-                doctor::audience_check(objects::namespace(sa), objects::name(sa), audience);
+            let source = format!("serviceaccount/{}", objects::name(sa));
+            let mut check = doctor::audience_check(objects::namespace(sa), &source, audience);
             check.finding.message +=
                 &format!("; the trust policy irsa writes takes `{TOKEN_AUDIENCE}` only");
             warn(&check);

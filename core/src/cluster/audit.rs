@@ -57,10 +57,13 @@ pub struct Account {
     pub role_arn: String,
     /// `None` when no policy was given for the role, or which one is meant is unclear.
     pub trusted: Option<bool>,
-    /// Why no policy was matched, where files could be meant; or that the account's
-    /// tokens are for another audience than STS's.
+    /// Why no policy was matched, where files could be meant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The audience its annotation gives its pods' tokens, where it is not STS's ("" for
+    /// the API server's own, which STS never takes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -208,11 +211,7 @@ pub fn audit(service_accounts: &[Value], policies: Vec<Policy>, issuer: &str) ->
         let audience = token_audience(sa);
         let trusted = index
             .and_then(|i| policies.get(i))
-            .map(|p| p.report.admits(host_path, ns, sa_name, audience));
-        let note = note.or_else(|| {
-            (audience != TOKEN_AUDIENCE)
-                .then(|| format!("its tokens are for `{audience}` ({AUDIENCE_ANNOTATION})"))
-        });
+            .map(|p| !audience.is_empty() && p.report.admits(host_path, ns, sa_name, audience));
         if let Some(role) = index.and_then(|i| roles.get_mut(i)) {
             role.used_by.push(format!("{ns}/{sa_name}"));
         }
@@ -221,6 +220,7 @@ pub fn audit(service_accounts: &[Value], policies: Vec<Policy>, issuer: &str) ->
             role_arn: role_arn.to_owned(),
             trusted,
             note,
+            audience: (audience != TOKEN_AUDIENCE).then(|| audience.to_owned()),
         });
     }
     for (role, policy) in roles.iter_mut().zip(&policies) {
@@ -268,9 +268,16 @@ pub fn text(report: &ClusterReport) -> String {
             (None, Some(note)) => note,
             (None, None) => "no trust policy given for its role",
         };
+        let tokens = match account.audience.as_deref() {
+            Some("") => format!(
+                " (an empty {AUDIENCE_ANNOTATION}: tokens for the API server's own audience)"
+            ),
+            Some(audience) => format!(" (tokens for `{audience}`: {AUDIENCE_ANNOTATION})"),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "  {} -> {}: {verdict}",
+            "  {} -> {}: {verdict}{tokens}",
             account.service_account, account.role_arn
         );
     }
@@ -318,18 +325,28 @@ mod tests {
     }
 
     /// An account whose ServiceAccount names another audience is trusted as its tokens
-    /// are: by a policy for that audience, and said so.
+    /// are: by a policy for that audience, not by one for STS's, and said so.
     #[test]
     fn a_service_accounts_audience_decides_its_trust() {
         let mut account = sa("a", "arn:aws:iam::111122223333:role/api");
         account["metadata"]["annotations"][AUDIENCE_ANNOTATION] = json!("vault");
-        let report = audit(&[account], vec![policy("api.json", "a")], ISSUER);
+        let accounts = [account];
+        let report = audit(&accounts, vec![policy("api.json", "a")], ISSUER);
         let a = &report.service_accounts[0];
-        assert_eq!(a.trusted, Some(false));
         assert_eq!(
-            a.note.as_deref(),
-            Some("its tokens are for `vault` (eks.amazonaws.com/audience)")
+            (a.trusted, a.audience.as_deref()),
+            (Some(false), Some("vault"))
         );
+        assert!(
+            text(&report).contains("NOT TRUSTED by its role: its pods fail at AssumeRoleWithWebIdentity (tokens for `vault`: eks.amazonaws.com/audience)"),
+            "{}",
+            text(&report)
+        );
+        let mut for_vault = policy("api.json", "a");
+        let text_for_vault = r#"{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud":"vault","oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub":"system:serviceaccount:payments:a"}}}]}"#;
+        for_vault.report = crate::audit::analyze(text_for_vault, 2048).unwrap();
+        let report = audit(&accounts, vec![for_vault], ISSUER);
+        assert_eq!(report.service_accounts[0].trusted, Some(true));
     }
 
     /// A role is matched by its full ARN: a file named only by the role's name is read

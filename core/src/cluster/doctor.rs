@@ -3,12 +3,12 @@
 
 use super::objects::{
     array, containers, env_value, name, owner, pod_spec, role_annotation, service_account_of,
-    slash, text, token_audience,
+    slash, text, token_audience, volume_audience,
 };
 use super::{Inventory, pods};
 use crate::audit::{ParseError, Report, Risk, Rule};
 use crate::credentials::{self, Answer, Identity, Sdk};
-use crate::eks::{AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION, TOKEN_AUDIENCE};
+use crate::eks::{AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION, TOKEN_AUDIENCE, TOKEN_VOLUME};
 use crate::eks::{
     CONTAINER_URI_ENV, ROLE_ARN_ENV, SKIP_CONTAINERS_ANNOTATION, SKIP_POD_LABEL, TOKEN_FILE_ENV,
 };
@@ -190,17 +190,19 @@ pub fn diagnose(
         .flat_map(containers)
         .any(|c| env_value(c, CONTAINER_URI_ENV).is_some());
     let role = service_account(&mut checks, inventory, ns, sa, pod_identity);
-    let audience = match inventory.service_account(ns, sa) {
-        Some(object) if role.is_some() => token_audience(object),
-        _ => TOKEN_AUDIENCE,
-    };
-    if audience != TOKEN_AUDIENCE {
-        checks.0.push(audience_check(ns, sa, audience));
-    }
     let workloads: Vec<&(WorkloadKind, Value)> = match workload {
         Some(w) => vec![w],
         None => inventory.workloads_of(ns, sa).collect(),
     };
+    let audiences = match role {
+        Some(_) => token_audiences(inventory, ns, sa, &workloads),
+        None => Vec::new(),
+    };
+    for (audience, source) in &audiences {
+        if *audience != TOKEN_AUDIENCE {
+            checks.0.push(audience_check(ns, source, audience));
+        }
+    }
     for (kind, w) in workloads {
         let wiring = Wiring {
             role,
@@ -239,25 +241,94 @@ pub fn diagnose(
         ),
     }
     if let Some(trust) = trust {
-        trust_checks(&mut checks, trust, ns, sa, audience);
+        let audiences: Vec<&str> = match audiences.is_empty() {
+            true => vec![TOKEN_AUDIENCE],
+            false => audiences.iter().map(|(a, _)| *a).collect(),
+        };
+        trust_checks(&mut checks, trust, ns, sa, &audiences);
     }
     Ok(checks.0)
 }
 
-/// A ServiceAccount whose pods' tokens are for another audience than STS's: legitimate only
-/// where the cluster's OIDC provider lists it as a client ID and the trust allows it, and
-/// never what irsa writes. Doctor says it; bind too, for what it applied.
-pub fn audience_check(ns: &str, sa: &str, audience: &str) -> Check {
+/// The audiences of the tokens `ns/sa`'s pods present, each with the object it was read
+/// from: the running pods' own token volumes; where no pod has one yet, each workload's
+/// template's, or for a template without one what the ServiceAccount gives new pods.
+fn token_audiences<'a>(
+    inventory: &'a Inventory,
+    ns: &'a str,
+    sa: &'a str,
+    workloads: &[&'a (WorkloadKind, Value)],
+) -> Vec<(&'a str, String)> {
+    let mut found: Vec<(&str, String)> = Vec::new();
+    let mut add = |audience: &'a str, source: String| {
+        if !found.iter().any(|(a, _)| *a == audience) {
+            found.push((audience, source));
+        }
+    };
+    let pods: Vec<(&str, &str)> = inventory
+        .pods_of(ns, sa)
+        .filter_map(|p| Some((p.get("spec").and_then(volume_audience)?, name(p))))
+        .collect();
+    for (audience, pod) in &pods {
+        add(audience, format!("pod/{pod}"));
+    }
+    if !pods.is_empty() {
+        return found;
+    }
+    let new_pods = inventory
+        .service_account(ns, sa)
+        .map_or(TOKEN_AUDIENCE, token_audience);
+    for (kind, w) in workloads {
+        match pod_spec(w).and_then(volume_audience) {
+            Some(audience) => add(audience, slash(kind.as_str(), name(w))),
+            None => add(new_pods, format!("serviceaccount/{sa}")),
+        }
+    }
+    if workloads.is_empty() {
+        add(new_pods, format!("serviceaccount/{sa}"));
+    }
+    found
+}
+
+/// Tokens for another audience than STS's, read from `source` (the ServiceAccount's
+/// annotation, or a pod's or template's token volume): legitimate only where the cluster's
+/// OIDC provider lists it as a client ID and the trust allows it, never what irsa writes;
+/// an empty one is the API server's own, which STS never takes. Doctor says it; bind too,
+/// for the ServiceAccounts it applied.
+pub fn audience_check(ns: &str, source: &str, audience: &str) -> Check {
+    let (from, fix) = match source.strip_prefix("serviceaccount/") {
+        Some(sa) => (
+            format!("{source} sets {AUDIENCE_ANNOTATION} `{audience}`: its new pods' tokens"),
+            format!(
+                "unless the provider lists it: kubectl annotate serviceaccount {sa} -n {ns} {AUDIENCE_ANNOTATION}- (then restart its pods)"
+            ),
+        ),
+        None => (
+            format!("{source} has its own {TOKEN_VOLUME} volume: its tokens"),
+            format!(
+                "unless the provider lists it: set the volume's audience to {TOKEN_AUDIENCE} in {source}"
+            ),
+        ),
+    };
+    if audience.is_empty() {
+        return Check::new(
+            Level::Fail,
+            CheckCode::Audience,
+            source,
+            format!(
+                "{from} are for the API server's own audience (none named): STS takes none of them"
+            ),
+            Some(fix.replacen("unless the provider lists it: ", "", 1)),
+        );
+    }
     Check::new(
         Level::Warn,
         CheckCode::Audience,
-        &format!("serviceaccount/{sa}"),
+        source,
         format!(
-            "serviceaccount/{sa} sets {AUDIENCE_ANNOTATION} `{audience}`: its pods' tokens are for `{audience}`, not `{TOKEN_AUDIENCE}`, and STS takes them only where the cluster's OIDC provider lists `{audience}` as a client ID and the trust policy allows that `aud`"
+            "{from} are for `{audience}`, not `{TOKEN_AUDIENCE}`: STS takes them only where the cluster's OIDC provider lists `{audience}` as a client ID and the trust policy allows that `aud`"
         ),
-        Some(format!(
-            "kubectl annotate serviceaccount {sa} -n {ns} {AUDIENCE_ANNOTATION}-  (then restart its pods)"
-        )),
+        Some(fix),
     )
 }
 
@@ -796,8 +867,8 @@ fn in_file(file: &str, path: &str) -> String {
     }
 }
 
-/// The trust policy against the service account's pods, whose tokens are for `audience`.
-fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str, audience: &str) {
+/// The trust policy against the service account's pods, whose tokens are for `audiences`.
+fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str, audiences: &[&str]) {
     let (report, issuer, file) = match trust {
         Trust::Analysed {
             report,
@@ -836,28 +907,37 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str, audience:
         }
     };
     let host_path = issuer.trim_start_matches("https://").trim_end_matches('/');
-    // Said only where it is not STS's, which every message would otherwise repeat.
-    let tokens = if audience == TOKEN_AUDIENCE {
-        String::new()
-    } else {
-        format!(" with its tokens for `{audience}`")
-    };
-    if report.admits(host_path, ns, sa, audience) {
-        checks.pass(
-            CheckCode::TrustPolicy,
-            &file,
-            format!("the trust policy lets {ns}/{sa} of {host_path} assume the role{tokens}"),
-        );
-    } else {
-        checks.add(
-            Level::Fail,
-            CheckCode::TrustPolicy,
-            &file,
-            format!("the trust policy does not let {ns}/{sa} of {host_path} assume the role{tokens}: AssumeRoleWithWebIdentity will be denied"),
-            Some(format!("kubectl irsa generate {ns}/{sa} --role ROLE --issuer {issuer} writes one that does")),
-        );
+    for audience in audiences {
+        // Said only where it is not STS's, which every message would otherwise repeat.
+        let tokens = match *audience {
+            TOKEN_AUDIENCE => String::new(),
+            "" => " with its tokens for the API server's audience".to_owned(),
+            other => format!(" with its tokens for `{other}`"),
+        };
+        if !audience.is_empty() && report.admits(host_path, ns, sa, audience) {
+            checks.pass(
+                CheckCode::TrustPolicy,
+                &file,
+                format!("the trust policy lets {ns}/{sa} of {host_path} assume the role{tokens}"),
+            );
+        } else {
+            checks.add(
+                Level::Fail,
+                CheckCode::TrustPolicy,
+                &file,
+                format!("the trust policy does not let {ns}/{sa} of {host_path} assume the role{tokens}: AssumeRoleWithWebIdentity will be denied"),
+                Some(format!("kubectl irsa generate {ns}/{sa} --role ROLE --issuer {issuer} writes one that does")),
+            );
+        }
     }
-    for finding in report.findings {
+    // Where no pod's token is STS's, an `aud` other than STS's is what they need: the
+    // audience check says what it asks of the provider.
+    let sts_tokens = audiences.contains(&TOKEN_AUDIENCE);
+    for finding in report
+        .findings
+        .into_iter()
+        .filter(|f| sts_tokens || f.code != Rule::AudNotSts)
+    {
         let level = if finding.severity >= Risk::High {
             Level::Fail
         } else {
@@ -1078,10 +1158,33 @@ mod tests {
             Level::Fail,
             "{checks:?}"
         );
+        // Where no pod's token is STS's, the trust's other `aud` is no finding of its own.
+        assert!(
+            checks.iter().all(|c| c.rule != Some(Rule::AudNotSts)),
+            "{checks:?}"
+        );
         // Without the annotation: no audience check, STS's audience.
         let checks = checks_with(&trust("sts.amazonaws.com"), &inventory());
         assert!(of(&checks, CheckCode::Audience).is_empty());
         assert_eq!(of(&checks, CheckCode::TrustPolicy)[0].0, Level::Pass);
+        // Running pods present what their own token volume says, whatever the annotation
+        // says now: a pod from before it, or one whose template mounts the volume itself.
+        cluster.pods.push(json!({"metadata": {"name": "api-1", "namespace": "payments"},
+            "spec": {"serviceAccountName": "api", "volumes": [{"name": "aws-iam-token",
+                "projected": {"sources": [{"serviceAccountToken": {"audience": "sts.amazonaws.com", "path": "token"}}]}}]}}));
+        let checks = checks_with(&trust("sts.amazonaws.com"), &cluster);
+        assert!(of(&checks, CheckCode::Audience).is_empty(), "{checks:?}");
+        assert_eq!(of(&checks, CheckCode::TrustPolicy)[0].0, Level::Pass);
+        // An empty annotation: the API server's own audience, which STS never takes.
+        cluster.pods.clear();
+        cluster.service_accounts[0]["metadata"]["annotations"][AUDIENCE_ANNOTATION] = json!("");
+        let checks = checks_with(&trust("sts.amazonaws.com"), &cluster);
+        assert_eq!(
+            of(&checks, CheckCode::Audience)[0].0,
+            Level::Fail,
+            "{checks:?}"
+        );
+        assert_eq!(of(&checks, CheckCode::TrustPolicy)[0].0, Level::Fail);
     }
 
     #[test]

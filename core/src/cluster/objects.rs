@@ -43,14 +43,28 @@ pub fn role_annotation(service_account: &Value) -> &str {
         .unwrap_or_default()
 }
 
-/// The audience of the tokens the webhook gives the ServiceAccount's pods: its annotation
-/// (even empty), or `sts.amazonaws.com`.
+/// The audience of the tokens the webhook gives the ServiceAccount's new pods: its
+/// annotation (even empty), or `sts.amazonaws.com`. A pod spec that has the token volume
+/// already keeps its own ([`volume_audience`]).
 pub fn token_audience(service_account: &Value) -> &str {
     service_account
         .pointer("/metadata/annotations")
         .and_then(|a| a.get(AUDIENCE_ANNOTATION))
         .and_then(Value::as_str)
         .unwrap_or(TOKEN_AUDIENCE)
+}
+
+/// The audience of a pod spec's token volume (`aws-iam-token`), where it has one: what the
+/// webhook wrote at the pod's creation, or what irsa's workload patch mounts. A projected
+/// token without one is for the API server's own audience, said as "".
+pub fn volume_audience(pod_spec: &Value) -> Option<&str> {
+    let volume = array(pod_spec, "/volumes")
+        .iter()
+        .find(|v| text(v, "/name") == TOKEN_VOLUME)?;
+    array(volume, "/projected/sources")
+        .iter()
+        .find_map(|s| s.get("serviceAccountToken"))
+        .map(|t| text(t, "/audience"))
 }
 
 /// kubectl's short form: `deployment/api`.
