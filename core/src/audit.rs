@@ -474,6 +474,23 @@ impl Condition {
         }
     }
 
+    /// Whether a plain string condition (no set operator, no `IfExists`) holds for a
+    /// request whose key has the single `value`; `None` for any other.
+    fn holds_for(&self, value: &str) -> Option<bool> {
+        if self.set.is_some() || self.if_exists {
+            return None;
+        }
+        let like = self.values.iter().any(|p| like(p, value));
+        let equal = self.values.iter().any(|v| v == value);
+        match self.operator.as_str() {
+            "StringEquals" => Some(equal),
+            "StringLike" => Some(like),
+            "StringNotEquals" => Some(!equal),
+            "StringNotLike" => Some(!like),
+            _ => None,
+        }
+    }
+
     /// A match that is false when its key is absent: positive, and not `ForAllValues:`
     /// (true for no values at all).
     fn false_when_absent(&self) -> bool {
@@ -661,12 +678,12 @@ fn admitted(
             }
         }
     }
-    deny(statements, &mut access);
+    deny(statements, &mut access, audience);
     access
 }
 
 /// What Deny statements take away from `access`.
-fn deny(statements: &[ParsedStatement], access: &mut [Access]) {
+fn deny(statements: &[ParsedStatement], access: &mut [Access], audience: Option<&str>) {
     for s in trusting(statements, false) {
         for (issuer, _) in s.oidc_providers() {
             let entries = access
@@ -676,7 +693,8 @@ fn deny(statements: &[ParsedStatement], access: &mut [Access]) {
                 // Under `Principal: "*"` too, only the conditions on this provider's own
                 // claims can match its tokens: a key of another issuer is absent from them.
                 let subs: Vec<&Condition> = s.conditions_on(entry.issuer.as_str(), "sub").collect();
-                entry.denied.extend(denied_by(s, &subs));
+                let auds: Vec<&Condition> = s.conditions_on(entry.issuer.as_str(), "aud").collect();
+                entry.denied.extend(denied_by(s, &subs, &auds, audience));
             }
         }
     }
@@ -731,17 +749,37 @@ fn entry_for<'a>(
     list.get_mut(at)
 }
 
-/// What a Deny statement surely takes away, as `like` patterns. Fail closed: a Deny
-/// counts only where the auditor understands exactly when it applies — no condition at
-/// all (everyone), or only positive string matches on `sub` — and a value under
-/// `StringEquals` is taken literally (with `*` or `?` it denies nobody real).
-fn denied_by(s: &ParsedStatement, subs: &[&Condition]) -> Vec<String> {
-    if s.conditions.is_empty() {
+/// What a Deny statement surely takes away, as `like` patterns, from tokens of `audience`
+/// (any where `None`). Fail closed: a Deny counts only where the auditor understands
+/// exactly when it applies — no condition at all (everyone), or only positive string
+/// matches on `sub` — and a value under `StringEquals` is taken literally (with `*` or `?`
+/// it denies nobody real). For a known audience, plain string conditions on `aud` are
+/// decided first: one false for it, and the Deny is not about these tokens.
+fn denied_by(
+    s: &ParsedStatement,
+    subs: &[&Condition],
+    auds: &[&Condition],
+    audience: Option<&str>,
+) -> Vec<String> {
+    let decided: Option<Vec<bool>> = match audience {
+        Some(aud) if !auds.is_empty() => auds.iter().map(|c| c.holds_for(aud)).collect(),
+        _ => None,
+    };
+    let rest: Vec<&Condition> = match decided {
+        Some(holds) if !holds.iter().all(|h| *h) => return Vec::new(),
+        Some(_) => s
+            .conditions
+            .iter()
+            .filter(|c| !auds.iter().any(|a| std::ptr::eq(*a, *c)))
+            .collect(),
+        None => s.conditions.iter().collect(),
+    };
+    if rest.is_empty() {
         return vec!["*".to_owned()];
     }
     // One positive match on `sub` and nothing else; several conditions would all have to
     // hold, which no single list of patterns says.
-    match (s.conditions.as_slice(), subs) {
+    match (rest.as_slice(), subs) {
         ([_], [c]) if c.is_positive_match() && c.operator == "StringLike" => c.values.clone(),
         ([_], [c]) if c.is_positive_match() => c
             .values

@@ -14,6 +14,10 @@ locals {
   exact      = [for s in local.subjects : s if !local.is_pattern[s]]
   patterns   = [for s in local.subjects : s if local.is_pattern[s]]
 
+  # account_id against the credentials', checked before the providers and the pod role.
+  other_account       = var.account_id != null && data.aws_caller_identity.current.account_id != var.account_id
+  other_account_error = "These credentials are for account ${data.aws_caller_identity.current.account_id}, and the pod role belongs in ${coalesce(var.account_id, "-")} (account_id): use credentials for that account (AWS_PROFILE) rather than create the roles in another."
+
   foreign_providers = [for arn in var.oidc_provider_arns : arn if split(":", arn)[4] != data.aws_caller_identity.current.account_id]
 
   provider_arns = concat(
@@ -104,6 +108,13 @@ resource "aws_iam_openid_connect_provider" "this" {
   for_each       = var.create_oidc_provider ? toset(local.looked_up) : toset([])
   url            = "https://${each.value}"
   client_id_list = ["sts.amazonaws.com"]
+
+  lifecycle {
+    precondition {
+      condition     = !local.other_account
+      error_message = local.other_account_error
+    }
+  }
 }
 
 # What irsa's generator warns of, said at plan without stopping it: a namespace pattern
@@ -126,8 +137,8 @@ resource "aws_iam_role" "pod" {
   # Checks across variables (validation blocks see one variable before Terraform 1.9).
   lifecycle {
     precondition {
-      condition     = var.account_id == null || data.aws_caller_identity.current.account_id == var.account_id
-      error_message = "These credentials are for account ${data.aws_caller_identity.current.account_id}, and the pod role belongs in ${coalesce(var.account_id, "-")} (account_id): use credentials for that account (AWS_PROFILE) rather than create the roles in another."
+      condition     = !local.other_account
+      error_message = local.other_account_error
     }
     precondition {
       condition     = length(var.clusters) + length(var.oidc_provider_arns) > 0

@@ -118,6 +118,20 @@ fn the_corpus_findings_are_the_expected_ones() {
     assert!(!report("aud-not-sts").admits(ISSUER, "payments", "api", STS));
     // Pods whose ServiceAccount asks for that audience (eks.amazonaws.com/audience) get in.
     assert!(report("aud-not-sts").admits(ISSUER, "payments", "api", "sts.amazonaws.com.cn"));
+    // A Deny of every token not for STS takes away tokens of another audience only.
+    let guarded = analyze(
+        &format!(
+            r#"{{"Statement": [
+            {{"Effect": "Allow", "Principal": {{"Federated": "arn:aws:iam::111122223333:oidc-provider/{ISSUER}"}}, "Action": "sts:AssumeRoleWithWebIdentity",
+              "Condition": {{"StringEquals": {{"{ISSUER}:sub": "system:serviceaccount:payments:api"}}}}}},
+            {{"Effect": "Deny", "Principal": {{"Federated": "arn:aws:iam::111122223333:oidc-provider/{ISSUER}"}}, "Action": "sts:AssumeRoleWithWebIdentity",
+              "Condition": {{"StringNotEquals": {{"{ISSUER}:aud": "sts.amazonaws.com"}}}}}}]}}"#
+        ),
+        2048,
+    )
+    .expect("parses");
+    assert!(guarded.admits(ISSUER, "payments", "api", STS));
+    assert!(!guarded.admits(ISSUER, "payments", "api", "vault"));
     assert!(report("wildcard-aud").admits(ISSUER, "payments", "api", STS));
     assert!(report("sub-keyed-by-provider-arn").access.is_empty());
     // A Deny for every principal takes away; it is no one's access of its own.
