@@ -112,6 +112,67 @@ fn both_forms_refuse_credentials_of_another_account() {
     }
 }
 
+/// A target role that exists already: the apply fails with EntityAlreadyExists, and the
+/// README's import of it by its address in the module call lets the next apply own it
+/// (its trust policy becomes the generated one).
+#[test]
+#[ignore = "needs terraform, its provider mirror and moto: run scripts/test"]
+fn an_existing_target_role_is_imported_by_the_readmes_address() {
+    let Some(mirror) = mirror() else {
+        println!("SKIPPED: no Terraform provider mirror on this machine (set IRSA_TF_MIRROR)");
+        return;
+    };
+    let spec = format!(
+        "account: \"{ACCOUNT}\"\ncluster: {ISSUER}\nserviceAccount: payments/api\nrole: payments-api\n\
+         assume: {{deploy: payments-deploy}}\ncreateOidcProvider: true\nterraformModuleSource: {}\n",
+        repo_root().join("terraform/irsa").display()
+    );
+    let home = tempfile::tempdir().expect("tempdir");
+    let (aws, dir, _) = form_dir(home.path(), &mirror, "module", &spec);
+    let theirs = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    aws.cli(&[
+        "iam",
+        "create-role",
+        "--role-name",
+        "payments-deploy",
+        "--assume-role-policy-document",
+        theirs,
+    ]);
+    ok(&aws, &dir, &["init", "-input=false"]);
+    let first = terraform(&aws, &dir, &["apply", "-input=false", "-auto-approve"]);
+    assert!(
+        !first.status.success()
+            && String::from_utf8_lossy(&first.stderr).contains("EntityAlreadyExists"),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    ok(
+        &aws,
+        &dir,
+        &[
+            "import",
+            "-input=false",
+            "module.irsa.module.target[\"deploy\"].aws_iam_role.this",
+            "payments-deploy",
+        ],
+    );
+    ok(&aws, &dir, &["apply", "-input=false", "-auto-approve"]);
+    let trust = aws.json(&[
+        "iam",
+        "get-role",
+        "--role-name",
+        "payments-deploy",
+        "--query",
+        "Role.AssumeRolePolicyDocument",
+    ]);
+    let principals = trust.to_string();
+    assert!(
+        principals.contains(&format!("arn:aws:iam::{ACCOUNT}:role/payments-api"))
+            && !principals.contains("ec2.amazonaws.com"),
+        "{trust}"
+    );
+}
+
 /// Applies one generated form and checks the result; `form` is its directory in the bundle.
 fn apply_form(form: &str) {
     let Some(mirror) = mirror() else {
