@@ -147,8 +147,12 @@ impl Report {
     /// Whether the pods of service account `namespace/name` of the cluster with `issuer`
     /// (host and path) may assume the role with their tokens, whose audience is
     /// `sts.amazonaws.com` unless the ServiceAccount sets another: what a cluster audit and
-    /// doctor ask of every annotated account.
+    /// doctor ask of every annotated account. An empty audience is the API server's own
+    /// (a projected token that names none), which STS never takes.
     pub fn admits(&self, issuer: &str, namespace: &str, name: &str, audience: &str) -> bool {
+        if audience.is_empty() {
+            return false;
+        }
         let sub = format!("{SUB_PREFIX}{namespace}:{name}");
         let pair = format!("{namespace}/{name}");
         admitted(&self.statements, Some(audience), &mut Vec::new())

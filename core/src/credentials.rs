@@ -413,7 +413,8 @@ fn java_refusal(sdk: Sdk, env: &Env<'_>) -> Option<String> {
         });
     }
     let ipv4_loopback = host.strip_prefix("127.").is_some_and(|rest| {
-        rest.split('.').all(|n| n.parse::<u8>().is_ok()) && rest.split('.').count() == 3
+        let octets: Vec<&str> = rest.split('.').collect();
+        octets.len() == 3 && octets.iter().all(|n| n.parse::<u8>().is_ok())
     });
     let loopback =
         ipv4_loopback || matches!(host.as_str(), "localhost" | "[::1]" | "[0:0:0:0:0:0:0:1]");

@@ -211,7 +211,7 @@ pub fn audit(service_accounts: &[Value], policies: Vec<Policy>, issuer: &str) ->
         let audience = token_audience(sa);
         let trusted = index
             .and_then(|i| policies.get(i))
-            .map(|p| !audience.is_empty() && p.report.admits(host_path, ns, sa_name, audience));
+            .map(|p| p.report.admits(host_path, ns, sa_name, audience));
         if let Some(role) = index.and_then(|i| roles.get_mut(i)) {
             role.used_by.push(format!("{ns}/{sa_name}"));
         }

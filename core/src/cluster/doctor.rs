@@ -300,14 +300,12 @@ pub fn audience_check(ns: &str, source: &str, audience: &str) -> Check {
         Some(sa) => (
             format!("{source} sets {AUDIENCE_ANNOTATION} `{audience}`: its new pods' tokens"),
             format!(
-                "unless the provider lists it: kubectl annotate serviceaccount {sa} -n {ns} {AUDIENCE_ANNOTATION}- (then restart its pods)"
+                "kubectl annotate serviceaccount {sa} -n {ns} {AUDIENCE_ANNOTATION}- (then restart its pods)"
             ),
         ),
         None => (
             format!("{source} has its own {TOKEN_VOLUME} volume: its tokens"),
-            format!(
-                "unless the provider lists it: set the volume's audience to {TOKEN_AUDIENCE} in {source}"
-            ),
+            format!("set the volume's audience to {TOKEN_AUDIENCE} in {source}"),
         ),
     };
     if audience.is_empty() {
@@ -318,7 +316,7 @@ pub fn audience_check(ns: &str, source: &str, audience: &str) -> Check {
             format!(
                 "{from} are for the API server's own audience (none named): STS takes none of them"
             ),
-            Some(fix.replacen("unless the provider lists it: ", "", 1)),
+            Some(fix),
         );
     }
     Check::new(
@@ -328,7 +326,7 @@ pub fn audience_check(ns: &str, source: &str, audience: &str) -> Check {
         format!(
             "{from} are for `{audience}`, not `{TOKEN_AUDIENCE}`: STS takes them only where the cluster's OIDC provider lists `{audience}` as a client ID and the trust policy allows that `aud`"
         ),
-        Some(fix),
+        Some(format!("unless the provider lists it: {fix}")),
     )
 }
 
@@ -914,7 +912,7 @@ fn trust_checks(checks: &mut Checks, trust: Trust, ns: &str, sa: &str, audiences
             "" => " with its tokens for the API server's audience".to_owned(),
             other => format!(" with its tokens for `{other}`"),
         };
-        if !audience.is_empty() && report.admits(host_path, ns, sa, audience) {
+        if report.admits(host_path, ns, sa, audience) {
             checks.pass(
                 CheckCode::TrustPolicy,
                 &file,
